@@ -1,0 +1,66 @@
+package io.mintgate.audit.keycloak;
+
+import io.mintgate.audit.AuditPipeline;
+import io.mintgate.audit.record.AuditRecord;
+import org.keycloak.models.KeycloakTransaction;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Holds a session's audit records until Keycloak's transaction outcome is known. Enlisted with
+ * {@code enlistAfterCompletion}: commit() runs after the database transaction committed, so a rolled-back grant
+ * never produces an "issued" record; rollback() drops them. An exception thrown from commit() (spool full under
+ * fail-closed, fsync timeout under before-response) propagates out of Keycloak's transaction manager and fails the
+ * request before the response body is written.
+ */
+final class AfterCommitAppend implements KeycloakTransaction {
+    private final AuditPipeline pipeline;
+    private final List<AuditRecord> records = new ArrayList<>(2);
+    private boolean active;
+
+    AfterCommitAppend(AuditPipeline pipeline) {
+        this.pipeline = pipeline;
+    }
+
+    void add(AuditRecord record) {
+        records.add(record);
+    }
+
+    @Override
+    public void begin() {
+        active = true;
+    }
+
+    @Override
+    public void commit() {
+        try {
+            for (AuditRecord r : records) {
+                pipeline.append(r);
+            }
+        } finally {
+            records.clear();
+            active = false;
+        }
+    }
+
+    @Override
+    public void rollback() {
+        records.clear();
+        active = false;
+    }
+
+    @Override
+    public void setRollbackOnly() {
+    }
+
+    @Override
+    public boolean getRollbackOnly() {
+        return false;
+    }
+
+    @Override
+    public boolean isActive() {
+        return active;
+    }
+}

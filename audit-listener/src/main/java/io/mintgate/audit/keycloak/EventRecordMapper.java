@@ -1,0 +1,156 @@
+package io.mintgate.audit.keycloak;
+
+import io.mintgate.audit.record.AccessData;
+import io.mintgate.audit.record.Actor;
+import io.mintgate.audit.record.AuditKind;
+import io.mintgate.audit.record.AuditRecord;
+import io.mintgate.audit.record.Decision;
+import io.mintgate.audit.record.DecisionDetailKeys;
+import io.mintgate.audit.record.DetailFilter;
+import org.keycloak.events.Event;
+import org.keycloak.events.EventType;
+
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/** Turns a Keycloak user/client event into an audit record, or nothing when the event is not audited. */
+public final class EventRecordMapper {
+
+    /** Successful grants: each one put a token (or, for browser LOGIN, a code or implicit token) in someone's hands. */
+    static final Set<EventType> ISSUANCE = EnumSet.of(EventType.CODE_TO_TOKEN, EventType.CLIENT_LOGIN,
+            EventType.REFRESH_TOKEN, EventType.LOGIN, EventType.TOKEN_EXCHANGE, EventType.OAUTH2_DEVICE_CODE_TO_TOKEN,
+            EventType.AUTHREQID_TO_TOKEN, EventType.JWT_AUTHORIZATION_GRANT, EventType.PERMISSION_TOKEN,
+            EventType.VERIFIABLE_CREDENTIAL_PRE_AUTHORIZED_GRANT, EventType.OAUTH2_EXTENSION_GRANT);
+    static final Set<EventType> REFUSAL = EnumSet.of(EventType.CODE_TO_TOKEN_ERROR, EventType.CLIENT_LOGIN_ERROR,
+            EventType.REFRESH_TOKEN_ERROR, EventType.LOGIN_ERROR, EventType.TOKEN_EXCHANGE_ERROR,
+            EventType.OAUTH2_DEVICE_CODE_TO_TOKEN_ERROR, EventType.AUTHREQID_TO_TOKEN_ERROR,
+            EventType.JWT_AUTHORIZATION_GRANT_ERROR, EventType.PERMISSION_TOKEN_ERROR,
+            EventType.VERIFIABLE_CREDENTIAL_PRE_AUTHORIZED_GRANT_ERROR, EventType.OAUTH2_EXTENSION_GRANT_ERROR);
+    /** Keycloak 26.7.3 reports the revocation endpoint as REVOKE_GRANT; there is no TOKEN_REVOKE event type. */
+    static final Set<EventType> REVOCATION = EnumSet.of(EventType.REVOKE_GRANT, EventType.LOGOUT,
+            EventType.REVOKE_GRANT_ERROR, EventType.LOGOUT_ERROR);
+
+    private final Set<AuditKind> kinds;
+
+    public EventRecordMapper(Set<AuditKind> kinds) {
+        this.kinds = kinds;
+    }
+
+    public Optional<AuditRecord> map(Event event) {
+        AuditKind kind = classify(event);
+        if (kind == null || !kinds.contains(kind)) {
+            return Optional.empty();
+        }
+        Map<String, String> details = event.getDetails() == null ? Map.of() : event.getDetails();
+        String realm = event.getRealmName() != null ? event.getRealmName() : event.getRealmId();
+        String grantType = grantType(event.getType(), details);
+        AccessData data = new AccessData(realm, event.getClientId(), event.getUserId(),
+                DetailFilter.safeValue(details, "username"),
+                new Actor(null, event.getClientId(), realm, event.getIpAddress()),
+                grantType, split(DetailFilter.safeValue(details, "scope"), " "),
+                split(DetailFilter.safeValue(details, "audience"), "[ ,]"),
+                DetailFilter.safeValue(details, "token_id"),
+                parseLong(details.get("access_token_expiration_time")),
+                event.getIpAddress(), event.getId(), event.getType().name(), event.getError(),
+                decision(details), null, DetailFilter.filter(details));
+        String id = event.getId() != null ? "kc-" + event.getId() : UUID.randomUUID().toString();
+        String subject = event.getUserId() != null ? event.getUserId() : event.getClientId();
+        return Optional.of(new AuditRecord(id, kind.type(), source(realm), Instant.ofEpochMilli(event.getTime()).toString(),
+                subject, data));
+    }
+
+    static String source(String realm) {
+        return "/realms/" + (realm == null ? "unknown" : realm);
+    }
+
+    /** Mintgate's own decision details win over the event type: a "deny" is a denial whatever Keycloak called it. */
+    static AuditKind classify(Event event) {
+        Map<String, String> d = event.getDetails() == null ? Map.of() : event.getDetails();
+        EventType type = event.getType();
+        if (type == null) {
+            return null;
+        }
+        boolean mintgate = d.containsKey(DecisionDetailKeys.DECISION_ID) || d.containsKey(DecisionDetailKeys.OUTCOME);
+        if (REVOCATION.contains(type)) {
+            return AuditKind.TOKEN_REVOKED;
+        }
+        if (mintgate && "deny".equalsIgnoreCase(d.get(DecisionDetailKeys.OUTCOME))) {
+            return AuditKind.TOKEN_DENIED;
+        }
+        if (REFUSAL.contains(type)) {
+            return AuditKind.TOKEN_DENIED;
+        }
+        if (ISSUANCE.contains(type)) {
+            return AuditKind.TOKEN_ISSUED;
+        }
+        if (mintgate) {
+            return event.getError() != null ? AuditKind.TOKEN_DENIED : AuditKind.TOKEN_ISSUED;
+        }
+        return null;
+    }
+
+    /** Implicit/hybrid flows have no grant_type; name them from response_type so they are not lumped with codes. */
+    static String grantType(EventType type, Map<String, String> details) {
+        String grant = details.get("grant_type");
+        if (grant != null) {
+            return grant;
+        }
+        if (type == EventType.LOGIN || type == EventType.LOGIN_ERROR) {
+            String responseType = details.get("response_type");
+            if (responseType == null) {
+                return null;
+            }
+            Set<String> parts = Set.of(responseType.trim().split("\\s+"));
+            if (parts.contains("code")) {
+                return parts.size() > 1 ? "hybrid" : "authorization_code";
+            }
+            return "implicit";
+        }
+        return null;
+    }
+
+    static Decision decision(Map<String, String> d) {
+        if (d.keySet().stream().noneMatch(DecisionDetailKeys::isDecisionKey)) {
+            return null;
+        }
+        String narrowed = d.get(DecisionDetailKeys.NARROWED);
+        return new Decision(d.get(DecisionDetailKeys.DECISION_ID), d.get(DecisionDetailKeys.RULE),
+                DetailFilter.safeValue(d, DecisionDetailKeys.REASON), d.get(DecisionDetailKeys.MODE),
+                d.get(DecisionDetailKeys.OUTCOME), d.get(DecisionDetailKeys.POLICY_VERSION),
+                narrowed == null ? null : Boolean.valueOf(narrowed.trim()),
+                shadowDenials(d.get(DecisionDetailKeys.SHADOW_DENIALS)));
+    }
+
+    static List<String> shadowDenials(String value) {
+        if (value == null || value.isBlank()) {
+            return List.of();
+        }
+        String v = value.trim();
+        if (v.startsWith("[") && v.endsWith("]")) {
+            v = v.substring(1, v.length() - 1);
+        }
+        return Arrays.stream(v.split(",")).map(s -> s.trim().replaceAll("^\"|\"$", ""))
+                .filter(s -> !s.isEmpty()).toList();
+    }
+
+    static List<String> split(String value, String regex) {
+        if (value == null || value.isBlank()) {
+            return List.of();
+        }
+        return Arrays.stream(value.trim().split(regex)).filter(s -> !s.isBlank()).toList();
+    }
+
+    static Long parseLong(String value) {
+        try {
+            return value == null ? null : Long.valueOf(value.trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package io.mintgate.audit.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * The audit meters. Keycloak publishes {@code Metrics.globalRegistry} on its management port; tests pass their own
+ * registry. Meters are removed on close so a restarted pipeline in the same JVM does not report stale gauges.
+ */
+public final class AuditMetrics implements AutoCloseable {
+    private final MeterRegistry registry;
+    private final Counter appended;
+    private final List<Meter> meters = new ArrayList<>();
+
+    public AuditMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.appended = keep(Counter.builder("mintgate_audit_appended_total")
+                .description("Audit records durably appended to the local spool").register(registry));
+    }
+
+    public void appended(long n) {
+        appended.increment(n);
+    }
+
+    /** @param reason spool_full (drop-oldest policy) or write_error (the disk refused a write) */
+    public void dropped(long n, String reason) {
+        keep(Counter.builder("mintgate_audit_dropped_total").tag("reason", reason)
+                .description("Audit records lost on purpose (drop-oldest) or by a write error").register(registry))
+                .increment(n);
+    }
+
+    public void shipped(String sink, long n) {
+        keep(Counter.builder("mintgate_audit_shipped_total").tag("sink", sink)
+                .description("Audit records acknowledged by a sink").register(registry)).increment(n);
+    }
+
+    public void shipFailure(String sink) {
+        keep(Counter.builder("mintgate_audit_ship_failures_total").tag("sink", sink)
+                .description("Failed attempts to ship a batch to a sink").register(registry)).increment();
+    }
+
+    public void sinkGauges(String sink, Supplier<Number> depth, Supplier<Number> oldestAgeSeconds) {
+        keep(Gauge.builder("mintgate_audit_spool_depth", depth)
+                .tag("sink", sink).description("Records in the spool not yet shipped to this sink").register(registry));
+        keep(Gauge.builder("mintgate_audit_spool_oldest_age_seconds", oldestAgeSeconds)
+                .tag("sink", sink).description("Age of the oldest record not yet shipped to this sink")
+                .register(registry));
+    }
+
+    public double appendedCount() {
+        return appended.count();
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    private synchronized <M extends Meter> M keep(M meter) {
+        if (!meters.contains(meter)) {
+            meters.add(meter);
+        }
+        return meter;
+    }
+
+    @Override
+    public synchronized void close() {
+        meters.forEach(registry::remove);
+        meters.clear();
+    }
+}

@@ -1,0 +1,26 @@
+package io.mintgate.audit.record;
+
+/**
+ * Keycloak event detail keys the Mintgate authorizer writes. Mirrored here as plain strings (not imported) so the audit
+ * module has no compile-time coupling to the authorizer: the event details are the contract.
+ */
+public final class DecisionDetailKeys {
+    public static final String DECISION_ID = "mintgate_decision_id";
+    public static final String RULE = "mintgate_rule";
+    public static final String REASON = "mintgate_reason";
+    public static final String MODE = "mintgate_mode";
+    /** "allow", "deny" or "narrow"; "deny" makes any event a {@code token.denied} record. */
+    public static final String OUTCOME = "mintgate_outcome";
+    public static final String POLICY_VERSION = "mintgate_policy_version";
+    /** "true"/"false". */
+    public static final String NARROWED = "mintgate_narrowed";
+    /** Comma separated rule ids (a JSON array string is accepted too) that would have denied in shadow mode. */
+    public static final String SHADOW_DENIALS = "mintgate_shadow_denials";
+
+    private DecisionDetailKeys() {
+    }
+
+    public static boolean isDecisionKey(String key) {
+        return key != null && key.startsWith("mintgate_");
+    }
+}

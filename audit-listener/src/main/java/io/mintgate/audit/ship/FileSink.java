@@ -1,0 +1,93 @@
+package io.mintgate.audit.ship;
+
+import io.mintgate.audit.spool.SpoolEntry;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+
+/**
+ * Writes CloudEvents as JSON lines to a file and rotates by size: when the next batch would push the file past
+ * {@code maxBytes}, it is renamed to {@code <name>-<UTC timestamp>.<ext>} (names sort in write order) and a new file
+ * is started. Each batch is fsynced before it counts as shipped, so the cursor never runs ahead of the file.
+ */
+public final class FileSink implements Sink {
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'");
+
+    private final Path path;
+    private final long maxBytes;
+    private FileChannel channel;
+
+    public FileSink(Path path, long maxBytes) {
+        this.path = path;
+        this.maxBytes = maxBytes;
+    }
+
+    @Override
+    public String name() {
+        return "file";
+    }
+
+    @Override
+    public void send(List<SpoolEntry> batch) throws IOException {
+        int size = 0;
+        for (SpoolEntry e : batch) {
+            size += e.payload().length + 1;
+        }
+        FileChannel out = channel();
+        if (out.size() > 0 && out.size() + size > maxBytes) {
+            rotate();
+            out = channel();
+        }
+        ByteBuffer buf = ByteBuffer.allocate(size);
+        for (SpoolEntry e : batch) {
+            buf.put(e.payload()).put((byte) '\n');
+        }
+        buf.flip();
+        while (buf.hasRemaining()) {
+            out.write(buf);
+        }
+        out.force(false);
+    }
+
+    private FileChannel channel() throws IOException {
+        if (channel == null || !channel.isOpen()) {
+            Path parent = path.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.APPEND);
+        }
+        return channel;
+    }
+
+    private void rotate() throws IOException {
+        channel.close();
+        String name = path.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String base = dot > 0 ? name.substring(0, dot) : name;
+        String ext = dot > 0 ? name.substring(dot) : "";
+        String stamp = ZonedDateTime.now(ZoneOffset.UTC).format(STAMP);
+        Path target = path.resolveSibling(base + "-" + stamp + ext);
+        for (int i = 1; Files.exists(target); i++) {
+            target = path.resolveSibling(base + "-" + stamp + "-" + i + ext);
+        }
+        Files.move(path, target, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (channel != null) {
+            channel.close();
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package io.mintgate.audit.ship;
+
+import java.util.Map;
+
+/**
+ * @param properties extra producer properties (TLS/SASL...), passed through as-is; may hold passwords, so toString
+ *                   shows only their names
+ */
+public record KafkaSinkOptions(String bootstrapServers, String topic, String compression, Map<String, String> properties) {
+    public KafkaSinkOptions {
+        properties = properties == null ? Map.of() : Map.copyOf(properties);
+    }
+
+    @Override
+    public String toString() {
+        return "KafkaSinkOptions[bootstrapServers=" + bootstrapServers + ", topic=" + topic + ", compression="
+                + compression + ", properties=" + properties.keySet() + "]";
+    }
+}

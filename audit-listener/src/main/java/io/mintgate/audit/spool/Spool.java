@@ -1,0 +1,626 @@
+package io.mintgate.audit.spool;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mintgate.audit.chain.CheckpointSigner;
+import io.mintgate.audit.chain.HashChain;
+import io.mintgate.audit.metrics.AuditMetrics;
+import io.mintgate.audit.record.AuditRecord;
+import io.mintgate.audit.record.CheckpointData;
+import io.mintgate.audit.record.RecordJson;
+import io.mintgate.audit.record.RecordType;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+
+/**
+ * The durable local spool: append-only segment files written by exactly one writer thread.
+ *
+ * <p>Request threads only put the record on a bounded queue ({@link #append}). The writer drains whatever is queued,
+ * chains and frames it, writes it with one write call and makes it durable with one {@code force} (group commit):
+ * many records per fsync is what makes a durable audit trail affordable. Shippers read records only up to
+ * {@link #durableSeq()}, so nothing leaves the node that a crash could still take back (and re-number).
+ */
+public final class Spool implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Spool.class);
+    private static final int MAX_BATCH = 4096;
+    private static final long IDLE_WAKEUP_MS = 250;
+    private static final String CHECKPOINT_SOURCE = "/mintgate/audit";
+
+    private final SpoolOptions options;
+    private final AuditMetrics metrics;
+    private final CheckpointSigner signer;
+    private final BlockingQueue<Pending> queue;
+    private final ConcurrentSkipListMap<Long, Segment> segments = new ConcurrentSkipListMap<>();
+    private final CursorStore cursors;
+    private final HashChain chain;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private final Object durableMonitor = new Object();
+    private final Thread writer;
+
+    private final java.util.concurrent.atomic.AtomicLong enqueued = new java.util.concurrent.atomic.AtomicLong();
+    /** Appended records whose fate is known (fsynced or failed); written by the writer only. */
+    private volatile long settled;
+    private volatile boolean accepting = true;
+    private volatile boolean stopping;
+    private volatile boolean halted;
+    private volatile long durableSeq;
+    private volatile long writtenSeq;
+    private volatile long unshippedRecords;
+    private volatile long unshippedBytes;
+
+    // Writer-thread-only state below.
+    private Segment activeSegment;
+    private FileChannel active;
+    private ByteBuffer buffer = ByteBuffer.allocate(1 << 20);
+    private long bufferedLastSeq;
+    private String bufferedLastHash;
+    private String writtenHash;
+    private final List<Pending> awaitingForce = new ArrayList<>();
+    private long firstUnforcedAt = -1;
+    private long recordsSinceCheckpoint;
+    private long lastCheckpointAt = System.currentTimeMillis();
+    private boolean rotateBeforeNextWrite;
+
+    private Spool(SpoolOptions options, CheckpointSigner signer, AuditMetrics metrics) throws IOException {
+        this.options = options;
+        this.metrics = metrics;
+        this.signer = signer;
+        this.queue = new ArrayBlockingQueue<>(options.queueCapacity());
+        Files.createDirectories(options.dir());
+        this.lockChannel = FileChannel.open(options.dir().resolve("spool.lock"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+        this.lock = lockChannel.tryLock();
+        if (lock == null) {
+            lockChannel.close();
+            throw new IOException("audit spool " + options.dir() + " is in use by another process; "
+                    + "each Keycloak node needs its own spool-dir");
+        }
+        HashChain.Link head = recover();
+        this.chain = new HashChain(head.seq(), head.hash());
+        this.durableSeq = head.seq();
+        this.writtenSeq = head.seq();
+        this.writtenHash = head.hash();
+        this.bufferedLastSeq = head.seq();
+        this.bufferedLastHash = head.hash();
+        this.cursors = new CursorStore(options.dir());
+        long retainedFrom = segments.isEmpty() ? head.seq() : segments.firstEntry().getValue().firstSeq - 1;
+        for (String sink : options.sinks()) {
+            cursors.load(sink, retainedFrom);
+        }
+        openActive(head.seq() + 1);
+        updateUsage();
+        this.writer = new Thread(this::runWriter, "mintgate-audit-spool-writer");
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    /** Opens (and recovers) the spool in {@code options.dir()} and starts its writer thread. */
+    public static Spool open(SpoolOptions options, CheckpointSigner signerOrNull, AuditMetrics metrics)
+            throws IOException {
+        return new Spool(options, signerOrNull, metrics);
+    }
+
+    // ---------------------------------------------------------------- request-thread side
+
+    /**
+     * Hands the record to the writer. Cheap and bounded: a queue offer, waiting at most
+     * {@code before-response-timeout-ms} when the writer is behind.
+     *
+     * @return completes when the record is fsynced
+     * @throws AuditUnavailableException when the spool is full under fail-closed, closed, or the queue stays full
+     */
+    public CompletableFuture<Void> append(AuditRecord record) {
+        if (!accepting) {
+            throw new AuditUnavailableException("audit spool " + options.dir() + " is closed");
+        }
+        if (options.fullPolicy() == FullPolicy.FAIL_CLOSED && isFull()) {
+            throw new AuditUnavailableException("audit spool " + options.dir() + " is full (" + unshippedRecords
+                    + " records / " + unshippedBytes + " bytes not yet shipped; limits " + options.maxRecords()
+                    + " records / " + options.maxBytes() + " bytes); refusing the request (full-policy=fail-closed)");
+        }
+        Pending pending = new Pending(record, new CompletableFuture<>(), System.currentTimeMillis());
+        try {
+            if (!queue.offer(pending) && !queue.offer(pending, options.beforeResponseTimeoutMs(), TimeUnit.MILLISECONDS)) {
+                throw new AuditUnavailableException("audit spool writer is " + queue.size()
+                        + " records behind; refusing the request");
+            }
+            enqueued.incrementAndGet();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AuditUnavailableException("interrupted while handing off an audit record", e);
+        }
+        return pending.durable;
+    }
+
+    /** Appends and, under {@link Guarantee#BEFORE_RESPONSE}, waits (bounded) until the record is fsynced. */
+    public void appendDurably(AuditRecord record) {
+        CompletableFuture<Void> durable = append(record);
+        if (options.guarantee() == Guarantee.BEFORE_RESPONSE) {
+            await(durable, options.beforeResponseTimeoutMs());
+        }
+    }
+
+    public static void await(CompletableFuture<Void> durable, long timeoutMs) {
+        try {
+            durable.get(timeoutMs, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new AuditUnavailableException("audit record not on disk within " + timeoutMs + " ms", e);
+        } catch (ExecutionException e) {
+            throw new AuditUnavailableException("audit record could not be written: " + e.getCause().getMessage(),
+                    e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AuditUnavailableException("interrupted while waiting for the audit fsync", e);
+        }
+    }
+
+    /** Waits until every record appended before this call is fsynced (or failed). For tests and shutdown. */
+    public boolean awaitSettled(long timeoutMs) throws InterruptedException {
+        long target = enqueued.get();
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        while (settled < target) {
+            if (System.currentTimeMillis() >= deadline || !writer.isAlive()) {
+                return false;
+            }
+            Thread.sleep(2);
+        }
+        return true;
+    }
+
+    private boolean isFull() {
+        return unshippedBytes >= options.maxBytes() || unshippedRecords + queue.size() >= options.maxRecords();
+    }
+
+    // ---------------------------------------------------------------- shipper side
+
+    public SpoolReader reader(String sink) {
+        return new SpoolReader(this);
+    }
+
+    public long cursor(String sink) {
+        return cursors.get(sink);
+    }
+
+    /** Records that {@code sink} has everything up to {@code seq}; segments all sinks have shipped get deleted. */
+    public void acknowledge(String sink, long seq) {
+        cursors.advance(sink, seq);
+    }
+
+    public long durableSeq() {
+        return durableSeq;
+    }
+
+    /** Waits until records beyond {@code seq} are durable; returns false on timeout. */
+    public boolean awaitDurableAfter(long seq, long timeoutMs) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        synchronized (durableMonitor) {
+            while (durableSeq <= seq) {
+                long left = deadline - System.currentTimeMillis();
+                if (left <= 0 || stopping && queue.isEmpty() && !writer.isAlive()) {
+                    return false;
+                }
+                durableMonitor.wait(left);
+            }
+            return true;
+        }
+    }
+
+    public long depth(String sink) {
+        return Math.max(0, durableSeq - cursors.get(sink));
+    }
+
+    public Path dir() {
+        return options.dir();
+    }
+
+    public SpoolOptions options() {
+        return options;
+    }
+
+    Segment segmentContaining(long seq) {
+        Map.Entry<Long, Segment> e = segments.floorEntry(seq);
+        return e != null ? e.getValue() : (segments.isEmpty() ? null : segments.firstEntry().getValue());
+    }
+
+    Segment segmentAfter(Segment s) {
+        Map.Entry<Long, Segment> e = segments.higherEntry(s.firstSeq);
+        return e == null ? null : e.getValue();
+    }
+
+    // ---------------------------------------------------------------- writer thread
+
+    private void runWriter() {
+        List<Pending> batch = new ArrayList<>(MAX_BATCH);
+        while (!halted) {
+            try {
+                Pending first = queue.poll(nextWakeupMillis(), TimeUnit.MILLISECONDS);
+                if (first != null) {
+                    batch.add(first);
+                    queue.drainTo(batch, MAX_BATCH - 1);
+                }
+            } catch (InterruptedException e) {
+                // Only close() may stop the writer; an interrupt would also close the FileChannel under us.
+                Thread.interrupted();
+            }
+            if (halted) {
+                return;
+            }
+            boolean last = stopping && queue.isEmpty();
+            try {
+                for (Pending p : batch) {
+                    writeRecord(RecordJson.toTree(p.record), p.enqueuedAt);
+                    awaitingForce.add(p);
+                    countForCheckpoint();
+                }
+                long now = System.currentTimeMillis();
+                if (recordsSinceCheckpoint > 0 && (last
+                        || options.checkpointEveryMs() > 0 && now - lastCheckpointAt >= options.checkpointEveryMs())) {
+                    writeCheckpoint();
+                }
+                flushBuffer();
+                maybeForce(last);
+            } catch (IOException | RuntimeException e) {
+                failUnforced(e);
+            }
+            batch.clear();
+            try {
+                updateUsage();
+                enforceLimits();
+                deleteShippedSegments();
+            } catch (IOException | RuntimeException e) {
+                LOG.errorf(e, "Mintgate audit spool housekeeping in %s failed; will retry", options.dir());
+            }
+            if (last) {
+                return;
+            }
+        }
+    }
+
+    private long nextWakeupMillis() {
+        long now = System.currentTimeMillis();
+        long wake = IDLE_WAKEUP_MS;
+        if (firstUnforcedAt >= 0) {
+            wake = Math.min(wake, firstUnforcedAt + options.asyncMaxDelayMs() - now);
+        }
+        if (recordsSinceCheckpoint > 0 && options.checkpointEveryMs() > 0) {
+            wake = Math.min(wake, lastCheckpointAt + options.checkpointEveryMs() - now);
+        }
+        return Math.max(1, wake);
+    }
+
+    private void countForCheckpoint() throws IOException {
+        recordsSinceCheckpoint++;
+        if (options.checkpointEveryRecords() > 0 && recordsSinceCheckpoint >= options.checkpointEveryRecords()) {
+            writeCheckpoint();
+        }
+    }
+
+    private void writeCheckpoint() throws IOException {
+        lastCheckpointAt = System.currentTimeMillis();
+        if (signer == null) {
+            recordsSinceCheckpoint = 0;
+            return;
+        }
+        CheckpointData data = signer.sign(chain.seq(), chain.lastHash(), recordsSinceCheckpoint);
+        AuditRecord checkpoint = new AuditRecord(UUID.randomUUID().toString(), RecordType.CHECKPOINT,
+                CHECKPOINT_SOURCE, Instant.ofEpochMilli(lastCheckpointAt).toString(), null, data);
+        recordsSinceCheckpoint = 0;
+        writeRecord(RecordJson.toTree(checkpoint), lastCheckpointAt);
+    }
+
+    private void writeRecord(ObjectNode event, long appendedAt) throws IOException {
+        long seq = chain.seq() + 1;
+        if (needsRotation(seq)) {
+            flushBuffer();
+            rotate(seq);
+        }
+        HashChain.Link link = chain.seal(event);
+        byte[] payload = RecordJson.toBytes(event);
+        int frameLength = Frame.HEADER + payload.length;
+        if (buffer.remaining() < frameLength) {
+            flushBuffer();
+            if (buffer.capacity() < frameLength) {
+                buffer = ByteBuffer.allocate(frameLength);
+            }
+        }
+        Frame.write(buffer, link.seq(), appendedAt, payload);
+        bufferedLastSeq = link.seq();
+        bufferedLastHash = link.hash();
+        if (firstUnforcedAt < 0) {
+            firstUnforcedAt = appendedAt;
+        }
+    }
+
+    private boolean needsRotation(long nextSeq) {
+        long size = activeSegment.size + buffer.position();
+        boolean full = size > 0 && size >= options.segmentMaxBytes();
+        return (full || rotateBeforeNextWrite && size > 0) && activeSegment.firstSeq < nextSeq;
+    }
+
+    private void flushBuffer() throws IOException {
+        if (buffer.position() == 0) {
+            return;
+        }
+        buffer.flip();
+        long written = 0;
+        while (buffer.hasRemaining()) {
+            written += active.write(buffer);
+        }
+        buffer.clear();
+        activeSegment.size += written;
+        activeSegment.lastSeq = bufferedLastSeq;
+        writtenSeq = bufferedLastSeq;
+        writtenHash = bufferedLastHash;
+    }
+
+    private void maybeForce(boolean last) throws IOException {
+        if (writtenSeq == durableSeq) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        if (options.guarantee() == Guarantee.BEFORE_RESPONSE || last
+                || now - firstUnforcedAt >= options.asyncMaxDelayMs()) {
+            force();
+        }
+    }
+
+    private void force() throws IOException {
+        active.force(false);
+        long newlyDurable = writtenSeq - durableSeq;
+        synchronized (durableMonitor) {
+            durableSeq = writtenSeq;
+            durableMonitor.notifyAll();
+        }
+        metrics.appended(newlyDurable);
+        for (Pending p : awaitingForce) {
+            p.durable.complete(null);
+        }
+        settled += awaitingForce.size();
+        awaitingForce.clear();
+        firstUnforcedAt = -1;
+    }
+
+    /** Starts a new segment; the old one is fsynced first so durability never depends on a closed file. */
+    private void rotate(long firstSeq) throws IOException {
+        force();
+        active.close();
+        rotateBeforeNextWrite = false;
+        openActive(firstSeq);
+        syncDirectory();
+    }
+
+    private void openActive(long nextSeq) throws IOException {
+        Map.Entry<Long, Segment> newest = segments.lastEntry();
+        if (newest != null && newest.getValue().size < options.segmentMaxBytes()) {
+            activeSegment = newest.getValue();
+            active = FileChannel.open(activeSegment.path, StandardOpenOption.WRITE);
+            active.position(activeSegment.size);
+            return;
+        }
+        Path path = options.dir().resolve(Segment.fileName(nextSeq));
+        active = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        activeSegment = new Segment(nextSeq, path, nextSeq - 1, 0);
+        segments.put(nextSeq, activeSegment);
+    }
+
+    /** A write or fsync failed: put the chain back to what is on disk and tell everyone who waits. */
+    private void failUnforced(Exception e) {
+        List<Pending> failed = new ArrayList<>(awaitingForce);
+        awaitingForce.clear();
+        buffer.clear();
+        long lost = failed.size();
+        try {
+            if (active.isOpen()) {
+                active.truncate(activeSegment.size);
+            }
+        } catch (IOException ignored) {
+            // The recovery scan on restart cuts whatever is left of a partial frame.
+        }
+        chain.reset(writtenSeq, writtenHash);
+        bufferedLastSeq = writtenSeq;
+        bufferedLastHash = writtenHash;
+        firstUnforcedAt = writtenSeq > durableSeq ? System.currentTimeMillis() : -1;
+        AuditUnavailableException failure = new AuditUnavailableException(
+                "audit spool write to " + options.dir() + " failed: " + e.getMessage(), e);
+        failed.forEach(p -> p.durable.completeExceptionally(failure));
+        settled += failed.size();
+        metrics.dropped(lost, "write_error");
+        LOG.errorf(e, "Mintgate audit could not write %d records to %s; requests waiting for them fail "
+                + "(guarantee=%s). Check disk space and permissions.", lost, options.dir(),
+                options.guarantee().name().toLowerCase().replace('_', '-'));
+    }
+
+    // ---------------------------------------------------------------- limits and cleanup (writer thread)
+
+    private void updateUsage() {
+        long min = cursors.min(options.sinks(), writtenSeq);
+        long bytes = 0;
+        for (Segment s : segments.values()) {
+            if (s.lastSeq > min) {
+                bytes += s.size;
+            }
+        }
+        unshippedRecords = Math.max(0, writtenSeq - min);
+        unshippedBytes = bytes;
+    }
+
+    private void enforceLimits() throws IOException {
+        if (options.fullPolicy() != FullPolicy.DROP_OLDEST) {
+            return;
+        }
+        while (unshippedBytes > options.maxBytes() || unshippedRecords > options.maxRecords()) {
+            long min = cursors.min(options.sinks(), writtenSeq);
+            Segment oldest = segments.values().stream()
+                    .filter(s -> s != activeSegment && s.lastSeq > min).findFirst().orElse(null);
+            if (oldest == null) {
+                // Everything unshipped sits in the active segment: close it so the next pass can drop it.
+                rotateBeforeNextWrite = true;
+                return;
+            }
+            long dropped = oldest.lastSeq - Math.max(min, oldest.firstSeq - 1);
+            for (String sink : options.sinks()) {
+                cursors.advance(sink, oldest.lastSeq);
+            }
+            removeSegment(oldest);
+            metrics.dropped(dropped, "spool_full");
+            LOG.warnf("Mintgate audit spool %s is full (limits %d bytes / %d records): DROPPED %d unshipped records "
+                    + "(seq %d..%d, file %s) under full-policy=drop-oldest. Sinks will show a gap in the chain.",
+                    options.dir(), options.maxBytes(), options.maxRecords(), dropped, oldest.lastSeq - dropped + 1,
+                    oldest.lastSeq, oldest.path.getFileName());
+            updateUsage();
+        }
+    }
+
+    private void deleteShippedSegments() throws IOException {
+        long min = cursors.min(options.sinks(), writtenSeq);
+        for (Segment s : segments.values()) {
+            if (s == activeSegment || s.lastSeq > min) {
+                return;
+            }
+            removeSegment(s);
+        }
+    }
+
+    private void removeSegment(Segment s) throws IOException {
+        s.deleted = true;
+        segments.remove(s.firstSeq);
+        Files.deleteIfExists(s.path);
+    }
+
+    private void syncDirectory() {
+        try (FileChannel dir = FileChannel.open(options.dir(), StandardOpenOption.READ)) {
+            dir.force(true);
+        } catch (IOException | UnsupportedOperationException ignored) {
+            // Not every platform can fsync a directory; the segment data itself is already forced.
+        }
+    }
+
+    // ---------------------------------------------------------------- recovery
+
+    /** Scans all segments, cuts a torn tail, and returns the chain head (last seq and hash on disk). */
+    private HashChain.Link recover() throws IOException {
+        List<Path> files;
+        try (Stream<Path> list = Files.list(options.dir())) {
+            files = list.filter(Segment::isSegment).sorted().toList();
+        }
+        long lastSeq = 0;
+        String lastHash = HashChain.GENESIS;
+        for (int i = 0; i < files.size(); i++) {
+            Path file = files.get(i);
+            long firstSeq = Segment.firstSeqOf(file);
+            SpoolEntry lastEntry = null;
+            long validEnd;
+            long fileSize;
+            boolean damaged;
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                fileSize = ch.size();
+                FrameReader reader = new FrameReader(ch, 0);
+                for (SpoolEntry e; (e = reader.next(Long.MAX_VALUE)) != null; ) {
+                    lastEntry = e;
+                }
+                validEnd = reader.position();
+                damaged = validEnd < fileSize;
+                if (damaged) {
+                    ch.truncate(validEnd);
+                    ch.force(true);
+                }
+            }
+            if (damaged) {
+                boolean tail = i == files.size() - 1;
+                String what = tail ? "torn last entry (crash during write)" : "damaged entry in a closed segment";
+                LOG.warnf("Mintgate audit spool: %s in %s; cut %d bytes at offset %d", what, file,
+                        fileSize - validEnd, validEnd);
+            }
+            if (lastEntry == null) {
+                Files.delete(file);
+                continue;
+            }
+            segments.put(firstSeq, new Segment(firstSeq, file, lastEntry.seq(), validEnd));
+            lastSeq = lastEntry.seq();
+            JsonNode tree = RecordJson.parse(lastEntry.payload());
+            lastHash = tree.path(RecordJson.EXT_HASH).asText(HashChain.GENESIS);
+        }
+        if (lastSeq > 0) {
+            LOG.infof("Mintgate audit spool %s recovered: %d segments, chain continues after seq %d",
+                    options.dir(), segments.size(), lastSeq);
+        }
+        return new HashChain.Link(lastSeq, lastHash);
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    /** Stops accepting, writes what is queued (plus a final checkpoint), fsyncs and stops the writer. */
+    @Override
+    public void close() {
+        if (!accepting && stopping) {
+            return;
+        }
+        accepting = false;
+        stopping = true;
+        try {
+            writer.join(30_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (writer.isAlive()) {
+            LOG.errorf("Mintgate audit spool writer did not finish within 30 s; %d records may be lost", queue.size());
+        }
+        releaseFiles();
+    }
+
+    /**
+     * Stops dead, like {@code kill -9}: no flush, no final checkpoint, queued records are abandoned.
+     * For crash-recovery tests.
+     */
+    public void halt() {
+        accepting = false;
+        halted = true;
+        try {
+            writer.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        releaseFiles();
+    }
+
+    private void releaseFiles() {
+        synchronized (durableMonitor) {
+            durableMonitor.notifyAll();
+        }
+        try {
+            active.close();
+        } catch (IOException ignored) {
+            // Closing after a final force; nothing left to lose.
+        }
+        try {
+            lock.release();
+            lockChannel.close();
+        } catch (IOException ignored) {
+            // The OS drops the lock with the process anyway.
+        }
+    }
+
+    private record Pending(AuditRecord record, CompletableFuture<Void> durable, long enqueuedAt) {
+    }
+}

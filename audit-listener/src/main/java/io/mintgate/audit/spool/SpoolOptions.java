@@ -1,0 +1,41 @@
+package io.mintgate.audit.spool;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * @param sinks                 names of the sinks that read the spool; each keeps its own cursor
+ * @param segmentMaxBytes       a segment is closed and a new one started beyond this size
+ * @param queueCapacity         bound of the request-thread hand-off queue
+ * @param checkpointEveryRecords 0 disables count-based checkpoints
+ * @param checkpointEveryMs      0 disables time-based checkpoints
+ */
+public record SpoolOptions(Path dir, Guarantee guarantee, long asyncMaxDelayMs, long beforeResponseTimeoutMs,
+                           long maxBytes, long maxRecords, FullPolicy fullPolicy, long segmentMaxBytes,
+                           int queueCapacity, long checkpointEveryRecords, long checkpointEveryMs, List<String> sinks) {
+    public SpoolOptions {
+        sinks = List.copyOf(sinks);
+        // Drop-oldest can only free whole closed segments, so a segment must be well below the limit.
+        segmentMaxBytes = Math.max(4096, Math.min(segmentMaxBytes, maxBytes / 4));
+    }
+
+    public static SpoolOptions defaults(Path dir, List<String> sinks) {
+        return new SpoolOptions(dir, Guarantee.ASYNC, 200, 5000, 1L << 30, 10_000_000, FullPolicy.FAIL_CLOSED,
+                16L << 20, 65_536, 10_000, 60_000, sinks);
+    }
+
+    public SpoolOptions withGuarantee(Guarantee g) {
+        return new SpoolOptions(dir, g, asyncMaxDelayMs, beforeResponseTimeoutMs, maxBytes, maxRecords, fullPolicy,
+                segmentMaxBytes, queueCapacity, checkpointEveryRecords, checkpointEveryMs, sinks);
+    }
+
+    public SpoolOptions withLimits(long bytes, long records, FullPolicy policy, long segmentBytes) {
+        return new SpoolOptions(dir, guarantee, asyncMaxDelayMs, beforeResponseTimeoutMs, bytes, records, policy,
+                segmentBytes, queueCapacity, checkpointEveryRecords, checkpointEveryMs, sinks);
+    }
+
+    public SpoolOptions withCheckpoints(long everyRecords, long everyMs) {
+        return new SpoolOptions(dir, guarantee, asyncMaxDelayMs, beforeResponseTimeoutMs, maxBytes, maxRecords,
+                fullPolicy, segmentMaxBytes, queueCapacity, everyRecords, everyMs, sinks);
+    }
+}

@@ -1,0 +1,70 @@
+package io.mintgate.authorizer.keycloak;
+
+import java.util.List;
+
+import io.mintgate.authorizer.policy.Decision;
+import io.mintgate.authorizer.policy.IssuanceRequest;
+import io.mintgate.authorizer.policy.Mode;
+import io.mintgate.authorizer.policy.Obligations;
+import io.mintgate.authorizer.policy.Outcome;
+import io.mintgate.authorizer.policy.PolicyValidationException;
+import io.mintgate.authorizer.policy.RuleFinding;
+import org.jboss.logging.Logger;
+import org.keycloak.models.KeycloakSession;
+
+/**
+ * Takes one decision for this request and remembers it: the details go to the Keycloak event, the obligations to
+ * whatever narrows the token later in the same request. A policy that cannot be compiled denies (fail closed).
+ */
+final class Enforcement {
+
+    private static final Logger LOG = Logger.getLogger(Enforcement.class);
+    private static final String OBLIGATIONS_ATTRIBUTE = "mintgate.obligations";
+
+    record Outcome(Decision decision) {
+        boolean denied() {
+            return !decision.allowed();
+        }
+
+        String description() {
+            return Denials.description(decision);
+        }
+    }
+
+    private Enforcement() {
+    }
+
+    static Outcome decide(KeycloakSession session, IssuanceAuthorizerExecutor.PolicySource policy, IssuanceRequest request) {
+        Decision decision;
+        try {
+            decision = policy.get().evaluate(request);
+        } catch (PolicyValidationException e) {
+            // Saved policies are validated; one that fails here came in around validation (e.g. a raw DB edit).
+            LOG.errorf("issuance-authorizer policy in realm %s does not compile; refusing tokens: %s",
+                    request.realm(), e.getMessage());
+            decision = new Decision(io.mintgate.authorizer.policy.DecisionIds.next(), io.mintgate.authorizer.policy.Outcome.DENY,
+                    "policy_error", null, null, Mode.ENFORCE, "invalid", List.of(new RuleFinding(null, "policy_error",
+                    Mode.ENFORCE, true, "policy does not compile")), Obligations.NONE);
+        }
+        PendingDecision.record(session, DecisionDetails.of(decision));
+        if (decision.allowed()) {
+            Obligations previous = session.getAttribute(OBLIGATIONS_ATTRIBUTE, Obligations.class);
+            session.setAttribute(OBLIGATIONS_ATTRIBUTE,
+                    previous == null ? decision.obligations() : previous.intersect(decision.obligations()));
+        } else if (LOG.isDebugEnabled()) {
+            LOG.debugf("decision %s: deny %s by rule %s for client %s", decision.id(), decision.reason(),
+                    decision.rule(), request.client().clientId());
+        }
+        return new Outcome(decision);
+    }
+
+    /** True once any issuance-authorizer has decided (and allowed) in this request. */
+    static boolean decided(KeycloakSession session) {
+        return session.getAttribute(OBLIGATIONS_ATTRIBUTE) != null;
+    }
+
+    /** The combined obligations of every allow in this request, or null if nothing decided. */
+    static Obligations obligations(KeycloakSession session) {
+        return session.getAttribute(OBLIGATIONS_ATTRIBUTE, Obligations.class);
+    }
+}

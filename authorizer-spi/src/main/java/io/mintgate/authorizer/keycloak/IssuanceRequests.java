@@ -1,0 +1,233 @@
+package io.mintgate.authorizer.keycloak;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.mintgate.authorizer.policy.ActorInfo;
+import io.mintgate.authorizer.policy.ClientInfo;
+import io.mintgate.authorizer.policy.Grant;
+import io.mintgate.authorizer.policy.IssuanceRequest;
+import io.mintgate.authorizer.policy.NetworkInfo;
+import io.mintgate.authorizer.policy.NhiInfo;
+import io.mintgate.authorizer.policy.OrganizationInfo;
+import io.mintgate.authorizer.policy.SubjectInfo;
+import io.mintgate.authorizer.policy.WorkloadInfo;
+import jakarta.ws.rs.core.MultivaluedMap;
+import org.jboss.logging.Logger;
+import org.keycloak.OAuth2Constants;
+import org.keycloak.common.ClientConnection;
+import org.keycloak.http.HttpRequest;
+import org.keycloak.jose.jws.JWSInput;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.GroupModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.RoleModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.OrganizationModel;
+import org.keycloak.representations.AccessToken;
+import org.keycloak.services.util.DPoPUtil;
+import org.keycloak.representations.dpop.DPoP;
+import org.keycloak.util.JsonSerialization;
+
+/**
+ * Turns what Keycloak knows about this token request into one {@link IssuanceRequest}. No policy logic here; only
+ * data Keycloak has verified by the time the decision is taken enters the request.
+ */
+final class IssuanceRequests {
+
+    /** Client attributes that describe a non-human identity (documented in docs/nhi-lifecycle.md). */
+    static final String OWNER_ATTRIBUTE = "mintgate.owner";
+    static final String EXPIRES_AT_ATTRIBUTE = "mintgate.expires-at";
+    static final String PURPOSE_ATTRIBUTE = "mintgate.purpose";
+
+    /** Client authenticators whose assertion comes from a workload identity provider. */
+    private static final Set<String> FEDERATED_AUTHENTICATORS = Set.of("federated-jwt", "client-jwt", "client-secret-jwt");
+
+    private static final Logger LOG = Logger.getLogger(IssuanceRequests.class);
+
+    private IssuanceRequests() {
+    }
+
+    /** What the token endpoint is about to mint, as far as this path knows it. */
+    record Mint(String event, String grantType, ClientModel client, UserModel user, AccessToken token,
+                MultivaluedMap<String, String> params, ActorInfo actor) {
+    }
+
+    static IssuanceRequest build(KeycloakSession session, Mint mint) {
+        RealmModel realm = session.getContext().getRealm();
+        ClientModel client = mint.client();
+        return new IssuanceRequest(
+                realm.getName(),
+                Instant.now(),
+                mint.event(),
+                grant(mint),
+                client(client),
+                subject(mint.user(), mint.token()),
+                mint.actor(),
+                network(session),
+                workload(client, mint.params()),
+                organization(session),
+                nhi(session, realm, client));
+    }
+
+    private static Grant grant(Mint mint) {
+        List<String> scopes = mint.token() != null && mint.token().getScope() != null
+                ? split(mint.token().getScope())
+                : split(first(mint.params(), OAuth2Constants.SCOPE));
+        List<String> audiences = mint.token() != null && mint.token().getAudience() != null
+                ? Arrays.asList(mint.token().getAudience()) : List.of();
+        List<String> resources = mint.params() == null ? List.of()
+                : mint.params().getOrDefault("resource", List.of());
+        return new Grant(mint.grantType(), scopes, audiences, resources,
+                first(mint.params(), OAuth2Constants.REQUESTED_TOKEN_TYPE));
+    }
+
+    private static ClientInfo client(ClientModel client) {
+        if (client == null) {
+            return null;
+        }
+        List<String> roles = client.getRolesStream().map(RoleModel::getName).toList();
+        List<String> scopes = new ArrayList<>(client.getClientScopes(true).keySet());
+        scopes.addAll(client.getClientScopes(false).keySet());
+        return new ClientInfo(client.getId(), client.getClientId(), client.getClientAuthenticatorType(),
+                client.isPublicClient(), client.getAttributes(), roles, scopes);
+    }
+
+    /** Roles come from the token when there is one: they are the effective roles that will be minted. */
+    private static SubjectInfo subject(UserModel user, AccessToken token) {
+        if (user == null) {
+            return null;
+        }
+        List<String> realmRoles;
+        Map<String, List<String>> clientRoles = new LinkedHashMap<>();
+        if (token != null) {
+            realmRoles = token.getRealmAccess() == null ? List.of() : List.copyOf(token.getRealmAccess().getRoles());
+            if (token.getResourceAccess() != null) {
+                token.getResourceAccess().forEach((clientId, access) -> clientRoles.put(clientId, List.copyOf(access.getRoles())));
+            }
+        } else {
+            realmRoles = user.getRealmRoleMappingsStream().map(RoleModel::getName).toList();
+        }
+        List<String> groups = user.getGroupsStream().map(GroupModel::getName).toList();
+        return new SubjectInfo(user.getId(), user.getUsername(), user.isEnabled(), user.getServiceAccountClientLink() != null,
+                user.getAttributes(), realmRoles, clientRoles, groups);
+    }
+
+    private static NetworkInfo network(KeycloakSession session) {
+        ClientConnection connection = session.getContext().getConnection();
+        String address = connection == null ? "" : connection.getRemoteAddr();
+        String certThumbprint = "";
+        HttpRequest request = session.getContext().getHttpRequest();
+        if (request != null) {
+            X509Certificate[] chain = request.getClientCertificateChain();
+            if (chain != null && chain.length > 0) {
+                certThumbprint = thumbprint(chain[0]);
+            }
+        }
+        DPoP dpop = session.getAttribute(DPoPUtil.DPOP_SESSION_ATTRIBUTE, DPoP.class);
+        return new NetworkInfo(address, certThumbprint, dpop == null ? "" : dpop.getThumbprint());
+    }
+
+    /**
+     * The claims of the client assertion that Keycloak's client authenticator has already verified in this request
+     * (federated workload identity: Kubernetes, SPIFFE, CI OIDC). Read back from the form because no Keycloak
+     * context keeps the parsed assertion; never copied anywhere but the policy input.
+     */
+    private static WorkloadInfo workload(ClientModel client, MultivaluedMap<String, String> params) {
+        if (client == null || params == null || !FEDERATED_AUTHENTICATORS.contains(client.getClientAuthenticatorType())) {
+            return null;
+        }
+        String assertion = first(params, OAuth2Constants.CLIENT_ASSERTION);
+        if (assertion.isEmpty()) {
+            return null;
+        }
+        try {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> claims = JsonSerialization.readValue(new JWSInput(assertion).getContent(), Map.class);
+            return new WorkloadInfo(String.valueOf(claims.getOrDefault("iss", "")),
+                    String.valueOf(claims.getOrDefault("sub", "")), claims);
+        } catch (Exception e) {
+            LOG.debugf("client assertion of %s could not be read back: %s", client.getClientId(), e.getClass().getSimpleName());
+            return null;
+        }
+    }
+
+    private static OrganizationInfo organization(KeycloakSession session) {
+        OrganizationModel organization;
+        try {
+            organization = session.getContext().getOrganization();
+        } catch (RuntimeException featureOff) {
+            return null;
+        }
+        return organization == null ? null : new OrganizationInfo(organization.getId(), organization.getAlias());
+    }
+
+    /** Owner status is read live on every mint: a disabled or deleted owner must stop the very next token. */
+    private static NhiInfo nhi(KeycloakSession session, RealmModel realm, ClientModel client) {
+        if (client == null) {
+            return null;
+        }
+        String owner = client.getAttribute(OWNER_ATTRIBUTE);
+        String expiry = client.getAttribute(EXPIRES_AT_ATTRIBUTE);
+        String purpose = client.getAttribute(PURPOSE_ATTRIBUTE);
+        if (owner == null && expiry == null && purpose == null) {
+            return null;
+        }
+        boolean exists = false;
+        boolean enabled = false;
+        if (owner != null && !owner.isBlank()) {
+            UserModel user = session.users().getUserByUsername(realm, owner);
+            exists = user != null;
+            enabled = user != null && user.isEnabled();
+        }
+        return new NhiInfo(owner == null ? "" : owner, exists, enabled, parseInstant(expiry), purpose == null ? "" : purpose);
+    }
+
+    /** An unparsable expiry counts as already expired: fail closed, and the admin sees it in the decision. */
+    private static Instant parseInstant(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Instant.parse(value.trim());
+        } catch (DateTimeParseException e) {
+            return Instant.EPOCH;
+        }
+    }
+
+    private static String thumbprint(X509Certificate certificate) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded());
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+        } catch (NoSuchAlgorithmException | CertificateEncodingException e) {
+            return "";
+        }
+    }
+
+    static String first(MultivaluedMap<String, String> params, String name) {
+        if (params == null) {
+            return "";
+        }
+        String value = params.getFirst(name);
+        return value == null ? "" : value;
+    }
+
+    static List<String> split(String scope) {
+        if (scope == null || scope.isBlank()) {
+            return List.of();
+        }
+        return List.of(scope.trim().split("\\s+"));
+    }
+}

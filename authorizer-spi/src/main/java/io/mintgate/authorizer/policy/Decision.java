@@ -1,0 +1,29 @@
+package io.mintgate.authorizer.policy;
+
+import java.util.List;
+
+/**
+ * The verdict for one issuance request. {@code reason}/{@code message}/{@code rule}/{@code mode} describe the
+ * deciding rule and are {@code null} on ALLOW. {@code message} is admin-authored and safe to show to the client.
+ */
+public record Decision(String id, Outcome outcome, String reason, String message, String rule, Mode mode,
+                       String policyVersion, List<RuleFinding> findings, Obligations obligations) {
+
+    public Decision {
+        findings = findings == null ? List.of() : List.copyOf(findings);
+        obligations = obligations == null ? Obligations.NONE : obligations;
+    }
+
+    public boolean allowed() {
+        return outcome == Outcome.ALLOW;
+    }
+
+    static Decision allow(String policyVersion, List<RuleFinding> findings, Obligations obligations) {
+        return new Decision(DecisionIds.next(), Outcome.ALLOW, null, null, null, null, policyVersion, findings, obligations);
+    }
+
+    static Decision deny(String reason, String message, String rule, String policyVersion, List<RuleFinding> findings) {
+        return new Decision(DecisionIds.next(), Outcome.DENY, reason, message, rule, Mode.ENFORCE, policyVersion,
+                findings, Obligations.NONE);
+    }
+}

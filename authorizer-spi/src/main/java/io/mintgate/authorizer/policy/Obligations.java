@@ -1,0 +1,76 @@
+package io.mintgate.authorizer.policy;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * How an allowed token must be narrowed. A {@code null} set or lifetime means "no restriction".
+ * Combining obligations always narrows: sets intersect, lifetimes take the minimum, refresh is ANDed,
+ * claims merge with the later (argument) side winning on conflicting keys.
+ */
+public record Obligations(Set<String> keepScopes, Set<String> keepAudiences, Set<String> keepRoles,
+                          Duration maxAccessTokenLifetime, boolean refreshTokenAllowed,
+                          Duration maxRefreshTokenLifetime, Map<String, Object> claims) {
+
+    public static final Obligations NONE = new Obligations(null, null, null, null, true, null, Map.of());
+
+    public Obligations {
+        keepScopes = keepScopes == null ? null : Collections.unmodifiableSet(new LinkedHashSet<>(keepScopes));
+        keepAudiences = keepAudiences == null ? null : Collections.unmodifiableSet(new LinkedHashSet<>(keepAudiences));
+        keepRoles = keepRoles == null ? null : Collections.unmodifiableSet(new LinkedHashSet<>(keepRoles));
+        claims = claims == null || claims.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(claims));
+    }
+
+    /** The narrowest combination of this and {@code other}; on conflicting claim keys {@code other} wins. */
+    public Obligations intersect(Obligations other) {
+        if (other == null || other.isEmpty()) {
+            return this;
+        }
+        if (isEmpty()) {
+            return other;
+        }
+        Map<String, Object> merged = new LinkedHashMap<>(claims);
+        merged.putAll(other.claims);
+        return new Obligations(
+                intersect(keepScopes, other.keepScopes),
+                intersect(keepAudiences, other.keepAudiences),
+                intersect(keepRoles, other.keepRoles),
+                min(maxAccessTokenLifetime, other.maxAccessTokenLifetime),
+                refreshTokenAllowed && other.refreshTokenAllowed,
+                min(maxRefreshTokenLifetime, other.maxRefreshTokenLifetime),
+                merged);
+    }
+
+    /** True when applying these obligations would change nothing. */
+    public boolean isEmpty() {
+        return keepScopes == null && keepAudiences == null && keepRoles == null
+                && maxAccessTokenLifetime == null && refreshTokenAllowed
+                && maxRefreshTokenLifetime == null && claims.isEmpty();
+    }
+
+    private static Set<String> intersect(Set<String> a, Set<String> b) {
+        if (a == null) {
+            return b;
+        }
+        if (b == null) {
+            return a;
+        }
+        Set<String> out = new LinkedHashSet<>(a);
+        out.retainAll(b);
+        return out;
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        if (a == null) {
+            return b;
+        }
+        if (b == null) {
+            return a;
+        }
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+}

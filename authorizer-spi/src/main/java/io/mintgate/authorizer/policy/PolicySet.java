@@ -1,0 +1,77 @@
+package io.mintgate.authorizer.policy;
+
+import io.mintgate.authorizer.policy.cel.PolicyVariables;
+import io.mintgate.authorizer.policy.cel.RequestActivation;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A compiled, immutable policy; safe to evaluate from many threads at once. Obtain one from
+ * {@link PolicyCompiler#compile(String)}. Semantics are documented in docs/policy-reference.md.
+ */
+public final class PolicySet {
+
+    /** Reason code of a denial caused by an expression that failed to evaluate. */
+    public static final String POLICY_ERROR = "policy_error";
+    /** Client-facing text for policy errors: never the expression or the error, which may reveal internals. */
+    static final String POLICY_ERROR_MESSAGE = "The token request could not be authorized.";
+
+    public static final PolicySet EMPTY = new PolicySet("empty", PolicyVariables.NONE, List.of());
+
+    private final String version;
+    private final PolicyVariables variables;
+    private final List<Rule> rules;
+
+    PolicySet(String version, PolicyVariables variables, List<Rule> rules) {
+        this.version = version;
+        this.variables = variables;
+        this.rules = List.copyOf(rules);
+    }
+
+    /**
+     * Decides whether the token may be minted. Rules run in order; the first enforce rule that denies (or fails
+     * with onError=deny) ends evaluation. Never throws: anything unexpected denies with {@code policy_error}.
+     */
+    public Decision evaluate(IssuanceRequest request) {
+        List<RuleFinding> findings = new ArrayList<>(0);
+        try {
+            RequestActivation activation = new RequestActivation(request, variables);
+            Obligations obligations = Obligations.NONE;
+            for (Rule rule : rules) {
+                try {
+                    if (!rule.applies(activation)) {
+                        continue;
+                    }
+                    if (rule.denies(activation)) {
+                        if (rule.mode() == Mode.SHADOW) {
+                            findings.add(new RuleFinding(rule.name(), rule.reason(), Mode.SHADOW, false, rule.message()));
+                            continue;
+                        }
+                        return Decision.deny(rule.reason(), rule.message(), rule.name(), version, findings);
+                    }
+                    if (rule.mode() == Mode.ENFORCE) {
+                        obligations = obligations.intersect(rule.obligations().evaluate(activation));
+                    }
+                } catch (PolicyEvaluationException e) {
+                    findings.add(new RuleFinding(rule.name(), POLICY_ERROR, rule.mode(), true, e.getMessage()));
+                    if (rule.mode() == Mode.ENFORCE && rule.onError() == OnError.DENY) {
+                        return Decision.deny(POLICY_ERROR, POLICY_ERROR_MESSAGE, rule.name(), version, findings);
+                    }
+                }
+            }
+            return Decision.allow(version, findings, obligations);
+        } catch (RuntimeException e) {
+            // A bug of ours must never mint a token: fail closed.
+            findings.add(new RuleFinding(null, POLICY_ERROR, Mode.ENFORCE, true, String.valueOf(e)));
+            return Decision.deny(POLICY_ERROR, POLICY_ERROR_MESSAGE, null, version, findings);
+        }
+    }
+
+    public String version() {
+        return version;
+    }
+
+    public int size() {
+        return rules.size();
+    }
+}

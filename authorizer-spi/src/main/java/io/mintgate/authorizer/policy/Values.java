@@ -1,0 +1,57 @@
+package io.mintgate.authorizer.policy;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Null-safe defensive copies for the request records. */
+final class Values {
+
+    private Values() {
+    }
+
+    static String orEmpty(String s) {
+        return s == null ? "" : s;
+    }
+
+    static <T> List<T> copy(List<T> list) {
+        if (list == null || list.isEmpty()) {
+            return List.of();
+        }
+        List<T> out = new ArrayList<>(list.size());
+        for (T t : list) {
+            if (t != null) {
+                out.add(t);
+            }
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    static <V> Map<String, V> copy(Map<String, V> map) {
+        if (map == null || map.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, V> out = new LinkedHashMap<>();
+        map.forEach((k, v) -> {
+            if (k != null && v != null) {
+                out.put(k, v);
+            }
+        });
+        return Collections.unmodifiableMap(out);
+    }
+
+    static Map<String, List<String>> copyMultimap(Map<String, List<String>> map) {
+        if (map == null || map.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        map.forEach((k, v) -> {
+            if (k != null) {
+                out.put(k, copy(v));
+            }
+        });
+        return Collections.unmodifiableMap(out);
+    }
+}

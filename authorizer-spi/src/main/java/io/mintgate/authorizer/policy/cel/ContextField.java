@@ -1,0 +1,19 @@
+package io.mintgate.authorizer.policy.cel;
+
+import dev.cel.common.types.CelType;
+import java.util.function.Function;
+
+/**
+ * One field of a context object as CEL sees it: its declared type and how to read it from the Java record.
+ * {@code memoize} marks fields whose conversion costs something, so it runs at most once per request.
+ */
+public record ContextField<T>(String name, CelType type, Function<T, Object> reader, boolean memoize) {
+
+    public static <T> ContextField<T> of(String name, CelType type, Function<T, Object> reader) {
+        return new ContextField<>(name, type, reader, false);
+    }
+
+    public static <T> ContextField<T> converted(String name, CelType type, Function<T, Object> reader) {
+        return new ContextField<>(name, type, reader, true);
+    }
+}

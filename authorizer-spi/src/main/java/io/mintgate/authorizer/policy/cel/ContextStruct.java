@@ -1,0 +1,74 @@
+package io.mintgate.authorizer.policy.cel;
+
+import dev.cel.common.types.CelType;
+import dev.cel.common.values.StructValue;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The CEL view of one context record. Field values are read lazily; {@code has(x.f)} is false when the value
+ * is absent (null), an empty string or an empty list/map, so optional data can be tested without errors.
+ * Not thread-safe: one instance lives inside one request's activation.
+ */
+public final class ContextStruct<T> extends StructValue<String, Object> {
+
+    private final ContextType<T> type;
+    private final T record;
+    private Map<String, Object> memo;
+
+    ContextStruct(ContextType<T> type, T record) {
+        this.type = type;
+        this.record = record;
+    }
+
+    @Override
+    public Object select(String field) {
+        Object value = read(field);
+        if (value == null) {
+            throw new IllegalStateException("field '" + field + "' of " + type.celType().name()
+                    + " is not set; test it with has() first");
+        }
+        return value;
+    }
+
+    @Override
+    public Optional<?> find(String field) {
+        Object value = read(field);
+        if (value == null || value instanceof String s && s.isEmpty()
+                || value instanceof Collection<?> c && c.isEmpty() || value instanceof Map<?, ?> m && m.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(value);
+    }
+
+    private Object read(String field) {
+        ContextField<T> f = type.field(field);
+        if (f == null) {
+            throw new IllegalArgumentException("no such field '" + field + "' in " + type.celType().name());
+        }
+        if (!f.memoize()) {
+            return f.reader().apply(record);
+        }
+        if (memo == null) {
+            memo = new HashMap<>(4);
+        }
+        return memo.computeIfAbsent(field, k -> f.reader().apply(record));
+    }
+
+    @Override
+    public Object value() {
+        return record;
+    }
+
+    @Override
+    public boolean isZeroValue() {
+        return false;
+    }
+
+    @Override
+    public CelType celType() {
+        return type.celType();
+    }
+}

@@ -1,0 +1,93 @@
+package io.mintgate.authorizer.policy.cel;
+
+import static io.mintgate.authorizer.policy.cel.ContextField.converted;
+import static io.mintgate.authorizer.policy.cel.ContextField.of;
+
+import dev.cel.common.types.CelType;
+import dev.cel.common.types.ListType;
+import dev.cel.common.types.MapType;
+import dev.cel.common.types.SimpleType;
+import io.mintgate.authorizer.policy.ActorInfo;
+import io.mintgate.authorizer.policy.ClientInfo;
+import io.mintgate.authorizer.policy.Grant;
+import io.mintgate.authorizer.policy.NetworkInfo;
+import io.mintgate.authorizer.policy.NhiInfo;
+import io.mintgate.authorizer.policy.OrganizationInfo;
+import io.mintgate.authorizer.policy.SubjectInfo;
+import io.mintgate.authorizer.policy.WorkloadInfo;
+import java.util.List;
+
+/**
+ * The declared shape of every context object. Declaring real struct types (rather than map(string, dyn))
+ * lets the checker reject typos such as {@code client.clientid} when the admin saves the policy.
+ * The documentation in docs/policy-reference.md lists exactly these fields.
+ */
+public final class ContextTypes {
+
+    private static final CelType STRING = SimpleType.STRING;
+    private static final CelType BOOL = SimpleType.BOOL;
+    private static final CelType STRINGS = ListType.create(SimpleType.STRING);
+    private static final CelType STRING_MAP = MapType.create(SimpleType.STRING, SimpleType.STRING);
+    private static final CelType MULTI_MAP = MapType.create(SimpleType.STRING, STRINGS);
+
+    public static final ContextType<Grant> GRANT = new ContextType<>("mintgate.Grant", List.of(
+            of("type", STRING, Grant::type),
+            of("scopes", STRINGS, Grant::scopes),
+            of("audiences", STRINGS, Grant::audiences),
+            of("resources", STRINGS, Grant::resources),
+            of("requestedTokenType", STRING, Grant::requestedTokenType)));
+
+    public static final ContextType<ClientInfo> CLIENT = new ContextType<>("mintgate.Client", List.of(
+            of("id", STRING, ClientInfo::id),
+            of("clientId", STRING, ClientInfo::clientId),
+            of("authMethod", STRING, ClientInfo::authMethod),
+            of("publicClient", BOOL, ClientInfo::publicClient),
+            of("attributes", STRING_MAP, ClientInfo::attributes),
+            of("roles", STRINGS, ClientInfo::roles),
+            of("scopes", STRINGS, ClientInfo::scopes)));
+
+    public static final ContextType<SubjectInfo> SUBJECT = new ContextType<>("mintgate.Subject", List.of(
+            of("present", BOOL, SubjectInfo::present),
+            of("id", STRING, SubjectInfo::id),
+            of("username", STRING, SubjectInfo::username),
+            of("enabled", BOOL, SubjectInfo::enabled),
+            of("serviceAccount", BOOL, SubjectInfo::serviceAccount),
+            of("attributes", MULTI_MAP, SubjectInfo::attributes),
+            of("realmRoles", STRINGS, SubjectInfo::realmRoles),
+            of("clientRoles", MULTI_MAP, SubjectInfo::clientRoles),
+            of("groups", STRINGS, SubjectInfo::groups)));
+
+    public static final ContextType<ActorInfo> ACTOR = new ContextType<>("mintgate.Actor", List.of(
+            of("present", BOOL, ActorInfo::present),
+            of("clientId", STRING, ActorInfo::clientId),
+            of("subject", STRING, ActorInfo::subject)));
+
+    public static final ContextType<NetworkInfo> NETWORK = new ContextType<>("mintgate.Network", List.of(
+            of("sourceAddress", STRING, NetworkInfo::sourceAddress),
+            of("tlsClientCertThumbprint", STRING, NetworkInfo::tlsClientCertThumbprint),
+            of("dpopThumbprint", STRING, NetworkInfo::dpopThumbprint)));
+
+    public static final ContextType<WorkloadInfo> WORKLOAD = new ContextType<>("mintgate.Workload", List.of(
+            of("present", BOOL, WorkloadInfo::present),
+            of("issuer", STRING, WorkloadInfo::issuer),
+            of("subject", STRING, WorkloadInfo::subject),
+            converted("claims", MapType.create(SimpleType.STRING, SimpleType.DYN), w -> CelValues.toCel(w.claims()))));
+
+    public static final ContextType<OrganizationInfo> ORGANIZATION = new ContextType<>("mintgate.Organization", List.of(
+            of("present", BOOL, OrganizationInfo::present),
+            of("id", STRING, OrganizationInfo::id),
+            of("alias", STRING, OrganizationInfo::alias)));
+
+    public static final ContextType<NhiInfo> NHI = new ContextType<>("mintgate.Nhi", List.of(
+            of("present", BOOL, NhiInfo::present),
+            of("owner", STRING, NhiInfo::owner),
+            of("ownerExists", BOOL, NhiInfo::ownerExists),
+            of("ownerEnabled", BOOL, NhiInfo::ownerEnabled),
+            of("expiresAt", SimpleType.TIMESTAMP, NhiInfo::expiresAt),
+            of("purpose", STRING, NhiInfo::purpose)));
+
+    public static final List<ContextType<?>> ALL = List.of(GRANT, CLIENT, SUBJECT, ACTOR, NETWORK, WORKLOAD, ORGANIZATION, NHI);
+
+    private ContextTypes() {
+    }
+}

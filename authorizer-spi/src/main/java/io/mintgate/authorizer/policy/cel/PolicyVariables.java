@@ -1,0 +1,107 @@
+package io.mintgate.authorizer.policy.cel;
+
+import com.google.common.collect.ImmutableSet;
+import dev.cel.common.types.CelType;
+import dev.cel.common.types.StructType;
+import dev.cel.common.values.StructValue;
+import io.mintgate.authorizer.policy.PolicyEvaluationException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The policy's named helper expressions, exposed to rules as the struct {@code variables}. Each variable is
+ * evaluated at most once per request, and only if some rule reads it.
+ */
+public final class PolicyVariables {
+
+    public static final String TYPE_NAME = "mintgate.Variables";
+    public static final PolicyVariables NONE = new PolicyVariables(new LinkedHashMap<>());
+
+    private final Map<String, CompiledExpression> expressions;
+    private final StructType type;
+
+    private PolicyVariables(LinkedHashMap<String, CompiledExpression> expressions) {
+        this.expressions = expressions;
+        this.type = structType(expressions);
+    }
+
+    public StructType type() {
+        return type;
+    }
+
+    public List<String> names() {
+        return new ArrayList<>(expressions.keySet());
+    }
+
+    /** A new set with one more variable; earlier variables are visible to later ones, never the reverse. */
+    public PolicyVariables with(String name, CompiledExpression expression) {
+        LinkedHashMap<String, CompiledExpression> next = new LinkedHashMap<>(expressions);
+        next.put(name, expression);
+        return new PolicyVariables(next);
+    }
+
+    Values bind(RequestActivation activation) {
+        return new Values(activation);
+    }
+
+    private static StructType structType(Map<String, CompiledExpression> expressions) {
+        Map<String, CelType> types = new LinkedHashMap<>();
+        expressions.forEach((name, expr) -> types.put(name, expr.type()));
+        return StructType.create(TYPE_NAME, ImmutableSet.copyOf(types.keySet()),
+                field -> Optional.ofNullable(types.get(field)));
+    }
+
+    /** The per-request, memoizing view of the variables. */
+    public final class Values extends StructValue<String, Object> {
+
+        private final RequestActivation activation;
+        private final Map<String, Object> memo = new HashMap<>();
+
+        private Values(RequestActivation activation) {
+            this.activation = activation;
+        }
+
+        @Override
+        public Object select(String field) {
+            Object cached = memo.get(field);
+            if (cached != null) {
+                return cached;
+            }
+            CompiledExpression expression = expressions.get(field);
+            if (expression == null) {
+                throw new IllegalArgumentException("no such variable '" + field + "'");
+            }
+            try {
+                Object value = expression.eval(activation);
+                memo.put(field, value);
+                return value;
+            } catch (PolicyEvaluationException e) {
+                throw new IllegalStateException("variable '" + field + "' failed: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public Optional<?> find(String field) {
+            return expressions.containsKey(field) ? Optional.of(select(field)) : Optional.empty();
+        }
+
+        @Override
+        public Object value() {
+            return this;
+        }
+
+        @Override
+        public boolean isZeroValue() {
+            return expressions.isEmpty();
+        }
+
+        @Override
+        public CelType celType() {
+            return type;
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package io.mintgate.authorizer.policy;
+
+import static io.mintgate.authorizer.policy.Requests.ciRunner;
+import static io.mintgate.authorizer.policy.Requests.compile;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class ObligationsTest {
+
+    @Test
+    void intersectingNarrowsEverySetAndTakesTheShortestLifetimes() {
+        Obligations a = new Obligations(Set.of("read", "write"), null, Set.of("viewer"), Duration.ofMinutes(10), true,
+                Duration.ofHours(8), Map.of("team", "a", "tier", "gold"));
+        Obligations b = new Obligations(Set.of("read", "deploy"), Set.of("billing-api"), null, Duration.ofMinutes(5),
+                false, null, Map.of("team", "b"));
+        Obligations c = a.intersect(b);
+        assertThat(c.keepScopes()).containsExactly("read");
+        assertThat(c.keepAudiences()).containsExactly("billing-api");
+        assertThat(c.keepRoles()).containsExactly("viewer");
+        assertThat(c.maxAccessTokenLifetime()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(c.refreshTokenAllowed()).isFalse();
+        assertThat(c.maxRefreshTokenLifetime()).isEqualTo(Duration.ofHours(8));
+        assertThat(c.claims()).containsOnly(Map.entry("team", "b"), Map.entry("tier", "gold"));
+    }
+
+    @Test
+    void noneIsTheIdentityOfIntersection() {
+        Obligations a = new Obligations(Set.of("read"), null, null, null, true, null, Map.of());
+        assertThat(Obligations.NONE.isEmpty()).isTrue();
+        assertThat(a.isEmpty()).isFalse();
+        assertThat(Obligations.NONE.intersect(a)).isEqualTo(a);
+        assertThat(a.intersect(Obligations.NONE)).isEqualTo(a);
+    }
+
+    @Test
+    void disjointScopeSetsIntersectToNothingRatherThanToUnrestricted() {
+        Obligations c = new Obligations(Set.of("a"), null, null, null, true, null, null)
+                .intersect(new Obligations(Set.of("b"), null, null, null, true, null, null));
+        assertThat(c.keepScopes()).isNotNull().isEmpty();
+    }
+
+    @Test
+    void obligationsOfAllMatchingAllowingRulesCombineAndLaterClaimsWin() {
+        PolicySet policy = compile("""
+                {"rules": [
+                  {"name": "a", "reason": "x", "deny": "false", "obligations": {
+                     "keepScopes": "['read', 'deploy']", "maxAccessTokenLifetime": "duration('10m')",
+                     "claims": {"purpose": "'ci'", "run": "workload.claims['run_attempt']"}}},
+                  {"name": "skipped", "reason": "x", "match": "false", "deny": "false", "obligations": {"keepScopes": "[]"}},
+                  {"name": "b", "reason": "x", "allowIf": "true", "obligations": {
+                     "keepScopes": "grant.scopes.filter(s, s != 'deploy')", "maxAccessTokenLifetime": "duration('15m')",
+                     "refreshToken": "false", "maxRefreshTokenLifetime": "duration('1h')",
+                     "keepAudiences": "['deploy-api']", "keepRoles": "[]", "claims": {"purpose": "'deploy'", "at": "now"}}}]}
+                """);
+        Decision d = policy.evaluate(ciRunner());
+        assertThat(d.allowed()).isTrue();
+        Obligations o = d.obligations();
+        assertThat(o.keepScopes()).containsExactly("read");
+        assertThat(o.keepAudiences()).containsExactly("deploy-api");
+        assertThat(o.keepRoles()).isEmpty();
+        assertThat(o.maxAccessTokenLifetime()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(o.refreshTokenAllowed()).isFalse();
+        assertThat(o.maxRefreshTokenLifetime()).isEqualTo(Duration.ofHours(1));
+        assertThat(o.claims()).containsEntry("purpose", "deploy").containsEntry("run", 1L)
+                .containsEntry("at", Requests.TUESDAY_MORNING.getEpochSecond());
+    }
+
+    @Test
+    void aDenialCarriesNoObligations() {
+        PolicySet policy = compile("""
+                {"rules": [{"name": "a", "reason": "x", "deny": "false", "obligations": {"keepScopes": "['read']"}},
+                           {"name": "b", "reason": "no", "deny": "true"}]}
+                """);
+        assertThat(policy.evaluate(ciRunner()).obligations()).isEqualTo(Obligations.NONE);
+    }
+}

@@ -1,0 +1,46 @@
+package io.mintgate.it.foundation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mintgate.it.harness.AdminApi;
+import io.mintgate.it.harness.KeycloakRuntime;
+import io.mintgate.it.harness.MintgateIT;
+import org.junit.jupiter.api.Test;
+
+/** The one drop-in jar loads in a vanilla Keycloak after kc.sh build, with every provider registered. */
+@MintgateIT
+class BundleLoadsIT {
+
+    /** Every provider the bundle registers, by the SPI it registers under in /admin/serverinfo. */
+    private static final List<String[]> PROVIDERS = List.of(
+            new String[] {"client-policy-executor", "issuance-authorizer"},
+            new String[] {"eventsListener", "mintgate-decision-details"},
+            new String[] {"eventsListener", "mintgate-audit"},
+            new String[] {"token-interceptor", "mintgate-issuance"});
+
+    @Test
+    void everyMintgateProviderAppearsInServerInfo(AdminApi admin) {
+        JsonNode providers = admin.get("/admin/serverinfo").expect(200).json().get("providers");
+        List<String> missing = new ArrayList<>();
+        for (String[] provider : PROVIDERS) {
+            JsonNode spi = providers.get(provider[0]);
+            if (spi == null || !spi.get("providers").has(provider[1])) {
+                missing.add(provider[0] + "/" + provider[1]);
+            }
+        }
+        assertThat(missing).as("providers missing from /admin/serverinfo").isEmpty();
+    }
+
+    @Test
+    void serverLogHasNoProviderOrClassLoadingError(KeycloakRuntime keycloak) {
+        Pattern trouble = Pattern.compile("ClassNotFoundException|NoClassDefFoundError|ServiceConfigurationError"
+                + "|LinkageError|Failed to load provider|mintgate.*(ERROR|Exception)|ERROR .*mintgate", Pattern.CASE_INSENSITIVE);
+        List<String> bad = keycloak.log().lines().filter(line -> trouble.matcher(line).find()).toList();
+        assertThat(bad).as("problem lines in the server log").isEmpty();
+    }
+}

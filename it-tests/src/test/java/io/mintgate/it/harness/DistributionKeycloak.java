@@ -1,0 +1,253 @@
+package io.mintgate.it.harness;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The Keycloak distribution unpacked under {@code target/}, started as a child process on free loopback ports.
+ * {@code kc.sh build} runs only when the providers or build options changed; the whole process tree is stopped
+ * on close because {@code kc.sh} does not exec java.
+ */
+public final class DistributionKeycloak implements KeycloakRuntime {
+
+    private static final Duration READY_TIMEOUT = Duration.ofMinutes(4);
+    private static final String FINGERPRINT_FILE = ".mintgate-build-fingerprint";
+
+    private final Path home;
+    private final Path logDir;
+    private final List<String> extraStartOptions;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private Process process;
+    private int httpPort;
+    private int managementPort;
+    private Path logFile;
+    private int starts;
+
+    public DistributionKeycloak(Path home, Path logDir, List<String> extraStartOptions) {
+        this.home = home;
+        this.logDir = logDir;
+        this.extraStartOptions = List.copyOf(extraStartOptions);
+    }
+
+    /** Builds if needed, then starts and waits until ready. */
+    public DistributionKeycloak start() {
+        try {
+            Files.createDirectories(logDir);
+            buildIfChanged();
+            launch();
+            return this;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Simulates a crash: SIGKILL to the JVM and everything under it, no shutdown hooks. */
+    public void kill() {
+        stopProcessTree(true);
+    }
+
+    /** Starts again on the same ports after {@link #kill()} or {@link #close()}. */
+    public void restart() {
+        try {
+            launch();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public Path home() {
+        return home;
+    }
+
+    private void buildIfChanged() throws IOException {
+        Path marker = home.resolve(FINGERPRINT_FILE);
+        String fingerprint = BuildFingerprint.of(home.resolve("providers"), ServerOptions.BUILD);
+        if (Files.exists(marker) && Files.readString(marker).trim().equals(fingerprint)) {
+            System.out.println("[keycloak] providers and build options unchanged: reusing the built server");
+            return;
+        }
+        Path buildLog = logDir.resolve("keycloak-build.log");
+        List<String> command = new ArrayList<>(List.of(kcScript(), "build"));
+        command.addAll(ServerOptions.BUILD);
+        System.out.println("[keycloak] kc.sh build (providers or build options changed), log: " + buildLog);
+        long started = System.nanoTime();
+        Process build = new ProcessBuilder(command).directory(home.toFile())
+                .redirectErrorStream(true).redirectOutput(buildLog.toFile()).start();
+        int exit = waitFor(build, Duration.ofMinutes(5));
+        if (exit != 0) {
+            throw new IllegalStateException("kc.sh build failed (exit " + exit + "):\n" + tail(buildLog, 60));
+        }
+        Files.writeString(marker, fingerprint);
+        System.out.printf("[keycloak] built in %d s%n", Duration.ofNanos(System.nanoTime() - started).toSeconds());
+    }
+
+    private void launch() throws IOException {
+        if (httpPort == 0) {
+            httpPort = freePort();
+            managementPort = freePort();
+        }
+        starts++;
+        logFile = logDir.resolve(starts == 1 ? "keycloak.log" : "keycloak-" + starts + ".log");
+        List<String> command = new ArrayList<>(List.of(kcScript(), "start", "--optimized",
+                "--http-enabled=true", "--http-host=127.0.0.1", "--http-port=" + httpPort,
+                "--http-management-port=" + managementPort, "--hostname-strict=false", "--cache=local",
+                "--bootstrap-admin-client-id=" + ServerOptions.ADMIN_CLIENT_ID,
+                "--bootstrap-admin-client-secret=" + ServerOptions.ADMIN_CLIENT_SECRET));
+        command.addAll(extraStartOptions);
+        long started = System.nanoTime();
+        process = new ProcessBuilder(command).directory(home.toFile())
+                .redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
+        awaitReady();
+        System.out.printf("[keycloak] ready on %s in %d s (log: %s)%n", baseUri(),
+                Duration.ofNanos(System.nanoTime() - started).toSeconds(), logFile);
+    }
+
+    private void awaitReady() {
+        URI ready = URI.create(managementUri() + "/health/ready");
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Keycloak exited with " + process.exitValue()
+                        + " before it was ready; log tail:\n" + tail(logFile, 80));
+            }
+            try {
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(2))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            pause(Duration.ofMillis(250));
+        }
+        stopProcessTree(true);
+        throw new IllegalStateException("Keycloak not ready within " + READY_TIMEOUT + "; log tail:\n" + tail(logFile, 80));
+    }
+
+    @Override
+    public URI baseUri() {
+        return URI.create("http://127.0.0.1:" + httpPort);
+    }
+
+    @Override
+    public URI managementUri() {
+        return URI.create("http://127.0.0.1:" + managementPort);
+    }
+
+    @Override
+    public String adminClientId() {
+        return ServerOptions.ADMIN_CLIENT_ID;
+    }
+
+    @Override
+    public String adminClientSecret() {
+        return ServerOptions.ADMIN_CLIENT_SECRET;
+    }
+
+    @Override
+    public Optional<String> readServerFile(String relativePath) {
+        Path file = home.resolve(relativePath);
+        try {
+            return Files.exists(file) ? Optional.of(Files.readString(file)) : Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public String log() {
+        try {
+            return Files.readString(logFile, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        stopProcessTree(false);
+    }
+
+    private void stopProcessTree(boolean kill) {
+        if (process == null) {
+            return;
+        }
+        List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
+        tree.add(process.toHandle());
+        for (ProcessHandle handle : tree) {
+            if (kill) {
+                handle.destroyForcibly();
+            } else {
+                handle.destroy();
+            }
+        }
+        for (ProcessHandle handle : tree) {
+            try {
+                handle.onExit().get(30, TimeUnit.SECONDS);
+            } catch (Exception stillRunning) {
+                handle.destroyForcibly();
+            }
+        }
+        process = null;
+    }
+
+    private String kcScript() {
+        return home.resolve("bin/kc.sh").toString();
+    }
+
+    private static int waitFor(Process p, Duration timeout) {
+        try {
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+                return -1;
+            }
+            return p.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String tail(Path file, int lines) {
+        try {
+            List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void pause(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

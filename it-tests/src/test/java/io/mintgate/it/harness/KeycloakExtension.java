@@ -1,0 +1,62 @@
+package io.mintgate.it.harness;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolutionException;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * One Keycloak per test JVM, kept in JUnit's root store so it is closed (process tree stopped) when the run ends.
+ * Test methods and lifecycle methods ask for a {@link KeycloakRuntime} or an {@link AdminApi} as a parameter.
+ */
+public final class KeycloakExtension implements ParameterResolver {
+
+    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(KeycloakExtension.class);
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        Class<?> type = parameter.getParameter().getType();
+        return type == KeycloakRuntime.class || type == AdminApi.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context)
+            throws ParameterResolutionException {
+        KeycloakRuntime runtime = runtime(context);
+        if (parameter.getParameter().getType() == AdminApi.class) {
+            return context.getRoot().getStore(NAMESPACE)
+                    .getOrComputeIfAbsent(AdminApi.class, k -> new AdminApi(runtime), AdminApi.class);
+        }
+        return runtime;
+    }
+
+    static KeycloakRuntime runtime(ExtensionContext context) {
+        return context.getRoot().getStore(NAMESPACE)
+                .getOrComputeIfAbsent(KeycloakRuntime.class, k -> startConfigured(), KeycloakRuntime.class);
+    }
+
+    private static KeycloakRuntime startConfigured() {
+        String kind = System.getProperty("it.keycloak.runtime", "distribution");
+        List<String> startOptions = new ArrayList<>(ServerOptions.auditOptions());
+        return switch (kind) {
+            case "distribution" -> new DistributionKeycloak(
+                    Path.of(required("it.keycloak.home")),
+                    Path.of(System.getProperty("it.work.dir", "target/it-work")),
+                    startOptions).start();
+            case "testcontainers" -> TestcontainersKeycloak.start(Path.of(required("it.bundle.jar")), startOptions);
+            default -> throw new IllegalArgumentException("it.keycloak.runtime must be distribution or testcontainers, was " + kind);
+        };
+    }
+
+    private static String required(String property) {
+        String value = System.getProperty(property);
+        if (value == null) {
+            throw new IllegalStateException("System property " + property + " is not set: run the tests through ./mvnw verify");
+        }
+        return value;
+    }
+}

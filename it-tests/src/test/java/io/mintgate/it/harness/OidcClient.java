@@ -1,0 +1,90 @@
+package io.mintgate.it.harness;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URL;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import com.nimbusds.oauth2.sdk.AuthorizationGrant;
+import com.nimbusds.oauth2.sdk.ClientCredentialsGrant;
+import com.nimbusds.oauth2.sdk.ParseException;
+import com.nimbusds.oauth2.sdk.Scope;
+import com.nimbusds.oauth2.sdk.TokenRequest;
+import com.nimbusds.oauth2.sdk.TokenResponse;
+import com.nimbusds.oauth2.sdk.auth.ClientAuthentication;
+import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
+import com.nimbusds.oauth2.sdk.auth.Secret;
+import com.nimbusds.oauth2.sdk.id.ClientID;
+
+/**
+ * A real OAuth client (Nimbus oauth2-oidc-sdk) pointed at one realm, and a verifier that checks a token's signature
+ * against the realm's published JWKS, as an unchanged resource server would.
+ */
+public final class OidcClient {
+
+    private final URI realmUri;
+    private final Map<String, DefaultJWTProcessor<SecurityContext>> processors = new ConcurrentHashMap<>();
+
+    public OidcClient(KeycloakRuntime runtime, String realm) {
+        this.realmUri = URI.create(runtime.baseUri() + "/realms/" + realm);
+    }
+
+    public URI tokenEndpoint() {
+        return URI.create(realmUri + "/protocol/openid-connect/token");
+    }
+
+    public URI realmUri() {
+        return realmUri;
+    }
+
+    public TokenResponse clientCredentials(String clientId, String secret, String scope) {
+        return token(new ClientCredentialsGrant(), new ClientSecretBasic(new ClientID(clientId), new Secret(secret)), scope);
+    }
+
+    public TokenResponse token(AuthorizationGrant grant, ClientAuthentication auth, String scope) {
+        TokenRequest request = new TokenRequest.Builder(tokenEndpoint(), auth, grant)
+                .scope(scope == null ? null : Scope.parse(scope)).build();
+        try {
+            return TokenResponse.parse(request.toHTTPRequest().send());
+        } catch (IOException | ParseException e) {
+            throw new IllegalStateException("token request failed", e);
+        }
+    }
+
+    /** Verifies signature (realm JWKS), issuer and expiry, and returns the claims. */
+    public JWTClaimsSet verify(String jwt) {
+        DefaultJWTProcessor<SecurityContext> processor = processors.computeIfAbsent("at", k -> newProcessor());
+        try {
+            JWTClaimsSet claims = processor.process(jwt, null);
+            if (!realmUri.toString().equals(claims.getIssuer())) {
+                throw new AssertionError("issuer " + claims.getIssuer() + " is not " + realmUri);
+            }
+            return claims;
+        } catch (java.text.ParseException | BadJOSEException | JOSEException e) {
+            throw new AssertionError("token does not verify against the realm JWKS: " + e.getMessage(), e);
+        }
+    }
+
+    private DefaultJWTProcessor<SecurityContext> newProcessor() {
+        try {
+            URL jwks = URI.create(realmUri + "/protocol/openid-connect/certs").toURL();
+            JWKSource<SecurityContext> source = JWKSourceBuilder.create(jwks).retrying(true).build();
+            DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+            processor.setJWSTypeVerifier((type, context) -> { });
+            processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.RS256, source));
+            return processor;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package io.mintgate.it.harness;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * A realm created for one test class from a JSON representation under {@code src/test/resources/realms/}, with a
+ * unique name so classes never see each other's clients, policies or events.
+ */
+public final class RealmFixture implements AutoCloseable {
+
+    private final AdminApi admin;
+    private final String name;
+
+    private RealmFixture(AdminApi admin, String name) {
+        this.admin = admin;
+        this.name = name;
+    }
+
+    public static RealmFixture create(AdminApi admin, String resource) {
+        ObjectNode realm = (ObjectNode) load(resource);
+        String name = realm.get("realm").asText() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        realm.put("realm", name);
+        admin.createRealm(realm);
+        return new RealmFixture(admin, name);
+    }
+
+    public static JsonNode load(String resource) {
+        try (InputStream in = RealmFixture.class.getResourceAsStream("/realms/" + resource)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no test resource realms/" + resource);
+            }
+            return AdminApi.MAPPER.readTree(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String path() {
+        return "/admin/realms/" + name;
+    }
+
+    @Override
+    public void close() {
+        admin.deleteRealm(name);
+    }
+}
