@@ -50,7 +50,8 @@ final class MintgateAuditListener implements EventListenerProvider {
             pipeline.append(record);
             return;
         }
-        if (pending == null) {
+        // A finished after-completion transaction is never called again: enlist a fresh one for a new transaction.
+        if (pending == null || !pending.isActive()) {
             pending = new AfterCommitAppend(pipeline);
             tm.enlistAfterCompletion(pending);
         }

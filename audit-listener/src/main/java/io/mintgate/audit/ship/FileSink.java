@@ -10,21 +10,24 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 
 /**
  * Writes CloudEvents as JSON lines to a file and rotates by size: when the next batch would push the file past
- * {@code maxBytes}, it is renamed to {@code <name>-<UTC timestamp>.<ext>} (names sort in write order) and a new file
+ * {@code maxBytes}, it is renamed to {@code <name>-<UTC timestamp, microseconds>.<ext>} (names sort in write order) and a new file
  * is started. Each batch is fsynced before it counts as shipped, so the cursor never runs ahead of the file.
  */
 public final class FileSink implements Sink {
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'");
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSSSSS'Z'")
+            .withZone(ZoneOffset.UTC);
 
     private final Path path;
     private final long maxBytes;
     private FileChannel channel;
+    private long lastRotationMicros;
 
     public FileSink(Path path, long maxBytes) {
         this.path = path;
@@ -76,11 +79,15 @@ public final class FileSink implements Sink {
         int dot = name.lastIndexOf('.');
         String base = dot > 0 ? name.substring(0, dot) : name;
         String ext = dot > 0 ? name.substring(dot) : "";
-        String stamp = ZonedDateTime.now(ZoneOffset.UTC).format(STAMP);
-        Path target = path.resolveSibling(base + "-" + stamp + ext);
-        for (int i = 1; Files.exists(target); i++) {
-            target = path.resolveSibling(base + "-" + stamp + "-" + i + ext);
-        }
+        // Microsecond stamps that only move forward keep rotated names unique and in write order when sorted.
+        Instant now = Instant.now();
+        long micros = Math.max(now.getEpochSecond() * 1_000_000 + now.getNano() / 1000, lastRotationMicros + 1);
+        Path target;
+        do {
+            target = path.resolveSibling(base + "-" + STAMP.format(Instant.EPOCH.plus(micros, ChronoUnit.MICROS)) + ext);
+            micros++;
+        } while (Files.exists(target));
+        lastRotationMicros = micros - 1;
         Files.move(path, target, StandardCopyOption.ATOMIC_MOVE);
     }
 

@@ -61,6 +61,7 @@ public final class Spool implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicLong enqueued = new java.util.concurrent.atomic.AtomicLong();
     /** Appended records whose fate is known (fsynced or failed); written by the writer only. */
     private volatile long settled;
+    private volatile long forces;
     private volatile boolean accepting = true;
     private volatile boolean stopping;
     private volatile boolean halted;
@@ -205,6 +206,11 @@ public final class Spool implements AutoCloseable {
     /** Records that {@code sink} has everything up to {@code seq}; segments all sinks have shipped get deleted. */
     public void acknowledge(String sink, long seq) {
         cursors.advance(sink, seq);
+    }
+
+    /** How many fsyncs the writer issued: group commit keeps this far below the record count. */
+    public long forceCount() {
+        return forces;
     }
 
     public long durableSeq() {
@@ -387,7 +393,10 @@ public final class Spool implements AutoCloseable {
 
     private void force() throws IOException {
         active.force(false);
+        forces++;
         long newlyDurable = writtenSeq - durableSeq;
+        // Refresh the fill level before releasing waiters, so the next append sees the limit it just reached.
+        updateUsage();
         synchronized (durableMonitor) {
             durableSeq = writtenSeq;
             durableMonitor.notifyAll();

@@ -146,8 +146,8 @@ class ListenerEndToEndTest {
         listener.onEvent(admin, true);
         keycloak.commit();
 
-        String line = Files.readString(dir.resolve("audit.jsonl"));
         JsonNode record = singleLine();
+        String line = Files.readString(dir.resolve("audit.jsonl"));
         assertThat(record.path("type").asText()).isEqualTo("io.mintgate.nhi.changed");
         assertThat(record.path("data").path("resource").path("secretRotation").asBoolean()).isTrue();
         assertThat(record.path("data").path("actor").path("userId").asText()).isEqualTo("admin-uid");

@@ -2,10 +2,12 @@ package io.mintgate.authorizer.keycloak;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import io.mintgate.authorizer.policy.ActorInfo;
 import io.mintgate.authorizer.policy.IssuanceRequest;
 import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.Response;
 import org.keycloak.OAuth2Constants;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.events.EventType;
@@ -18,13 +20,19 @@ import org.keycloak.models.UserModel;
 import org.keycloak.protocol.oidc.token.TokenInterceptorException;
 import org.keycloak.protocol.oidc.token.TokenPostProcessor;
 import org.keycloak.protocol.oidc.token.TokenPostProcessorContext;
+import org.keycloak.services.ErrorResponseException;
 
 /**
  * Runs inside every token build, after the client-policy events: takes the decisions that had to wait for Keycloak
- * to verify the subject (token exchange, JWT grant). A refusal here produces no Keycloak event by itself, so this
+ * to verify the subject (token exchange, JWT grant), and decides on the paths that fire no client-policy event at all
+ * (UMA, OID4VCI pre-authorized code). A refusal here produces no Keycloak event by itself, so this
  * class sends the {@code *_ERROR} event an auditor expects.
  */
 final class IssuancePostProcessor implements TokenPostProcessor {
+
+    /** Grant paths on which Keycloak fires no client-policy event: the realm's policies are found here instead. */
+    private static final Set<String> EVENTLESS_GRANT_TYPES = Set.of(OAuth2Constants.UMA_GRANT_TYPE,
+            "urn:ietf:params:oauth:grant-type:pre-authorized_code");
 
     private final KeycloakSession session;
 
@@ -38,26 +46,46 @@ final class IssuancePostProcessor implements TokenPostProcessor {
             return;
         }
         List<DeferredPolicies.Deferred> deferred = DeferredPolicies.take(session);
-        if (deferred.isEmpty()) {
+        MultivaluedMap<String, String> form = EventMints.formOf(session);
+        String formGrantType = IssuanceRequests.first(form, OAuth2Constants.GRANT_TYPE);
+        boolean eventless = EVENTLESS_GRANT_TYPES.contains(formGrantType) && !Enforcement.decided(session);
+        if (deferred.isEmpty() && !eventless) {
             return;
         }
         ClientSessionContext clientSessionCtx = context.clientSessionCtx();
         AuthenticatedClientSessionModel clientSession = clientSessionCtx.getClientSession();
         ClientModel client = clientSession.getClient();
         UserModel user = clientSession.getUserSession() == null ? null : clientSession.getUserSession().getUser();
-        String grantType = grantType(clientSessionCtx);
-        MultivaluedMap<String, String> form = session.getContext().getHttpRequest().getDecodedFormParameters();
+        String grantType = grantType(clientSessionCtx, formGrantType);
         ActorInfo actor = OAuth2Constants.TOKEN_EXCHANGE_GRANT_TYPE.equals(grantType)
                 ? new ActorInfo(client.getClientId(), "") : ActorInfo.NONE;
+        if (eventless) {
+            IssuanceRequest request = IssuanceRequests.build(session, new IssuanceRequests.Mint(
+                    "TOKEN_POST_PROCESSOR", grantType, client, user, context.accessToken(), form, actor));
+            for (IssuanceAuthorizerExecutor.PolicySource policy : RealmIssuancePolicies.applicable(session, request)) {
+                enforce(policy, request, grantType, client, user);
+            }
+            return;
+        }
         for (DeferredPolicies.Deferred pending : deferred) {
             IssuanceRequest request = IssuanceRequests.build(session, new IssuanceRequests.Mint(
                     pending.event(), grantType, client, user, context.accessToken(), form, actor));
-            Enforcement.Outcome outcome = Enforcement.decide(session, pending.policy(), request);
-            if (outcome.denied()) {
-                reportDenial(grantType, client, user, outcome);
-                throw new TokenInterceptorException(Denials.ERROR, outcome.description());
-            }
+            enforce(pending.policy(), request, grantType, client, user);
         }
+    }
+
+    private void enforce(IssuanceAuthorizerExecutor.PolicySource policy, IssuanceRequest request, String grantType,
+                         ClientModel client, UserModel user) {
+        Enforcement.Outcome outcome = Enforcement.decide(session, policy, request);
+        if (!outcome.denied()) {
+            return;
+        }
+        reportDenial(grantType, client, user, outcome);
+        if (OAuth2Constants.UMA_GRANT_TYPE.equals(grantType)) {
+            // The UMA endpoint turns any other exception (TokenInterceptorException included) into a 500.
+            throw new ErrorResponseException(Denials.ERROR, outcome.description(), Response.Status.BAD_REQUEST);
+        }
+        throw new TokenInterceptorException(Denials.ERROR, outcome.description());
     }
 
     private void reportDenial(String grantType, ClientModel client, UserModel user, Enforcement.Outcome outcome) {
@@ -77,9 +105,9 @@ final class IssuancePostProcessor implements TokenPostProcessor {
         event.error(Denials.ERROR);
     }
 
-    private static String grantType(ClientSessionContext clientSessionCtx) {
+    private static String grantType(ClientSessionContext clientSessionCtx, String formGrantType) {
         String grantType = clientSessionCtx.getAttribute(Constants.GRANT_TYPE, String.class);
-        return grantType == null ? "" : grantType;
+        return grantType == null ? formGrantType : grantType;
     }
 
     private static EventType eventType(String grantType) {

@@ -41,7 +41,7 @@ public final class KeycloakExtension implements ParameterResolver {
 
     private static KeycloakRuntime startConfigured() {
         String kind = System.getProperty("it.keycloak.runtime", "distribution");
-        List<String> startOptions = new ArrayList<>(ServerOptions.auditOptions());
+        List<String> startOptions = new ArrayList<>(ServerOptions.startOptions());
         return switch (kind) {
             case "distribution" -> new DistributionKeycloak(
                     Path.of(required("it.keycloak.home")),

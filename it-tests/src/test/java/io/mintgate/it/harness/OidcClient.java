@@ -61,6 +61,25 @@ public final class OidcClient {
         }
     }
 
+    /**
+     * UMA 2.0 grant (Keycloak authorization services): the client presents the user's access token as bearer and
+     * asks for a requesting party token for {@code audience}'s resources. Nimbus has no UMA grant type, so the
+     * request is built by hand with Nimbus' HTTP primitives.
+     */
+    public TokenResponse uma(String accessToken, String audience) {
+        try {
+            com.nimbusds.oauth2.sdk.http.HTTPRequest request = new com.nimbusds.oauth2.sdk.http.HTTPRequest(
+                    com.nimbusds.oauth2.sdk.http.HTTPRequest.Method.POST, tokenEndpoint());
+            request.setEntityContentType(com.nimbusds.common.contenttype.ContentType.APPLICATION_URLENCODED);
+            request.setAuthorization("Bearer " + accessToken);
+            request.setBody("grant_type=" + java.net.URLEncoder.encode("urn:ietf:params:oauth:grant-type:uma-ticket",
+                    java.nio.charset.StandardCharsets.UTF_8) + "&audience=" + audience);
+            return TokenResponse.parse(request.send());
+        } catch (IOException | ParseException e) {
+            throw new IllegalStateException("UMA token request failed", e);
+        }
+    }
+
     /** Verifies signature (realm JWKS), issuer and expiry, and returns the claims. */
     public JWTClaimsSet verify(String jwt) {
         DefaultJWTProcessor<SecurityContext> processor = processors.computeIfAbsent("at", k -> newProcessor());

@@ -26,10 +26,26 @@ public final class ServerOptions {
     /** A loopback-only test server's bootstrap credential; it never leaves this machine. */
     public static final String ADMIN_CLIENT_SECRET = "mintgate-it-admin-secret";
 
-    /** Server options for the audit listener in tests: file sink only, small checkpoints, in the server home. */
-    public static List<String> auditOptions() {
+    /**
+     * Port on which a CIBA test plays the authentication device: Keycloak's HTTP authentication channel posts each
+     * backchannel authentication request there. A server-level option, so it is reserved before the server starts.
+     */
+    public static final int CIBA_CHANNEL_PORT = freePort();
+
+    /** Start (run-time) options every test server gets. */
+    public static List<String> startOptions() {
         return List.of(
                 "--spi-events-listener--mintgate-audit--sinks=file",
-                "--spi-events-listener--mintgate-audit--checkpoint-every-records=50");
+                "--spi-events-listener--mintgate-audit--checkpoint-every-records=50",
+                "--spi-ciba-auth-channel--ciba-http-auth-channel--http-authentication-channel-uri=http://127.0.0.1:"
+                        + CIBA_CHANNEL_PORT + "/ciba");
+    }
+
+    private static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

@@ -1,0 +1,150 @@
+package io.mintgate.audit.spool;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.mintgate.audit.TestRecords;
+import io.mintgate.audit.metrics.AuditMetrics;
+import io.mintgate.audit.record.RecordJson;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SpoolTest {
+    @TempDir
+    Path dir;
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+    private SpoolOptions options() {
+        return SpoolOptions.defaults(dir, List.of("file")).withCheckpoints(0, 0);
+    }
+
+    private Spool open(SpoolOptions o) throws IOException {
+        return Spool.open(o, null, new AuditMetrics(registry));
+    }
+
+    private static List<SpoolEntry> readAll(Spool spool, long after) throws IOException {
+        try (SpoolReader reader = spool.reader("file")) {
+            List<SpoolEntry> all = new ArrayList<>();
+            for (List<SpoolEntry> batch; !(batch = reader.read(after, 1000, Long.MAX_VALUE)).isEmpty(); ) {
+                all.addAll(batch);
+                after = batch.get(batch.size() - 1).seq();
+            }
+            return all;
+        }
+    }
+
+    @Test
+    void manyConcurrentAppendsAreWrittenInOrderWithFarFewerFsyncsThanRecords() throws Exception {
+        try (Spool spool = open(options().withGuarantee(Guarantee.BEFORE_RESPONSE))) {
+            List<Thread> threads = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                Thread thread = new Thread(() -> {
+                    for (int i = 0; i < 250; i++) {
+                        spool.appendDurably(TestRecords.issued("c"));
+                    }
+                });
+                threads.add(thread);
+                thread.start();
+            }
+            for (Thread t : threads) {
+                t.join();
+            }
+            List<SpoolEntry> entries = readAll(spool, 0);
+            assertThat(entries).hasSize(2000);
+            for (int i = 0; i < entries.size(); i++) {
+                assertThat(entries.get(i).seq()).isEqualTo(i + 1);
+                assertThat(RecordJson.parse(entries.get(i).payload()).path("mintgateseq").asLong()).isEqualTo(i + 1);
+            }
+            assertThat(spool.forceCount()).isLessThan(2000);
+        }
+    }
+
+    @Test
+    void aTornLastEntryIsCutOnRestartAndTheChainContinuesFromTheLastGoodRecord() throws Exception {
+        Spool spool = open(options());
+        for (int i = 0; i < 10; i++) {
+            spool.append(TestRecords.issued("c"));
+        }
+        assertThat(spool.awaitSettled(5000)).isTrue();
+        spool.halt();
+        Path segment;
+        try (Stream<Path> files = Files.list(dir)) {
+            segment = files.filter(p -> p.getFileName().toString().startsWith("segment-")).findFirst().orElseThrow();
+        }
+        long goodSize = Files.size(segment);
+        // Half a frame, as left by kill -9 in the middle of a write.
+        Files.write(segment, new byte[]{0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 11, 9, 9}, StandardOpenOption.APPEND);
+
+        try (Spool reopened = open(options())) {
+            assertThat(Files.size(segment)).isEqualTo(goodSize);
+            reopened.append(TestRecords.issued("after-restart"));
+            assertThat(reopened.awaitSettled(5000)).isTrue();
+            List<SpoolEntry> entries = readAll(reopened, 0);
+            assertThat(entries).extracting(SpoolEntry::seq).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L);
+            String prevOf11 = RecordJson.parse(entries.get(10).payload()).path("mintgateprev").asText();
+            String hashOf10 = RecordJson.parse(entries.get(9).payload()).path("mintgatehash").asText();
+            assertThat(prevOf11).isEqualTo(hashOf10);
+        }
+    }
+
+    @Test
+    void aCursorSurvivesACrashSoOnlyUnshippedRecordsAreReadAgain() throws Exception {
+        Spool spool = open(options());
+        for (int i = 0; i < 20; i++) {
+            spool.append(TestRecords.issued("c"));
+        }
+        assertThat(spool.awaitSettled(5000)).isTrue();
+        spool.acknowledge("file", 12);
+        spool.halt();
+
+        try (Spool reopened = open(options())) {
+            assertThat(reopened.cursor("file")).isEqualTo(12);
+            assertThat(readAll(reopened, reopened.cursor("file"))).extracting(SpoolEntry::seq)
+                    .containsExactly(13L, 14L, 15L, 16L, 17L, 18L, 19L, 20L);
+        }
+    }
+
+    @Test
+    void failClosedRefusesNewAppendsOnceTheUnshippedLimitIsReached() throws Exception {
+        try (Spool spool = open(options().withLimits(1L << 30, 5, FullPolicy.FAIL_CLOSED, 1 << 20))) {
+            for (int i = 0; i < 5; i++) {
+                spool.append(TestRecords.issued("c"));
+            }
+            assertThat(spool.awaitSettled(5000)).isTrue();
+            Thread.sleep(300); // the writer refreshes its usage figures on its next wake-up
+            assertThatThrownBy(() -> spool.append(TestRecords.issued("c")))
+                    .isInstanceOf(AuditUnavailableException.class).hasMessageContaining("full-policy=fail-closed");
+            spool.acknowledge("file", 5);
+            Thread.sleep(300);
+            CompletableFuture<Void> accepted = spool.append(TestRecords.issued("c"));
+            Spool.await(accepted, 5000);
+        }
+    }
+
+    @Test
+    void dropOldestDeletesWholeOldSegmentsCountsThemAndMovesTheCursorPastThem() throws Exception {
+        try (Spool spool = open(options().withLimits(40_000, 1_000_000, FullPolicy.DROP_OLDEST, 4096))) {
+            for (int i = 0; i < 200; i++) {
+                spool.append(TestRecords.issued("c"));
+            }
+            assertThat(spool.awaitSettled(5000)).isTrue();
+            Thread.sleep(400);
+            double dropped = registry.get("mintgate_audit_dropped_total").tag("reason", "spool_full").counter().count();
+            assertThat(dropped).isGreaterThan(0);
+            assertThat(spool.cursor("file")).isEqualTo((long) dropped);
+            List<SpoolEntry> left = readAll(spool, spool.cursor("file"));
+            assertThat(left.get(0).seq()).isEqualTo((long) dropped + 1);
+            assertThat(left.get(left.size() - 1).seq()).isEqualTo(200);
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package io.mintgate.authorizer.keycloak;
+
+import io.mintgate.authorizer.policy.ActorInfo;
+import jakarta.ws.rs.core.MultivaluedMap;
+import org.keycloak.OAuth2Constants;
+import org.keycloak.models.AuthenticatedClientSessionModel;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.UserModel;
+import org.keycloak.protocol.oidc.TokenManager;
+import org.keycloak.protocol.oidc.grants.ciba.clientpolicy.context.BackchannelTokenResponseContext;
+import org.keycloak.protocol.oidc.grants.device.clientpolicy.context.DeviceTokenResponseContext;
+import org.keycloak.services.clientpolicy.ClientPolicyContext;
+import org.keycloak.services.clientpolicy.context.ClientModelContext;
+import org.keycloak.services.clientpolicy.context.ImplicitHybridTokenResponse;
+import org.keycloak.services.clientpolicy.context.ResourceOwnerPasswordCredentialsResponseContext;
+import org.keycloak.services.clientpolicy.context.ServiceAccountTokenResponseContext;
+import org.keycloak.services.clientpolicy.context.TokenRefreshResponseContext;
+import org.keycloak.services.clientpolicy.context.TokenResponseContext;
+
+/**
+ * What each client-policy event knows about the token being minted. Token-response events know everything (the
+ * verified subject and the built, unsigned token); every other event knows at least the client and the request.
+ */
+final class EventMints {
+
+    private EventMints() {
+    }
+
+    /** The full mint at a token-response event, or null for events that mint nothing yet. */
+    static IssuanceRequests.Mint atTokenResponse(ClientPolicyContext context) {
+        String event = context.getEvent().name();
+        return switch (context.getEvent()) {
+            case SERVICE_ACCOUNT_TOKEN_RESPONSE -> {
+                ServiceAccountTokenResponseContext c = (ServiceAccountTokenResponseContext) context;
+                yield mint(event, OAuth2Constants.CLIENT_CREDENTIALS, c.getClientSession(), c.getAccessTokenResponseBuilder(), c.getParams());
+            }
+            case TOKEN_RESPONSE -> {
+                TokenResponseContext c = (TokenResponseContext) context;
+                yield mint(event, OAuth2Constants.AUTHORIZATION_CODE, c.getClientSession(), c.getAccessTokenResponseBuilder(), c.getParams());
+            }
+            case TOKEN_REFRESH_RESPONSE -> {
+                TokenRefreshResponseContext c = (TokenRefreshResponseContext) context;
+                yield mint(event, OAuth2Constants.REFRESH_TOKEN, c.getClientSession(), c.getAccessTokenResponseBuilder(), c.getParams());
+            }
+            case RESOURCE_OWNER_PASSWORD_CREDENTIALS_RESPONSE -> {
+                ResourceOwnerPasswordCredentialsResponseContext c = (ResourceOwnerPasswordCredentialsResponseContext) context;
+                yield mint(event, OAuth2Constants.PASSWORD, c.getClientSessionContext().getClientSession(),
+                        c.getAccessTokenResponseBuilder(), c.getParams());
+            }
+            case DEVICE_TOKEN_RESPONSE -> {
+                DeviceTokenResponseContext c = (DeviceTokenResponseContext) context;
+                yield mint(event, OAuth2Constants.DEVICE_CODE_GRANT_TYPE, c.getClientSession(),
+                        c.getAccessTokenResponseBuilder(), c.getRequestParameters());
+            }
+            case BACKCHANNEL_TOKEN_RESPONSE -> {
+                BackchannelTokenResponseContext c = (BackchannelTokenResponseContext) context;
+                yield mint(event, OAuth2Constants.CIBA_GRANT_TYPE, c.getClientSessionContext().getClientSession(),
+                        c.getAccessTokenResponseBuilder(), c.getRequestParameters());
+            }
+            case IMPLICIT_HYBRID_TOKEN_RESPONSE -> {
+                ImplicitHybridTokenResponse c = (ImplicitHybridTokenResponse) context;
+                yield mint(event, "implicit", c.getClientSessionContext().getClientSession(),
+                        c.getAccessTokenResponseBuilder(), null);
+            }
+            default -> null;
+        };
+    }
+
+    /** What any event knows: the full mint at token responses, otherwise the client and the request's form. */
+    static IssuanceRequests.Mint atAnyEvent(KeycloakSession session, ClientPolicyContext context) {
+        IssuanceRequests.Mint full = atTokenResponse(context);
+        if (full != null) {
+            return full;
+        }
+        ClientModel client = context instanceof ClientModelContext c ? c.getClient() : session.getContext().getClient();
+        MultivaluedMap<String, String> form = formOf(session);
+        String grantType = IssuanceRequests.first(form, OAuth2Constants.GRANT_TYPE);
+        return new IssuanceRequests.Mint(context.getEvent().name(), grantType, client, null, null, form, ActorInfo.NONE);
+    }
+
+    private static IssuanceRequests.Mint mint(String event, String grantType, AuthenticatedClientSessionModel clientSession,
+                                              TokenManager.AccessTokenResponseBuilder builder,
+                                              MultivaluedMap<String, String> params) {
+        UserModel user = clientSession.getUserSession() == null ? null : clientSession.getUserSession().getUser();
+        return new IssuanceRequests.Mint(event, grantType, clientSession.getClient(), user, builder.getAccessToken(),
+                params, ActorInfo.NONE);
+    }
+
+    /** The form of a POST (token endpoint), or nothing for front-channel GETs. */
+    static MultivaluedMap<String, String> formOf(KeycloakSession session) {
+        try {
+            var request = session.getContext().getHttpRequest();
+            return request == null ? null : request.getDecodedFormParameters();
+        } catch (RuntimeException notAForm) {
+            return null;
+        }
+    }
+}
