@@ -6,6 +6,8 @@ import org.keycloak.models.KeycloakTransaction;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Holds a session's audit records until Keycloak's transaction outcome is known. Enlisted with
@@ -16,7 +18,7 @@ import java.util.List;
  */
 final class AfterCommitAppend implements KeycloakTransaction {
     private final AuditPipeline pipeline;
-    private final List<AuditRecord> records = new ArrayList<>(2);
+    private final List<Supplier<Optional<AuditRecord>>> records = new ArrayList<>(2);
     private boolean active;
 
     AfterCommitAppend(AuditPipeline pipeline) {
@@ -24,7 +26,15 @@ final class AfterCommitAppend implements KeycloakTransaction {
     }
 
     void add(AuditRecord record) {
-        records.add(record);
+        records.add(() -> Optional.of(record));
+    }
+
+    /**
+     * Maps when the transaction completes, not when the listener is called: other listeners (Mintgate's decision
+     * details among them) may still add details to the same Event after this listener has seen it.
+     */
+    void addLazily(Supplier<Optional<AuditRecord>> mapping) {
+        records.add(mapping);
     }
 
     @Override
@@ -35,8 +45,8 @@ final class AfterCommitAppend implements KeycloakTransaction {
     @Override
     public void commit() {
         try {
-            for (AuditRecord r : records) {
-                pipeline.append(r);
+            for (Supplier<Optional<AuditRecord>> mapping : records) {
+                mapping.get().ifPresent(pipeline::append);
             }
         } finally {
             records.clear();

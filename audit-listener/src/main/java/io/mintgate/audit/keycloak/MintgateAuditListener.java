@@ -34,7 +34,11 @@ final class MintgateAuditListener implements EventListenerProvider {
 
     @Override
     public void onEvent(Event event) {
-        events.map(event).ifPresent(this::appendAfterCommit);
+        KeycloakTransactionManager tm = session.getTransactionManager();
+        if (tm == null || !tm.isActive()) {
+            events.map(event).ifPresent(pipeline::append);
+            return;
+        }
     }
 
     @Override
@@ -50,12 +54,16 @@ final class MintgateAuditListener implements EventListenerProvider {
             pipeline.append(record);
             return;
         }
-        // A finished after-completion transaction is never called again: enlist a fresh one for a new transaction.
+        pending().add(record);
+    }
+
+    /** A finished after-completion transaction is never called again: enlist a fresh one for a new transaction. */
+    private AfterCommitAppend pending() {
         if (pending == null || !pending.isActive()) {
             pending = new AfterCommitAppend(pipeline);
-            tm.enlistAfterCompletion(pending);
+            session.getTransactionManager().enlistAfterCompletion(pending);
         }
-        pending.add(record);
+        return pending;
     }
 
     @Override

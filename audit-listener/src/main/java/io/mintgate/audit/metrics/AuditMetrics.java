@@ -22,6 +22,9 @@ public final class AuditMetrics implements AutoCloseable {
         this.registry = registry;
         this.appended = keep(Counter.builder("mintgate_audit_appended_total")
                 .description("Audit records durably appended to the local spool").register(registry));
+        // Registered up front so dashboards and alerts see a 0 series instead of nothing.
+        dropped(0, "spool_full");
+        dropped(0, "write_error");
     }
 
     public void appended(long n) {
@@ -46,6 +49,9 @@ public final class AuditMetrics implements AutoCloseable {
     }
 
     public void sinkGauges(String sink, Supplier<Number> depth, Supplier<Number> oldestAgeSeconds) {
+        shipped(sink, 0);
+        keep(Counter.builder("mintgate_audit_ship_failures_total").tag("sink", sink)
+                .description("Failed attempts to ship a batch to a sink").register(registry));
         keep(Gauge.builder("mintgate_audit_spool_depth", depth)
                 .tag("sink", sink).description("Records in the spool not yet shipped to this sink").register(registry));
         keep(Gauge.builder("mintgate_audit_spool_oldest_age_seconds", oldestAgeSeconds)

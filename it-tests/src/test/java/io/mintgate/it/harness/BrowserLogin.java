@@ -1,7 +1,6 @@
 package io.mintgate.it.harness;
 
 import java.io.IOException;
-import java.net.CookieManager;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -25,7 +24,8 @@ public final class BrowserLogin {
         /** Query or fragment parameter of the final redirect. */
         public String param(String name) {
             if (location == null) {
-                return null;
+                throw new AssertionError("the browser did not leave Keycloak; it ended on a page (HTTP " + status
+                        + "):\n" + (page == null ? "" : page.substring(0, Math.min(page.length(), 3000))));
             }
             String parameters = location.getRawFragment() != null ? location.getRawFragment() : location.getRawQuery();
             if (parameters == null) {
@@ -42,9 +42,17 @@ public final class BrowserLogin {
     }
 
     private static final Pattern FORM_ACTION = Pattern.compile("<form[^>]*action=\"([^\"]+)\"", Pattern.CASE_INSENSITIVE);
+    private static final Pattern LOGIN_FORM_ACTION = Pattern.compile(
+            "<form[^>]*id=\"kc-form-login\"[^>]*action=\"([^\"]+)\"|<form[^>]*action=\"([^\"]+)\"[^>]*id=\"kc-form-login\"",
+            Pattern.CASE_INSENSITIVE);
 
     private final URI keycloak;
-    private final HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager())
+    /**
+     * Keycloak marks its SameSite=None cookies Secure even on plain HTTP, and the JDK's CookieManager never returns
+     * a Secure cookie over HTTP; a browser talking to localhost does. So: one host, one jar, every cookie returned.
+     */
+    private final Map<String, String> cookies = new java.util.LinkedHashMap<>();
+    private final HttpClient http = HttpClient.newBuilder()
             .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
 
     public BrowserLogin(KeycloakRuntime runtime) {
@@ -67,7 +75,10 @@ public final class BrowserLogin {
             }
             String page = response.body();
             if (!loggedIn && page.contains("name=\"password\"")) {
-                response = post(formAction(page), Map.of("username", username, "password", password));
+                Matcher login = LOGIN_FORM_ACTION.matcher(page);
+                URI action = login.find() ? URI.create((login.group(1) != null ? login.group(1) : login.group(2))
+                        .replace("&amp;", "&")) : formAction(page);
+                response = post(action, Map.of("username", username, "password", password));
                 loggedIn = true;
                 continue;
             }
@@ -110,9 +121,28 @@ public final class BrowserLogin {
                 .POST(HttpRequest.BodyPublishers.ofString(form)).build());
     }
 
-    private HttpResponse<String> send(HttpRequest request) {
+    private HttpResponse<String> send(HttpRequest original) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(original, (name, value) -> true);
+        if (!cookies.isEmpty()) {
+            builder.header("Cookie", cookies.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                    .collect(Collectors.joining("; ")));
+        }
+        HttpRequest request = builder.build();
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            for (String setCookie : response.headers().allValues("Set-Cookie")) {
+                String pair = setCookie.split(";", 2)[0];
+                int eq = pair.indexOf('=');
+                if (eq > 0) {
+                    String value = pair.substring(eq + 1);
+                    if (value.isEmpty() || setCookie.toLowerCase().contains("max-age=0")) {
+                        cookies.remove(pair.substring(0, eq));
+                    } else {
+                        cookies.put(pair.substring(0, eq), value);
+                    }
+                }
+            }
+            return response;
         } catch (IOException e) {
             throw new IllegalStateException(request.method() + " " + request.uri(), e);
         } catch (InterruptedException e) {

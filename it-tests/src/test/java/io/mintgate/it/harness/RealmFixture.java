@@ -28,7 +28,18 @@ public final class RealmFixture implements AutoCloseable {
         String name = realm.get("realm").asText() + "-" + UUID.randomUUID().toString().substring(0, 8);
         realm.put("realm", name);
         admin.createRealm(realm);
+        allowUnmanagedAttributes(admin, name);
         return new RealmFixture(admin, name);
+    }
+
+    /**
+     * Keycloak 26's user profile silently drops attributes it does not declare when a user is updated through the
+     * admin API; tests (and NHI owners) use free-form attributes, so the realm admits them as an admin would.
+     */
+    private static void allowUnmanagedAttributes(AdminApi admin, String realm) {
+        ObjectNode profile = (ObjectNode) admin.get("/admin/realms/" + realm + "/users/profile").expect(200).json();
+        profile.put("unmanagedAttributePolicy", "ENABLED");
+        admin.put("/admin/realms/" + realm + "/users/profile", profile).expect(200);
     }
 
     public static JsonNode load(String resource) {

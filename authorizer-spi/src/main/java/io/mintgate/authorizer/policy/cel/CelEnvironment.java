@@ -95,7 +95,7 @@ public final class CelEnvironment {
             }
             try {
                 CelAbstractSyntaxTree ast = result.getAst();
-                return new Result(new CompiledExpression(field, ast.getResultType(), RUNTIME.createProgram(ast)), List.of());
+                return new Result(CompiledExpression.of(field, ast, RUNTIME.createProgram(ast)), List.of());
             } catch (CelEvaluationException | dev.cel.common.CelValidationException e) {
                 return new Result(null, List.of(new Issue(0, 0, e.getMessage())));
             }

@@ -17,7 +17,10 @@ public final class CelValues {
     private CelValues() {
     }
 
-    /** JSON-like Java (Integer, Float, nested collections, ...) to CEL runtime values (Long, Double, ...). */
+    /**
+     * JSON-like Java (Integer, Float, nested collections, ...) to CEL runtime values (Long, Double, ...).
+     * Containers come back {@link PreAdapted}, since their contents are converted here once per request.
+     */
     public static Object toCel(Object value) {
         if (value == null) {
             return dev.cel.common.values.NullValue.NULL_VALUE;
@@ -35,12 +38,12 @@ public final class CelValues {
         if (value instanceof Map<?, ?> map) {
             Map<Object, Object> out = new LinkedHashMap<>();
             map.forEach((k, v) -> out.put(String.valueOf(k), toCel(v)));
-            return out;
+            return PreAdapted.map(out);
         }
         if (value instanceof Collection<?> list) {
             List<Object> out = new ArrayList<>(list.size());
             list.forEach(v -> out.add(toCel(v)));
-            return out;
+            return PreAdapted.list(out);
         }
         if (value instanceof Object[] array) {
             return toCel(List.of(array));

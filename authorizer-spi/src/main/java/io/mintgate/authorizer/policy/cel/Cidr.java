@@ -60,21 +60,35 @@ public final class Cidr {
 
     /** True when {@code address} is an IP literal of the same family inside this network. */
     public boolean contains(String address) {
-        byte[] addr = parseAddress(address.trim());
-        if (addr != null && addr.length == 16 && network.length == 4) {
-            addr = unmapIpv4(addr);
-        }
-        return addr != null && addr.length == network.length && Arrays.equals(mask(addr, prefix), network);
+        return contains(parseAddress(address.trim()));
     }
 
-    /** True when {@code address} is in any of {@code cidrs}; an unparsable address is in none. */
+    /** True when {@code cidrs} contains {@code address}; an unparsable address is in none. */
     public static boolean anyContains(Iterable<?> cidrs, String address) {
+        // Parse the address once for the whole list; each CIDR is still parsed (cached) so an invalid one fails.
+        byte[] addr = parseAddress(address.trim());
         for (Object c : cidrs) {
-            if (parse(String.valueOf(c)).contains(address)) {
+            if (parse(String.valueOf(c)).contains(addr)) {
                 return true;
             }
         }
         return false;
+    }
+
+    private boolean contains(byte[] addr) {
+        if (addr != null && addr.length == 16 && network.length == 4) {
+            addr = unmapIpv4(addr);
+        }
+        if (addr == null || addr.length != network.length) {
+            return false;
+        }
+        for (int i = 0; i < addr.length; i++) {
+            int keep = Math.max(0, Math.min(8, prefix - i * 8));
+            if ((byte) (addr[i] & (0xFF << (8 - keep))) != network[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static byte[] mask(byte[] addr, int prefix) {
@@ -110,24 +124,29 @@ public final class Cidr {
         return s.indexOf(':') >= 0 ? parseIpv6(s) : parseIpv4(s);
     }
 
+    /** Dotted quad of 1-3 digits per part, each at most 255; hand-rolled (no split, no streams) as it runs per request. */
     private static byte[] parseIpv4(String s) {
-        String[] parts = s.split("\\.", -1);
-        if (parts.length != 4) {
-            return null;
-        }
         byte[] out = new byte[4];
-        for (int i = 0; i < 4; i++) {
-            String p = parts[i];
-            if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(Character::isDigit)) {
+        int part = 0;
+        int value = 0;
+        int digits = 0;
+        for (int i = 0; i <= s.length(); i++) {
+            char c = i == s.length() ? '.' : s.charAt(i);
+            if (c == '.') {
+                if (digits == 0 || value > 255 || part == 4) {
+                    return null;
+                }
+                out[part++] = (byte) value;
+                value = 0;
+                digits = 0;
+            } else if (Character.isDigit(c) && digits < 3) {
+                value = value * 10 + Character.digit(c, 10);
+                digits++;
+            } else {
                 return null;
             }
-            int v = Integer.parseInt(p);
-            if (v > 255) {
-                return null;
-            }
-            out[i] = (byte) v;
         }
-        return out;
+        return part == 4 ? out : null;
     }
 
     private static byte[] parseIpv6(String s) {

@@ -1,21 +1,53 @@
 package io.mintgate.authorizer.policy.cel;
 
+import dev.cel.common.CelAbstractSyntaxTree;
+import dev.cel.common.ast.CelExpr.ExprKind.Kind;
+import dev.cel.common.navigation.CelNavigableAst;
 import dev.cel.common.types.CelType;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.Program;
 import io.mintgate.authorizer.policy.PolicyEvaluationException;
+import java.util.Map;
 
 /** One checked CEL expression and its planned program; immutable and safe to evaluate concurrently. */
 public final class CompiledExpression {
 
+    /** Marks an expression whose value depends on the request. */
+    private static final Object NOT_CONSTANT = new Object();
+
     private final String field;
     private final CelType type;
     private final Program program;
+    private final Object constant;
 
-    CompiledExpression(String field, CelType type, Program program) {
+    private CompiledExpression(String field, CelType type, Program program, Object constant) {
         this.field = field;
         this.type = type;
         this.program = program;
+        this.constant = constant;
+    }
+
+    static CompiledExpression of(String field, CelAbstractSyntaxTree ast, Program program) {
+        return new CompiledExpression(field, ast.getResultType(), program, constantValue(ast, program));
+    }
+
+    /**
+     * An expression that reads no identifier at all ({@code duration('10m')}, {@code true}, {@code ['read']})
+     * gives the same value for every request, since CEL functions are pure; evaluate it once here rather than
+     * re-parsing e.g. the duration on every token request. Values CEL returns are immutable. If it fails, it
+     * stays dynamic so the failure surfaces at evaluation time, as an evaluation error, exactly as before.
+     */
+    private static Object constantValue(CelAbstractSyntaxTree ast, Program program) {
+        boolean readsNothing = CelNavigableAst.fromAst(ast).getRoot().allNodes()
+                .noneMatch(node -> node.getKind() == Kind.IDENT);
+        if (!readsNothing) {
+            return NOT_CONSTANT;
+        }
+        try {
+            return program.eval(Map.of());
+        } catch (CelEvaluationException | RuntimeException e) {
+            return NOT_CONSTANT;
+        }
     }
 
     public String field() {
@@ -28,6 +60,9 @@ public final class CompiledExpression {
 
     /** @throws PolicyEvaluationException on any evaluation failure, naming the field that failed */
     public Object eval(RequestActivation activation) {
+        if (constant != NOT_CONSTANT) {
+            return constant;
+        }
         try {
             return program.eval(activation);
         } catch (CelEvaluationException e) {

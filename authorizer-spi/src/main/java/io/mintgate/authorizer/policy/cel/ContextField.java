@@ -1,6 +1,8 @@
 package io.mintgate.authorizer.policy.cel;
 
 import dev.cel.common.types.CelType;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -11,6 +13,16 @@ public record ContextField<T>(String name, CelType type, Function<T, Object> rea
 
     public static <T> ContextField<T> of(String name, CelType type, Function<T, Object> reader) {
         return new ContextField<>(name, type, reader, false);
+    }
+
+    /** A list field whose elements are already CEL values (strings); see {@link PreAdapted}. */
+    public static <T> ContextField<T> list(String name, CelType type, Function<T, List<String>> reader) {
+        return new ContextField<>(name, type, record -> PreAdapted.list(reader.apply(record)), false);
+    }
+
+    /** A map field whose keys and values are already CEL values; see {@link PreAdapted}. */
+    public static <T> ContextField<T> map(String name, CelType type, Function<T, Map<String, ?>> reader) {
+        return new ContextField<>(name, type, record -> PreAdapted.map(reader.apply(record)), false);
     }
 
     public static <T> ContextField<T> converted(String name, CelType type, Function<T, Object> reader) {

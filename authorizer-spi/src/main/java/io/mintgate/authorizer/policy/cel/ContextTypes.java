@@ -1,6 +1,8 @@
 package io.mintgate.authorizer.policy.cel;
 
 import static io.mintgate.authorizer.policy.cel.ContextField.converted;
+import static io.mintgate.authorizer.policy.cel.ContextField.list;
+import static io.mintgate.authorizer.policy.cel.ContextField.map;
 import static io.mintgate.authorizer.policy.cel.ContextField.of;
 
 import dev.cel.common.types.CelType;
@@ -29,12 +31,13 @@ public final class ContextTypes {
     private static final CelType STRINGS = ListType.create(SimpleType.STRING);
     private static final CelType STRING_MAP = MapType.create(SimpleType.STRING, SimpleType.STRING);
     private static final CelType MULTI_MAP = MapType.create(SimpleType.STRING, STRINGS);
+    private static final CelType CLAIMS = MapType.create(SimpleType.STRING, SimpleType.DYN);
 
     public static final ContextType<Grant> GRANT = new ContextType<>("mintgate.Grant", List.of(
             of("type", STRING, Grant::type),
-            of("scopes", STRINGS, Grant::scopes),
-            of("audiences", STRINGS, Grant::audiences),
-            of("resources", STRINGS, Grant::resources),
+            list("scopes", STRINGS, Grant::scopes),
+            list("audiences", STRINGS, Grant::audiences),
+            list("resources", STRINGS, Grant::resources),
             of("requestedTokenType", STRING, Grant::requestedTokenType)));
 
     public static final ContextType<ClientInfo> CLIENT = new ContextType<>("mintgate.Client", List.of(
@@ -42,9 +45,9 @@ public final class ContextTypes {
             of("clientId", STRING, ClientInfo::clientId),
             of("authMethod", STRING, ClientInfo::authMethod),
             of("publicClient", BOOL, ClientInfo::publicClient),
-            of("attributes", STRING_MAP, ClientInfo::attributes),
-            of("roles", STRINGS, ClientInfo::roles),
-            of("scopes", STRINGS, ClientInfo::scopes)));
+            map("attributes", STRING_MAP, ClientInfo::attributes),
+            list("roles", STRINGS, ClientInfo::roles),
+            list("scopes", STRINGS, ClientInfo::scopes)));
 
     public static final ContextType<SubjectInfo> SUBJECT = new ContextType<>("mintgate.Subject", List.of(
             of("present", BOOL, SubjectInfo::present),
@@ -52,10 +55,10 @@ public final class ContextTypes {
             of("username", STRING, SubjectInfo::username),
             of("enabled", BOOL, SubjectInfo::enabled),
             of("serviceAccount", BOOL, SubjectInfo::serviceAccount),
-            of("attributes", MULTI_MAP, SubjectInfo::attributes),
-            of("realmRoles", STRINGS, SubjectInfo::realmRoles),
-            of("clientRoles", MULTI_MAP, SubjectInfo::clientRoles),
-            of("groups", STRINGS, SubjectInfo::groups)));
+            map("attributes", MULTI_MAP, SubjectInfo::attributes),
+            list("realmRoles", STRINGS, SubjectInfo::realmRoles),
+            map("clientRoles", MULTI_MAP, SubjectInfo::clientRoles),
+            list("groups", STRINGS, SubjectInfo::groups)));
 
     public static final ContextType<ActorInfo> ACTOR = new ContextType<>("mintgate.Actor", List.of(
             of("present", BOOL, ActorInfo::present),
@@ -71,7 +74,7 @@ public final class ContextTypes {
             of("present", BOOL, WorkloadInfo::present),
             of("issuer", STRING, WorkloadInfo::issuer),
             of("subject", STRING, WorkloadInfo::subject),
-            converted("claims", MapType.create(SimpleType.STRING, SimpleType.DYN), w -> CelValues.toCel(w.claims()))));
+            converted("claims", CLAIMS, w -> CelValues.toCel(w.claims()))));
 
     public static final ContextType<OrganizationInfo> ORGANIZATION = new ContextType<>("mintgate.Organization", List.of(
             of("present", BOOL, OrganizationInfo::present),

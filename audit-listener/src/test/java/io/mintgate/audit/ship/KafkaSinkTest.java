@@ -1,0 +1,69 @@
+package io.mintgate.audit.ship;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.mintgate.audit.AuditOptions;
+import io.mintgate.audit.AuditPipeline;
+import io.mintgate.audit.TestRecords;
+import io.mintgate.audit.record.RecordJson;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** No broker here (the real-broker test belongs to the integration suite): this covers keys and the failure path. */
+class KafkaSinkTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void theKafkaKeyIsTheSubjectOrElseTheRealm() {
+        byte[] withSubject = RecordJson.toBytes(RecordJson.toTree(TestRecords.issued("c")));
+        assertThat(new String(KafkaSink.key(withSubject), StandardCharsets.UTF_8)).isEqualTo("user-1");
+        byte[] noSubject = "{\"source\":\"/realms/acme\",\"data\":{\"realm\":\"acme\"}}".getBytes(StandardCharsets.UTF_8);
+        assertThat(new String(KafkaSink.key(noSubject), StandardCharsets.UTF_8)).isEqualTo("acme");
+    }
+
+    @Test
+    void anUnreachableBrokerCountsFailuresAndKeepsEveryRecordInTheSpool() throws Exception {
+        // kafka-clients logs through slf4j, which Keycloak provides at run time and the module pom excludes.
+        Assumptions.assumeTrue(slf4jPresent(), "needs org.slf4j:slf4j-api on the test classpath");
+        int deadPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            deadPort = s.getLocalPort();
+        }
+        KafkaSinkOptions kafka = new KafkaSinkOptions("127.0.0.1:" + deadPort, "audit", "gzip",
+                Map.of("max.block.ms", "300", "reconnect.backoff.max.ms", "200"));
+        AuditOptions options = TestRecords.options(dir).withSinks(List.of("kafka"), null, kafka);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (AuditPipeline pipeline = AuditPipeline.start(options, registry)) {
+            for (int i = 0; i < 5; i++) {
+                pipeline.append(TestRecords.issued("c"));
+            }
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (registry.get("mintgate_audit_ship_failures_total").tag("sink", "kafka").counter().count() < 1
+                    && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(registry.get("mintgate_audit_ship_failures_total").tag("sink", "kafka").counter().count())
+                    .isGreaterThanOrEqualTo(1);
+            assertThat(pipeline.spool().depth("kafka")).isEqualTo(5);
+            assertThat(pipeline.spool().cursor("kafka")).isZero();
+        }
+    }
+
+    private static boolean slf4jPresent() {
+        try {
+            Class.forName("org.slf4j.LoggerFactory", false, KafkaSinkTest.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
+}
