@@ -39,6 +39,7 @@ final class MintgateAuditListener implements EventListenerProvider {
             events.map(event).ifPresent(pipeline::append);
             return;
         }
+        pending().addLazily(() -> events.map(event));
     }
 
     @Override

@@ -147,4 +147,20 @@ class SpoolTest {
             assertThat(left.get(left.size() - 1).seq()).isEqualTo(200);
         }
     }
+
+    @Test
+    void aCleanlyClosedSpoolAcceptsAndShipsNewRecordsAfterReopening() throws Exception {
+        try (Spool spool = open(options())) {
+            for (int i = 0; i < 3; i++) {
+                spool.append(TestRecords.issued("c"));
+            }
+            assertThat(spool.awaitSettled(5000)).isTrue();
+        }
+        try (Spool spool = open(options())) {
+            spool.append(TestRecords.issued("c"));
+            assertThat(spool.awaitSettled(5000)).isTrue();
+            List<SpoolEntry> entries = readAll(spool, 0);
+            assertThat(entries).extracting(SpoolEntry::seq).containsExactly(1L, 2L, 3L, 4L);
+        }
+    }
 }
