@@ -44,7 +44,7 @@ public final class BrowserLogin {
     private static final Pattern FORM_ACTION = Pattern.compile("<form[^>]*action=\"([^\"]+)\"", Pattern.CASE_INSENSITIVE);
 
     private final URI keycloak;
-    private final HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager())
+    private final HttpClient http = HttpClient.newBuilder().cookieHandler(new LoopbackSecureContextCookies())
             .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
 
     public BrowserLogin(KeycloakRuntime runtime) {
@@ -86,12 +86,40 @@ public final class BrowserLogin {
         return new Result(response.statusCode(), null, response.body());
     }
 
-    private static URI formAction(String page) {
+    /**
+     * Keycloak treats loopback HTTP (127.0.0.1, localhost) as a secure context and marks its cookies {@code Secure},
+     * as browsers do, which send them there. The JDK's {@link CookieManager} sends Secure cookies only over https,
+     * so for loopback hosts it is asked as if the link were https. Without this, any flow that redirects before
+     * the login form (the device verification URI, for one) loses its authentication session cookie.
+     */
+    private static final class LoopbackSecureContextCookies extends CookieManager {
+        @Override
+        public Map<String, java.util.List<String>> get(URI uri, Map<String, java.util.List<String>> requestHeaders)
+                throws IOException {
+            return super.get(isLoopback(uri) ? asHttps(uri) : uri, requestHeaders);
+        }
+
+        private static boolean isLoopback(URI uri) {
+            return "http".equalsIgnoreCase(uri.getScheme())
+                    && ("127.0.0.1".equals(uri.getHost()) || "localhost".equalsIgnoreCase(uri.getHost()));
+        }
+
+        private static URI asHttps(URI uri) {
+            try {
+                return new URI("https", uri.getAuthority(), uri.getPath(), null, null);
+            } catch (java.net.URISyntaxException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** The (first) form's action; a relative action (some pages render one) is resolved against Keycloak's base. */
+    private URI formAction(String page) {
         Matcher matcher = FORM_ACTION.matcher(page);
         if (!matcher.find()) {
             throw new AssertionError("no form on the page:\n" + page);
         }
-        return URI.create(matcher.group(1).replace("&amp;", "&"));
+        return keycloak.resolve(URI.create(matcher.group(1).replace("&amp;", "&")));
     }
 
     private static boolean isRedirect(HttpResponse<?> response) {
