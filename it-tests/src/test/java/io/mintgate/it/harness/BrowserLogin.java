@@ -97,12 +97,13 @@ public final class BrowserLogin {
         return new Result(response.statusCode(), null, response.body());
     }
 
-    private static URI formAction(String page) {
+    /** The (first) form's action; a relative action (the device confirmation page renders one) is resolved. */
+    private URI formAction(String page) {
         Matcher matcher = FORM_ACTION.matcher(page);
         if (!matcher.find()) {
             throw new AssertionError("no form on the page:\n" + page);
         }
-        return URI.create(matcher.group(1).replace("&amp;", "&"));
+        return keycloak.resolve(URI.create(matcher.group(1).replace("&amp;", "&")));
     }
 
     private static boolean isRedirect(HttpResponse<?> response) {
