@@ -1,18 +1,27 @@
 package io.mintgate.authorizer.keycloak;
 
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
 import io.mintgate.authorizer.policy.ActorInfo;
+import io.mintgate.authorizer.policy.WorkloadInfo;
 import jakarta.ws.rs.core.MultivaluedMap;
 import org.keycloak.OAuth2Constants;
 import org.keycloak.models.AuthenticatedClientSessionModel;
 import org.keycloak.models.ClientModel;
+import org.keycloak.models.FederatedIdentityModel;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.protocol.oidc.JWTAuthorizationGrantValidationContext;
 import org.keycloak.protocol.oidc.TokenManager;
 import org.keycloak.protocol.oidc.grants.ciba.clientpolicy.context.BackchannelTokenResponseContext;
 import org.keycloak.protocol.oidc.grants.device.clientpolicy.context.DeviceTokenResponseContext;
 import org.keycloak.services.clientpolicy.ClientPolicyContext;
 import org.keycloak.services.clientpolicy.context.ClientModelContext;
 import org.keycloak.services.clientpolicy.context.ImplicitHybridTokenResponse;
+import org.keycloak.services.clientpolicy.context.JWTAuthorizationGrantContext;
 import org.keycloak.services.clientpolicy.context.ResourceOwnerPasswordCredentialsResponseContext;
 import org.keycloak.services.clientpolicy.context.ServiceAccountTokenResponseContext;
 import org.keycloak.services.clientpolicy.context.TokenRefreshResponseContext;
@@ -67,8 +76,38 @@ final class EventMints {
         };
     }
 
+    /**
+     * The JWT authorization grant (RFC 7523) at its client-policy event: Keycloak has verified the assertion and
+     * resolved its subject to a user (by federated identity) but built no token yet. The verified assertion's claims
+     * are the request's workload facts.
+     */
+    static IssuanceRequests.Mint atJwtAuthorizationGrant(KeycloakSession session, JWTAuthorizationGrantContext context) {
+        JWTAuthorizationGrantValidationContext grant = context.getAuthorizationGrantContext();
+        RealmModel realm = session.getContext().getRealm();
+        UserModel user = session.users().getUserByFederatedIdentity(realm,
+                new FederatedIdentityModel(context.getIdentityProviderAlias(), grant.getSubject(), null));
+        Map<String, Object> claims = new LinkedHashMap<>(grant.getJWT().getOtherClaims());
+        putIfPresent(claims, "iss", grant.getJWT().getIssuer());
+        putIfPresent(claims, "sub", grant.getJWT().getSubject());
+        putIfPresent(claims, "aud", grant.getJWT().getAudience() == null ? null : List.of(grant.getJWT().getAudience()));
+        putIfPresent(claims, "exp", grant.getJWT().getExp());
+        putIfPresent(claims, "jti", grant.getJWT().getId());
+        return new IssuanceRequests.Mint(context.getEvent().name(), OAuth2Constants.JWT_AUTHORIZATION_GRANT,
+                context.getClient(), user, null, formOf(session), ActorInfo.NONE,
+                new WorkloadInfo(grant.getIssuer(), grant.getSubject(), claims));
+    }
+
+    private static void putIfPresent(Map<String, Object> claims, String name, Object value) {
+        if (value != null) {
+            claims.put(name, value);
+        }
+    }
+
     /** What any event knows: the full mint at token responses, otherwise the client and the request's form. */
     static IssuanceRequests.Mint atAnyEvent(KeycloakSession session, ClientPolicyContext context) {
+        if (context instanceof JWTAuthorizationGrantContext jwtGrant) {
+            return atJwtAuthorizationGrant(session, jwtGrant);
+        }
         IssuanceRequests.Mint full = atTokenResponse(context);
         if (full != null) {
             return full;

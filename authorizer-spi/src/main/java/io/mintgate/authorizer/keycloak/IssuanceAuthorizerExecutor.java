@@ -6,13 +6,14 @@ import jakarta.ws.rs.core.Response;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.services.clientpolicy.ClientPolicyContext;
 import org.keycloak.services.clientpolicy.ClientPolicyException;
+import org.keycloak.services.clientpolicy.context.JWTAuthorizationGrantContext;
 import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
 
 /**
  * Decides at the token-response event of each grant path: by then Keycloak has authenticated the client, verified
  * the code / refresh token / device code / auth_req_id, resolved the user and built (not yet signed) the tokens, so
  * the policy sees verified facts and what is about to be minted. Paths without a response event (token exchange,
- * JWT grant) are handed to the token post-processor, which runs once Keycloak has verified the subject token.
+ * UMA) are decided by the token post-processor, which runs once Keycloak has verified the subject token.
  */
 public final class IssuanceAuthorizerExecutor implements ClientPolicyExecutorProvider<IssuanceAuthorizerConfiguration> {
 
@@ -41,9 +42,13 @@ public final class IssuanceAuthorizerExecutor implements ClientPolicyExecutorPro
     @Override
     public void executeOnEvent(ClientPolicyContext context) throws ClientPolicyException {
         switch (context.getEvent()) {
-            case TOKEN_EXCHANGE_REQUEST, JWT_AUTHORIZATION_GRANT ->
-                // The subject token / assertion user is verified only later: decide in the post-processor.
+            case TOKEN_EXCHANGE_REQUEST ->
+                // The subject token is verified only later: decide in the post-processor, in the same request.
                     DeferredPolicies.add(session, context.getEvent().name(), policy());
+            case JWT_AUTHORIZATION_GRANT ->
+                // Assertion verified and user resolved; deciding here (not in the post-processor) is what gives the
+                // client access_denied: the JWT grant turns post-processor exceptions into a bare invalid_grant.
+                    decide(EventMints.atJwtAuthorizationGrant(session, (JWTAuthorizationGrantContext) context));
             default -> {
                 IssuanceRequests.Mint mint = EventMints.atTokenResponse(context);
                 // Front-channel events (authorization, PAR, device and CIBA authentication requests) mint nothing:

@@ -62,7 +62,12 @@ final class IssuanceRequests {
 
     /** What the token endpoint is about to mint, as far as this path knows it. */
     record Mint(String event, String grantType, ClientModel client, UserModel user, AccessToken token,
-                MultivaluedMap<String, String> params, ActorInfo actor) {
+                MultivaluedMap<String, String> params, ActorInfo actor, WorkloadInfo assertion) {
+
+        Mint(String event, String grantType, ClientModel client, UserModel user, AccessToken token,
+             MultivaluedMap<String, String> params, ActorInfo actor) {
+            this(event, grantType, client, user, token, params, actor, null);
+        }
     }
 
     static IssuanceRequest build(KeycloakSession session, Mint mint) {
@@ -77,7 +82,7 @@ final class IssuanceRequests {
                 subject(mint.user(), mint.token()),
                 mint.actor(),
                 network(session),
-                workload(client, mint.params()),
+                mint.assertion() != null ? mint.assertion() : workload(client, mint.params()),
                 organization(session),
                 nhi(session, realm, client));
     }
