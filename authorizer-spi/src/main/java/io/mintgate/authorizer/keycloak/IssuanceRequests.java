@@ -83,7 +83,7 @@ final class IssuanceRequests {
                 mint.actor(),
                 network(session),
                 mint.assertion() != null ? mint.assertion() : workload(client, mint.params()),
-                organization(session),
+                organization(session, mint.token()),
                 nhi(session, realm, client));
     }
 
@@ -169,14 +169,30 @@ final class IssuanceRequests {
         }
     }
 
-    private static OrganizationInfo organization(KeycloakSession session) {
+    /**
+     * The organization Keycloak resolved for this request; at the token endpoint Keycloak often has none in its
+     * context, but the token being minted carries the one the organization scope granted: exactly one, or none.
+     */
+    private static OrganizationInfo organization(KeycloakSession session, AccessToken token) {
         OrganizationModel organization;
         try {
             organization = session.getContext().getOrganization();
         } catch (RuntimeException featureOff) {
+            organization = null;
+        }
+        if (organization != null) {
+            return new OrganizationInfo(organization.getId(), organization.getAlias());
+        }
+        Object claim = token == null || token.getOtherClaims() == null ? null : token.getOtherClaims().get("organization");
+        java.util.Collection<?> aliases = claim instanceof Map<?, ?> map ? map.keySet()
+                : claim instanceof java.util.Collection<?> list ? list : List.of();
+        if (aliases.size() != 1) {
             return null;
         }
-        return organization == null ? null : new OrganizationInfo(organization.getId(), organization.getAlias());
+        String alias = String.valueOf(aliases.iterator().next());
+        OrganizationModel byAlias = session.getProvider(org.keycloak.organization.OrganizationProvider.class) == null ? null
+                : session.getProvider(org.keycloak.organization.OrganizationProvider.class).getByAlias(alias);
+        return new OrganizationInfo(byAlias == null ? "" : byAlias.getId(), alias);
     }
 
     /** Owner status is read live on every mint: a disabled or deleted owner must stop the very next token. */

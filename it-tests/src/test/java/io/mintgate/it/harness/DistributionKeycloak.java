@@ -75,7 +75,9 @@ public final class DistributionKeycloak implements KeycloakRuntime {
     private void buildIfChanged() throws IOException {
         Path marker = home.resolve(FINGERPRINT_FILE);
         String fingerprint = BuildFingerprint.of(home.resolve("providers"), ServerOptions.BUILD);
-        if (Files.exists(marker) && Files.readString(marker).trim().equals(fingerprint)) {
+        List<String> recorded = Files.exists(marker) ? Files.readAllLines(marker) : List.of();
+        if (recorded.size() > 1 && recorded.get(0).equals(fingerprint)) {
+            restoreProviderTimes(marker);
             System.out.println("[keycloak] providers and build options unchanged: reusing the built server");
             return;
         }
@@ -90,8 +92,36 @@ public final class DistributionKeycloak implements KeycloakRuntime {
         if (exit != 0) {
             throw new IllegalStateException("kc.sh build failed (exit " + exit + "):\n" + tail(buildLog, 60));
         }
-        Files.writeString(marker, fingerprint);
+        Files.writeString(marker, fingerprint + "\n" + providerTimes());
         System.out.printf("[keycloak] built in %d s%n", Duration.ofNanos(System.nanoTime() - started).toSeconds());
+    }
+
+    /**
+     * {@code start --optimized} refuses to run when a provider jar's modification time differs from the one seen at
+     * build time, even with identical content; Maven re-copies the (reproducible) bundle on every run, so the times
+     * recorded at build are put back when the content is unchanged.
+     */
+    private void restoreProviderTimes(Path marker) throws IOException {
+        List<String> lines = Files.readAllLines(marker);
+        for (String line : lines.subList(1, lines.size())) {
+            int tab = line.indexOf('\t');
+            if (tab > 0) {
+                Path jar = home.resolve("providers").resolve(line.substring(0, tab));
+                if (Files.exists(jar)) {
+                    Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(Long.parseLong(line.substring(tab + 1))));
+                }
+            }
+        }
+    }
+
+    private String providerTimes() throws IOException {
+        StringBuilder times = new StringBuilder();
+        try (java.util.stream.Stream<Path> jars = Files.list(home.resolve("providers"))) {
+            for (Path jar : jars.filter(p -> p.toString().endsWith(".jar")).sorted().toList()) {
+                times.append(jar.getFileName()).append('\t').append(Files.getLastModifiedTime(jar).toMillis()).append('\n');
+            }
+        }
+        return times.toString();
     }
 
     private void launch() throws IOException {

@@ -80,6 +80,20 @@ public final class OidcClient {
         }
     }
 
+    /** A token request with exactly these form fields, for grants and client authentications Nimbus will not build. */
+    public TokenResponse tokenWithForm(Map<String, String> form) {
+        try {
+            com.nimbusds.oauth2.sdk.http.HTTPRequest request = new com.nimbusds.oauth2.sdk.http.HTTPRequest(
+                    com.nimbusds.oauth2.sdk.http.HTTPRequest.Method.POST, tokenEndpoint());
+            request.setEntityContentType(com.nimbusds.common.contenttype.ContentType.APPLICATION_URLENCODED);
+            request.setBody(form.entrySet().stream().map(e -> e.getKey() + "=" + java.net.URLEncoder.encode(e.getValue(),
+                    java.nio.charset.StandardCharsets.UTF_8)).collect(java.util.stream.Collectors.joining("&")));
+            return TokenResponse.parse(request.send());
+        } catch (IOException | ParseException e) {
+            throw new IllegalStateException("token request failed", e);
+        }
+    }
+
     /** Verifies signature (realm JWKS), issuer and expiry, and returns the claims. */
     public JWTClaimsSet verify(String jwt) {
         DefaultJWTProcessor<SecurityContext> processor = processors.computeIfAbsent("at", k -> newProcessor());
