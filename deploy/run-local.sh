@@ -33,9 +33,11 @@ if [[ ! -x "$home/bin/kc.sh" ]]; then
     -Dartifact="org.keycloak:keycloak-quarkus-dist:$version:zip" -DoutputDirectory="$work"
 fi
 
-# 3. Install the bundle; re-augment only when the bundle or the build options changed.
-cp "$bundle" "$home/providers/mintgate-keycloak.jar"
-fingerprint="$( (sha256sum "$home/providers/mintgate-keycloak.jar" | cut -d' ' -f1; printf '%s\n' "${build_options[@]}") | sha256sum | cut -d' ' -f1)"
+# 3. Install the bundle; re-augment only when the bundle or the build options changed. Copy only a changed jar:
+#    start --optimized refuses a provider jar whose modification time differs from the one seen at build time.
+cmp -s "$bundle" "$home/providers/mintgate-keycloak.jar" || cp "$bundle" "$home/providers/mintgate-keycloak.jar"
+fingerprint="$( (sha256sum "$home/providers/mintgate-keycloak.jar" | cut -d' ' -f1; stat -c %Y "$home/providers/mintgate-keycloak.jar"
+                printf '%s\n' "${build_options[@]}") | sha256sum | cut -d' ' -f1)"
 if [[ "$(cat "$home/.mintgate-build-fingerprint" 2>/dev/null)" != "$fingerprint" ]]; then
   say "kc.sh build (about a minute, only when the bundle changed)"
   "$home/bin/kc.sh" build "${build_options[@]}" > "$work/keycloak-build.log" 2>&1 \
@@ -85,7 +87,7 @@ cat <<TRY
   Refused (owner_inactive): billing-sync's owner, bob, has left (disabled):
     curl -s -u billing-sync:billing-sync-secret -d grant_type=client_credentials $token
 
-  Refused (scope_not_allowed): the AI agent asks for a tool outside its allow-list:
+  Refused (outside_approved_tools): the AI agent asks for a tool outside its allow-list:
     curl -s -u support-agent:support-agent-secret -d grant_type=client_credentials -d 'scope=payments:write' $token
 
   Allowed: the same agent, within its allow-list:
