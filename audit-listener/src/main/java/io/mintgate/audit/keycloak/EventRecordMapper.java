@@ -123,7 +123,7 @@ public final class EventRecordMapper {
         return new Decision(d.get(DecisionDetailKeys.DECISION_ID), d.get(DecisionDetailKeys.RULE),
                 DetailFilter.safeValue(d, DecisionDetailKeys.REASON), d.get(DecisionDetailKeys.MODE),
                 d.get(DecisionDetailKeys.OUTCOME), d.get(DecisionDetailKeys.POLICY_VERSION),
-                narrowed == null ? null : Boolean.valueOf(narrowed.trim()),
+                narrowed == null || narrowed.isBlank() ? null : narrowed.trim(),
                 shadowDenials(d.get(DecisionDetailKeys.SHADOW_DENIALS)));
     }
 

@@ -7,7 +7,7 @@ import java.util.List;
 /** What the Mintgate authorizer decided for this request, as it reported it in the Keycloak event details. */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record Decision(String id, String rule, String reason, String mode, String outcome, String policyVersion,
-                       Boolean narrowed, List<String> shadowDenials) {
+                       String narrowed, List<String> shadowDenials) {
     public Decision {
         shadowDenials = shadowDenials == null ? List.of() : List.copyOf(shadowDenials);
     }

@@ -66,7 +66,7 @@ class ListenerEndToEndTest {
         Map<String, String> details = new HashMap<>(Map.of("grant_type", "client_credentials", "scope", "openid orders:read",
                 "token_id", "jti-42", "mintgate_decision_id", "dec-1", "mintgate_rule", "rule-7",
                 "mintgate_mode", "enforce", "mintgate_outcome", "allow", "mintgate_policy_version", "v9",
-                "mintgate_narrowed", "true", "mintgate_shadow_denials", "rule-3,rule-4"));
+                "mintgate_narrowed", "scope:-payments:write;exp:300s", "mintgate_shadow_denials", "rule-3,rule-4"));
         listener.onEvent(event(EventType.CLIENT_LOGIN, "orders-svc", null, details));
         keycloak.commit();
 
@@ -84,7 +84,7 @@ class ListenerEndToEndTest {
         assertThat(decision.path("mode").asText()).isEqualTo("enforce");
         assertThat(decision.path("outcome").asText()).isEqualTo("allow");
         assertThat(decision.path("policyVersion").asText()).isEqualTo("v9");
-        assertThat(decision.path("narrowed").asBoolean()).isTrue();
+        assertThat(decision.path("narrowed").asText()).isEqualTo("scope:-payments:write;exp:300s");
         assertThat(decision.path("shadowDenials").toString()).isEqualTo("[\"rule-3\",\"rule-4\"]");
         assertThat(record.path("mintgateseq").asLong()).isEqualTo(1);
         assertThat(record.path("mintgatehash").asText()).hasSize(64);

@@ -58,6 +58,15 @@ final class Enforcement {
         return new Outcome(decision);
     }
 
+    /** Records what narrowing removed, for the event that reports this issuance. */
+    static void recordNarrowing(KeycloakSession session, String removed) {
+        if (!removed.isEmpty()) {
+            String previous = PendingDecision.current().get(DecisionDetails.NARROWED);
+            PendingDecision.record(session, java.util.Map.of(DecisionDetails.NARROWED,
+                    previous == null ? removed : previous + ";" + removed));
+        }
+    }
+
     /** True once any issuance-authorizer has decided (and allowed) in this request. */
     static boolean decided(KeycloakSession session) {
         return session.getAttribute(OBLIGATIONS_ATTRIBUTE) != null;

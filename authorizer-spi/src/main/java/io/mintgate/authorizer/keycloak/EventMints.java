@@ -103,6 +103,26 @@ final class EventMints {
         }
     }
 
+    /** The response builder of a token-response event (tokens built, not yet signed), or null for other events. */
+    static TokenManager.AccessTokenResponseBuilder responseBuilder(ClientPolicyContext context) {
+        if (context instanceof ServiceAccountTokenResponseContext c) {
+            return c.getAccessTokenResponseBuilder();
+        } else if (context instanceof TokenResponseContext c) {
+            return c.getAccessTokenResponseBuilder();
+        } else if (context instanceof TokenRefreshResponseContext c) {
+            return c.getAccessTokenResponseBuilder();
+        } else if (context instanceof ResourceOwnerPasswordCredentialsResponseContext c) {
+            return c.getAccessTokenResponseBuilder();
+        } else if (context instanceof DeviceTokenResponseContext c) {
+            return c.getAccessTokenResponseBuilder();
+        } else if (context instanceof BackchannelTokenResponseContext c) {
+            return c.getAccessTokenResponseBuilder();
+        } else if (context instanceof ImplicitHybridTokenResponse c) {
+            return c.getAccessTokenResponseBuilder();
+        }
+        return null;
+    }
+
     /** What any event knows: the full mint at token responses, otherwise the client and the request's form. */
     static IssuanceRequests.Mint atAnyEvent(KeycloakSession session, ClientPolicyContext context) {
         if (context instanceof JWTAuthorizationGrantContext jwtGrant) {

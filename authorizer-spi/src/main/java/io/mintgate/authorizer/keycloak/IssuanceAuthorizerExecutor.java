@@ -1,9 +1,11 @@
 package io.mintgate.authorizer.keycloak;
 
+import io.mintgate.authorizer.policy.Obligations;
 import io.mintgate.authorizer.policy.PolicySet;
 import io.mintgate.authorizer.policy.PolicyValidationException;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.protocol.oidc.TokenManager;
 import org.keycloak.services.clientpolicy.ClientPolicyContext;
 import org.keycloak.services.clientpolicy.ClientPolicyException;
 import org.keycloak.services.clientpolicy.context.JWTAuthorizationGrantContext;
@@ -54,17 +56,32 @@ public final class IssuanceAuthorizerExecutor implements ClientPolicyExecutorPro
                 // Front-channel events (authorization, PAR, device and CIBA authentication requests) mint nothing:
                 // the decision is taken when their token is issued, with the authenticated subject known.
                 if (mint != null) {
-                    decide(mint);
+                    narrow(decide(mint), EventMints.responseBuilder(context));
                 }
             }
         }
     }
 
-    private void decide(IssuanceRequests.Mint mint) throws ClientPolicyException {
+    private Enforcement.Outcome decide(IssuanceRequests.Mint mint) throws ClientPolicyException {
         Enforcement.Outcome outcome = Enforcement.decide(session, policy(), IssuanceRequests.build(session, mint));
         if (outcome.denied()) {
             throw new ClientPolicyException(Denials.ERROR, outcome.description(), Response.Status.BAD_REQUEST);
         }
+        return outcome;
+    }
+
+    /** At a token-response event the builder can also drop the refresh token, which the post-processor cannot. */
+    private void narrow(Enforcement.Outcome outcome, TokenManager.AccessTokenResponseBuilder builder) {
+        Obligations obligations = outcome.decision().obligations();
+        if (builder == null || obligations.isEmpty()) {
+            return;
+        }
+        String removed = Narrowing.apply(session, obligations, builder.getAccessToken(), builder.getRefreshToken(), null);
+        if (!obligations.refreshTokenAllowed() && builder.getRefreshToken() != null) {
+            builder.removeRefreshToken();
+            removed = removed.isEmpty() ? "refresh_token:-" : removed + ";refresh_token:-";
+        }
+        Enforcement.recordNarrowing(session, removed);
     }
 
     private PolicySource policy() {

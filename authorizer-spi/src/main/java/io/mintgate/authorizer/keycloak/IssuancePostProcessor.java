@@ -6,6 +6,7 @@ import java.util.Set;
 
 import io.mintgate.authorizer.policy.ActorInfo;
 import io.mintgate.authorizer.policy.IssuanceRequest;
+import io.mintgate.authorizer.policy.Obligations;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.OAuth2Constants;
@@ -45,6 +46,7 @@ final class IssuancePostProcessor implements TokenPostProcessor {
         if (context.accessToken() == null || context.clientSessionCtx() == null) {
             return;
         }
+        reapplyCarriedNarrowing(context);
         List<DeferredPolicies.Deferred> deferred = DeferredPolicies.take(session);
         MultivaluedMap<String, String> form = EventMints.formOf(session);
         String formGrantType = IssuanceRequests.first(form, OAuth2Constants.GRANT_TYPE);
@@ -63,21 +65,39 @@ final class IssuancePostProcessor implements TokenPostProcessor {
             IssuanceRequest request = IssuanceRequests.build(session, new IssuanceRequests.Mint(
                     "TOKEN_POST_PROCESSOR", grantType, client, user, context.accessToken(), form, actor));
             for (IssuanceAuthorizerExecutor.PolicySource policy : RealmIssuancePolicies.applicable(session, request)) {
-                enforce(policy, request, grantType, client, user);
+                enforce(policy, request, grantType, client, user, context);
             }
             return;
         }
         for (DeferredPolicies.Deferred pending : deferred) {
             IssuanceRequest request = IssuanceRequests.build(session, new IssuanceRequests.Mint(
                     pending.event(), grantType, client, user, context.accessToken(), form, actor));
-            enforce(pending.policy(), request, grantType, client, user);
+            enforce(pending.policy(), request, grantType, client, user, context);
+        }
+    }
+
+    /** A refresh never yields more than the refresh token was narrowed to, whatever the policy says today. */
+    private void reapplyCarriedNarrowing(TokenPostProcessorContext context) {
+        Obligations carried = CarriedObligations.read(context.requestRefreshToken());
+        if (!carried.isEmpty()) {
+            Enforcement.recordNarrowing(session, Narrowing.apply(session, carried, context.accessToken(),
+                    context.refreshToken(), context.clientSessionCtx()));
         }
     }
 
     private void enforce(IssuanceAuthorizerExecutor.PolicySource policy, IssuanceRequest request, String grantType,
-                         ClientModel client, UserModel user) {
+                         ClientModel client, UserModel user, TokenPostProcessorContext context) {
         Enforcement.Outcome outcome = Enforcement.decide(session, policy, request);
         if (!outcome.denied()) {
+            // No response builder here: a refresh token that policy forbids cannot be dropped, only expired now.
+            Obligations obligations = outcome.decision().obligations();
+            String removed = Narrowing.apply(session, obligations, context.accessToken(), context.refreshToken(),
+                    context.clientSessionCtx());
+            if (!obligations.refreshTokenAllowed() && context.refreshToken() != null) {
+                context.refreshToken().exp((long) org.keycloak.common.util.Time.currentTime());
+                removed = removed.isEmpty() ? "refresh_token:expired" : removed + ";refresh_token:expired";
+            }
+            Enforcement.recordNarrowing(session, removed);
             return;
         }
         reportDenial(grantType, client, user, outcome);
