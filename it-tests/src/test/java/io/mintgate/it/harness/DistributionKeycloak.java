@@ -77,6 +77,7 @@ public final class DistributionKeycloak implements KeycloakRuntime {
         String fingerprint = BuildFingerprint.of(home.resolve("providers"), ServerOptions.BUILD);
         if (Files.exists(marker) && Files.readString(marker).trim().equals(fingerprint)) {
             System.out.println("[keycloak] providers and build options unchanged: reusing the built server");
+            restoreProviderTimestamps();
             return;
         }
         Path buildLog = logDir.resolve("keycloak-build.log");
@@ -92,6 +93,40 @@ public final class DistributionKeycloak implements KeycloakRuntime {
         }
         Files.writeString(marker, fingerprint);
         System.out.printf("[keycloak] built in %d s%n", Duration.ofNanos(System.nanoTime() - started).toSeconds());
+    }
+
+    /**
+     * {@code kc.sh build} records each provider jar's last-modified time, and {@code start --optimized} exits with 2
+     * ("A provider JAR was updated since the last build") when it differs. The Maven build copies the bundle again
+     * on every run (new mtime, same bytes), so when the fingerprint says the content is unchanged the recorded
+     * times are put back.
+     */
+    private void restoreProviderTimestamps() throws IOException {
+        Path generated = home.resolve("lib/quarkus/generated-bytecode.jar");
+        if (!Files.exists(generated)) {
+            return;
+        }
+        java.util.Properties persisted = new java.util.Properties();
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(generated.toFile())) {
+            java.util.zip.ZipEntry entry = zip.getEntry("META-INF/keycloak-persisted.properties");
+            if (entry == null) {
+                return;
+            }
+            try (var in = zip.getInputStream(entry)) {
+                persisted.load(in);
+            }
+        }
+        String prefix = "kc.provider.file.";
+        String suffix = ".last-modified";
+        for (String key : persisted.stringPropertyNames()) {
+            if (key.startsWith(prefix) && key.endsWith(suffix)) {
+                Path jar = home.resolve("providers").resolve(key.substring(prefix.length(), key.length() - suffix.length()));
+                long recorded = Long.parseLong(persisted.getProperty(key).trim());
+                if (Files.exists(jar) && Files.getLastModifiedTime(jar).toMillis() != recorded) {
+                    Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(recorded));
+                }
+            }
+        }
     }
 
     private void launch() throws IOException {
