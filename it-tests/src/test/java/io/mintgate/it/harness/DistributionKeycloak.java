@@ -29,17 +29,21 @@ public final class DistributionKeycloak implements KeycloakRuntime {
     private final Path home;
     private final Path logDir;
     private final List<String> extraStartOptions;
+    /** The start options in force: {@link #extraStartOptions} with the overrides of the last {@link #restartWith}. */
+    private List<String> currentStartOptions;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private Process process;
     private int httpPort;
     private int managementPort;
     private Path logFile;
     private int starts;
+    private long lastStartMillis;
 
     public DistributionKeycloak(Path home, Path logDir, List<String> extraStartOptions) {
         this.home = home;
         this.logDir = logDir;
         this.extraStartOptions = List.copyOf(extraStartOptions);
+        this.currentStartOptions = this.extraStartOptions;
     }
 
     /** Builds if needed, then starts and waits until ready. */
@@ -66,6 +70,48 @@ public final class DistributionKeycloak implements KeycloakRuntime {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Stops the server (gracefully, or with SIGKILL when {@code crash}) and starts it again on the same ports and
+     * data directory with the standard start options where each override replaces the option of the same name
+     * ({@code --name=value}) or is added. The overrides stay in force for {@link #restart()}; an empty list goes
+     * back to the standard options.
+     */
+    public void restartWith(List<String> overrides, boolean crash) {
+        stopProcessTree(crash);
+        currentStartOptions = merge(extraStartOptions, overrides);
+        restart();
+    }
+
+    static List<String> merge(List<String> base, List<String> overrides) {
+        java.util.LinkedHashMap<String, String> byName = new java.util.LinkedHashMap<>();
+        for (String option : base) {
+            byName.put(optionName(option), option);
+        }
+        for (String option : overrides) {
+            byName.put(optionName(option), option);
+        }
+        return List.copyOf(byName.values());
+    }
+
+    private static String optionName(String option) {
+        int eq = option.indexOf('=');
+        return eq < 0 ? option : option.substring(0, eq);
+    }
+
+    public List<String> currentStartOptions() {
+        return currentStartOptions;
+    }
+
+    /** The log of the current (last) start. */
+    public Path logFile() {
+        return logFile;
+    }
+
+    /** How long the last start took until {@code /health/ready} answered 200. */
+    public long lastStartMillis() {
+        return lastStartMillis;
     }
 
     public Path home() {
@@ -141,13 +187,13 @@ public final class DistributionKeycloak implements KeycloakRuntime {
                 "--http-management-port=" + managementPort, "--hostname-strict=false", "--cache=local",
                 "--bootstrap-admin-client-id=" + ServerOptions.ADMIN_CLIENT_ID,
                 "--bootstrap-admin-client-secret=" + ServerOptions.ADMIN_CLIENT_SECRET));
-        command.addAll(extraStartOptions);
+        command.addAll(currentStartOptions);
         long started = System.nanoTime();
         process = new ProcessBuilder(command).directory(home.toFile())
                 .redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
         awaitReady();
-        System.out.printf("[keycloak] ready on %s in %d s (log: %s)%n", baseUri(),
-                Duration.ofNanos(System.nanoTime() - started).toSeconds(), logFile);
+        lastStartMillis = Duration.ofNanos(System.nanoTime() - started).toMillis();
+        System.out.printf("[keycloak] ready on %s in %d s (log: %s)%n", baseUri(), lastStartMillis / 1000, logFile);
     }
 
     private void awaitReady() {
