@@ -44,4 +44,25 @@ class BundleRelocationIT {
             assertThat(jar.getEntry("kafka/kafka-version.properties")).as("unrelocated kafka resource").isNull();
         }
     }
+
+    /**
+     * Jackson is not bundled (Keycloak provides it), so {@code java -jar mintgate-keycloak.jar verify} failed with
+     * NoClassDefFoundError: the manifest's Class-Path must name Keycloak's Jackson jars relative to providers/.
+     */
+    @Test
+    void theCliJarFindsKeycloaksJacksonWhenRunFromTheProvidersDirectory() throws IOException {
+        Path bundle = Path.of(System.getProperty("it.bundle.jar", "target/keycloak/providers/mintgate-keycloak.jar"));
+        try (JarFile jar = new JarFile(bundle.toFile())) {
+            String classPath = jar.getManifest().getMainAttributes().getValue("Class-Path");
+            assertThat(classPath).as("manifest Class-Path").isNotBlank();
+            List<String> missing = new ArrayList<>();
+            for (String entry : classPath.trim().split("\\s+")) {
+                if (!bundle.toAbsolutePath().getParent().resolve(entry).normalize().toFile().isFile()) {
+                    missing.add(entry);
+                }
+            }
+            assertThat(classPath).contains("jackson-databind", "jackson-core", "jackson-annotations");
+            assertThat(missing).as("Class-Path entries not in this Keycloak distribution").isEmpty();
+        }
+    }
 }
