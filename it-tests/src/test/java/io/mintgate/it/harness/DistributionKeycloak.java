@@ -29,17 +29,21 @@ public final class DistributionKeycloak implements KeycloakRuntime {
     private final Path home;
     private final Path logDir;
     private final List<String> extraStartOptions;
+    /** The start options in force: {@link #extraStartOptions} with the overrides of the last {@link #restartWith}. */
+    private List<String> currentStartOptions;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private Process process;
     private int httpPort;
     private int managementPort;
     private Path logFile;
     private int starts;
+    private long lastStartMillis;
 
     public DistributionKeycloak(Path home, Path logDir, List<String> extraStartOptions) {
         this.home = home;
         this.logDir = logDir;
         this.extraStartOptions = List.copyOf(extraStartOptions);
+        this.currentStartOptions = this.extraStartOptions;
     }
 
     /** Builds if needed, then starts and waits until ready. */
@@ -68,6 +72,48 @@ public final class DistributionKeycloak implements KeycloakRuntime {
         }
     }
 
+    /**
+     * Stops the server (gracefully, or with SIGKILL when {@code crash}) and starts it again on the same ports and
+     * data directory with the standard start options where each override replaces the option of the same name
+     * ({@code --name=value}) or is added. The overrides stay in force for {@link #restart()}; an empty list goes
+     * back to the standard options.
+     */
+    public void restartWith(List<String> overrides, boolean crash) {
+        stopProcessTree(crash);
+        currentStartOptions = merge(extraStartOptions, overrides);
+        restart();
+    }
+
+    static List<String> merge(List<String> base, List<String> overrides) {
+        java.util.LinkedHashMap<String, String> byName = new java.util.LinkedHashMap<>();
+        for (String option : base) {
+            byName.put(optionName(option), option);
+        }
+        for (String option : overrides) {
+            byName.put(optionName(option), option);
+        }
+        return List.copyOf(byName.values());
+    }
+
+    private static String optionName(String option) {
+        int eq = option.indexOf('=');
+        return eq < 0 ? option : option.substring(0, eq);
+    }
+
+    public List<String> currentStartOptions() {
+        return currentStartOptions;
+    }
+
+    /** The log of the current (last) start. */
+    public Path logFile() {
+        return logFile;
+    }
+
+    /** How long the last start took until {@code /health/ready} answered 200. */
+    public long lastStartMillis() {
+        return lastStartMillis;
+    }
+
     public Path home() {
         return home;
     }
@@ -75,10 +121,9 @@ public final class DistributionKeycloak implements KeycloakRuntime {
     private void buildIfChanged() throws IOException {
         Path marker = home.resolve(FINGERPRINT_FILE);
         String fingerprint = BuildFingerprint.of(home.resolve("providers"), ServerOptions.BUILD);
-        List<String> recorded = Files.exists(marker) ? Files.readAllLines(marker) : List.of();
-        if (recorded.size() > 1 && recorded.get(0).equals(fingerprint)) {
-            restoreProviderTimes(marker);
+        if (Files.exists(marker) && Files.readString(marker).trim().equals(fingerprint)) {
             System.out.println("[keycloak] providers and build options unchanged: reusing the built server");
+            restoreProviderTimestamps();
             return;
         }
         Path buildLog = logDir.resolve("keycloak-build.log");
@@ -92,36 +137,42 @@ public final class DistributionKeycloak implements KeycloakRuntime {
         if (exit != 0) {
             throw new IllegalStateException("kc.sh build failed (exit " + exit + "):\n" + tail(buildLog, 60));
         }
-        Files.writeString(marker, fingerprint + "\n" + providerTimes());
+        Files.writeString(marker, fingerprint);
         System.out.printf("[keycloak] built in %d s%n", Duration.ofNanos(System.nanoTime() - started).toSeconds());
     }
 
     /**
-     * {@code start --optimized} refuses to run when a provider jar's modification time differs from the one seen at
-     * build time, even with identical content; Maven re-copies the (reproducible) bundle on every run, so the times
-     * recorded at build are put back when the content is unchanged.
+     * {@code kc.sh build} records each provider jar's last-modified time, and {@code start --optimized} exits with 2
+     * ("A provider JAR was updated since the last build") when it differs. The Maven build copies the bundle again
+     * on every run (new mtime, same bytes), so when the fingerprint says the content is unchanged the recorded
+     * times are put back.
      */
-    private void restoreProviderTimes(Path marker) throws IOException {
-        List<String> lines = Files.readAllLines(marker);
-        for (String line : lines.subList(1, lines.size())) {
-            int tab = line.indexOf('\t');
-            if (tab > 0) {
-                Path jar = home.resolve("providers").resolve(line.substring(0, tab));
-                if (Files.exists(jar)) {
-                    Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(Long.parseLong(line.substring(tab + 1))));
+    private void restoreProviderTimestamps() throws IOException {
+        Path generated = home.resolve("lib/quarkus/generated-bytecode.jar");
+        if (!Files.exists(generated)) {
+            return;
+        }
+        java.util.Properties persisted = new java.util.Properties();
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(generated.toFile())) {
+            java.util.zip.ZipEntry entry = zip.getEntry("META-INF/keycloak-persisted.properties");
+            if (entry == null) {
+                return;
+            }
+            try (var in = zip.getInputStream(entry)) {
+                persisted.load(in);
+            }
+        }
+        String prefix = "kc.provider.file.";
+        String suffix = ".last-modified";
+        for (String key : persisted.stringPropertyNames()) {
+            if (key.startsWith(prefix) && key.endsWith(suffix)) {
+                Path jar = home.resolve("providers").resolve(key.substring(prefix.length(), key.length() - suffix.length()));
+                long recorded = Long.parseLong(persisted.getProperty(key).trim());
+                if (Files.exists(jar) && Files.getLastModifiedTime(jar).toMillis() != recorded) {
+                    Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(recorded));
                 }
             }
         }
-    }
-
-    private String providerTimes() throws IOException {
-        StringBuilder times = new StringBuilder();
-        try (java.util.stream.Stream<Path> jars = Files.list(home.resolve("providers"))) {
-            for (Path jar : jars.filter(p -> p.toString().endsWith(".jar")).sorted().toList()) {
-                times.append(jar.getFileName()).append('\t').append(Files.getLastModifiedTime(jar).toMillis()).append('\n');
-            }
-        }
-        return times.toString();
     }
 
     private void launch() throws IOException {
@@ -136,13 +187,13 @@ public final class DistributionKeycloak implements KeycloakRuntime {
                 "--http-management-port=" + managementPort, "--hostname-strict=false", "--cache=local",
                 "--bootstrap-admin-client-id=" + ServerOptions.ADMIN_CLIENT_ID,
                 "--bootstrap-admin-client-secret=" + ServerOptions.ADMIN_CLIENT_SECRET));
-        command.addAll(extraStartOptions);
+        command.addAll(currentStartOptions);
         long started = System.nanoTime();
         process = new ProcessBuilder(command).directory(home.toFile())
                 .redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
         awaitReady();
-        System.out.printf("[keycloak] ready on %s in %d s (log: %s)%n", baseUri(),
-                Duration.ofNanos(System.nanoTime() - started).toSeconds(), logFile);
+        lastStartMillis = Duration.ofNanos(System.nanoTime() - started).toMillis();
+        System.out.printf("[keycloak] ready on %s in %d s (log: %s)%n", baseUri(), lastStartMillis / 1000, logFile);
     }
 
     private void awaitReady() {

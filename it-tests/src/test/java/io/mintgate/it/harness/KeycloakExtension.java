@@ -20,13 +20,20 @@ public final class KeycloakExtension implements ParameterResolver {
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
         Class<?> type = parameter.getParameter().getType();
-        return type == KeycloakRuntime.class || type == AdminApi.class;
+        return type == KeycloakRuntime.class || type == AdminApi.class || type == AuditSinks.class;
     }
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context)
             throws ParameterResolutionException {
         KeycloakRuntime runtime = runtime(context);
+        if (parameter.getParameter().getType() == AuditSinks.class) {
+            AuditSinks sinks = context.getRoot().getStore(NAMESPACE).get(AuditSinks.class, AuditSinks.class);
+            if (sinks == null) {
+                throw new ParameterResolutionException("the audit sinks run with the distribution runtime only");
+            }
+            return sinks;
+        }
         if (parameter.getParameter().getType() == AdminApi.class) {
             return context.getRoot().getStore(NAMESPACE)
                     .getOrComputeIfAbsent(AdminApi.class, k -> new AdminApi(runtime), AdminApi.class);
@@ -36,17 +43,23 @@ public final class KeycloakExtension implements ParameterResolver {
 
     static KeycloakRuntime runtime(ExtensionContext context) {
         return context.getRoot().getStore(NAMESPACE)
-                .getOrComputeIfAbsent(KeycloakRuntime.class, k -> startConfigured(), KeycloakRuntime.class);
+                .getOrComputeIfAbsent(KeycloakRuntime.class, k -> startConfigured(context), KeycloakRuntime.class);
     }
 
-    private static KeycloakRuntime startConfigured() {
+    private static KeycloakRuntime startConfigured(ExtensionContext context) {
         String kind = System.getProperty("it.keycloak.runtime", "distribution");
         List<String> startOptions = new ArrayList<>(ServerOptions.startOptions());
         return switch (kind) {
-            case "distribution" -> new DistributionKeycloak(
-                    Path.of(required("it.keycloak.home")),
-                    Path.of(System.getProperty("it.work.dir", "target/it-work")),
-                    startOptions).start();
+            case "distribution" -> {
+                Path workDir = Path.of(System.getProperty("it.work.dir", "target/it-work"));
+                // The sinks' addresses are server options, so they run before the server (and close after it:
+                // the root store closes its values in reverse order).
+                AuditSinks sinks = context.getRoot().getStore(NAMESPACE)
+                        .getOrComputeIfAbsent(AuditSinks.class, k -> AuditSinks.start(workDir), AuditSinks.class);
+                // Keycloak refuses an option given twice: the sinks' settings replace the file-only default.
+                yield new DistributionKeycloak(Path.of(required("it.keycloak.home")), workDir,
+                        DistributionKeycloak.merge(startOptions, sinks.serverOptions())).start();
+            }
             case "testcontainers" -> TestcontainersKeycloak.start(Path.of(required("it.bundle.jar")), startOptions);
             default -> throw new IllegalArgumentException("it.keycloak.runtime must be distribution or testcontainers, was " + kind);
         };

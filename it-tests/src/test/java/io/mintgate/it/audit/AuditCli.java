@@ -1,0 +1,99 @@
+package io.mintgate.it.audit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import com.nimbusds.jose.jwk.JWK;
+import io.mintgate.it.harness.DistributionKeycloak;
+
+/**
+ * {@code java -jar mintgate-keycloak.jar verify <file> --jwk <public key>} as an operator runs it: the bundle jar
+ * installed in the server's providers directory, in a child JVM.
+ */
+final class AuditCli {
+
+    record Result(int exit, String stdout, String stderr) {
+        @Override
+        public String toString() {
+            return "exit " + exit + ", stdout: " + stdout.strip() + ", stderr: " + stderr.strip();
+        }
+    }
+
+    private AuditCli() {
+    }
+
+    static Result verify(DistributionKeycloak server, Path trail, Path publicJwk) {
+        Path jar = bundleJar(server);
+        Path out = trail.resolveSibling(trail.getFileName() + ".out");
+        Path err = trail.resolveSibling(trail.getFileName() + ".err");
+        try {
+            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", jar.toString(), "verify", trail.toString(),
+                    "--jwk", publicJwk.toString())
+                    .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("verify did not finish within 120 s");
+            }
+            return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static Path bundleJar(DistributionKeycloak server) {
+        String configured = System.getProperty("it.bundle.jar");
+        return configured != null ? Path.of(configured) : server.home().resolve("providers/mintgate-keycloak.jar");
+    }
+
+    /**
+     * The public half of the checkpoint key the listener generated in its spool directory
+     * ({@code checkpoint-key.jwk}, private, mode 600), written to a file as an operator would keep it.
+     */
+    static Path publicJwk(DistributionKeycloak server, String spoolDir) {
+        try {
+            Path keyFile = server.home().resolve(spoolDir).resolve("checkpoint-key.jwk");
+            JWK publicKey = JWK.parse(Files.readString(keyFile, StandardCharsets.UTF_8)).toPublicJWK();
+            Path out = Files.createTempFile(workDir(), "checkpoint-public-", ".jwk");
+            Files.writeString(out, publicKey.toJSONString(), StandardCharsets.UTF_8);
+            return out;
+        } catch (IOException | java.text.ParseException e) {
+            throw new IllegalStateException("cannot read the generated checkpoint key", e);
+        }
+    }
+
+    /** A copy of a file sink output without a last line the shipper may still be writing. */
+    static Path copyWholeLines(Path trail) {
+        try {
+            String content = Files.readString(trail, StandardCharsets.UTF_8);
+            int end = content.lastIndexOf('\n');
+            Path copy = Files.createTempFile(workDir(), "audit-copy-", ".jsonl");
+            Files.writeString(copy, end < 0 ? "" : content.substring(0, end + 1), StandardCharsets.UTF_8);
+            return copy;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static Path write(List<String> lines) {
+        try {
+            Path file = Files.createTempFile(workDir(), "audit-tampered-", ".jsonl");
+            Files.writeString(file, String.join("\n", lines) + "\n", StandardCharsets.UTF_8);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Path workDir() throws IOException {
+        return Files.createDirectories(Path.of(System.getProperty("it.work.dir", "target/it-work"), "verify"));
+    }
+}
