@@ -121,12 +121,11 @@ class SpoolTest {
                 spool.append(TestRecords.issued("c"));
             }
             assertThat(spool.awaitSettled(5000)).isTrue();
-            Thread.sleep(300); // the writer refreshes its usage figures on its next wake-up
-            assertThatThrownBy(() -> spool.append(TestRecords.issued("c")))
-                    .isInstanceOf(AuditUnavailableException.class).hasMessageContaining("full-policy=fail-closed");
+            // the writer refreshes its usage figures on its next wake-up: poll for the refusal
+            AuditUnavailableException refused = awaitRefusal(spool);
+            assertThat(refused).hasMessageContaining("full-policy=fail-closed");
             spool.acknowledge("file", 5);
-            Thread.sleep(300);
-            CompletableFuture<Void> accepted = spool.append(TestRecords.issued("c"));
+            CompletableFuture<Void> accepted = awaitAcceptance(spool);
             Spool.await(accepted, 5000);
         }
     }
@@ -138,8 +137,8 @@ class SpoolTest {
                 spool.append(TestRecords.issued("c"));
             }
             assertThat(spool.awaitSettled(5000)).isTrue();
-            Thread.sleep(400);
-            double dropped = registry.get("mintgate_audit_dropped_total").tag("reason", "spool_full").counter().count();
+            // The writer drops on its own wake-ups: wait until the count has stopped moving before comparing.
+            double dropped = settledDropCount();
             assertThat(dropped).isGreaterThan(0);
             assertThat(spool.cursor("file")).isEqualTo((long) dropped);
             List<SpoolEntry> left = readAll(spool, spool.cursor("file"));
@@ -162,5 +161,46 @@ class SpoolTest {
             List<SpoolEntry> entries = readAll(spool, 0);
             assertThat(entries).extracting(SpoolEntry::seq).containsExactly(1L, 2L, 3L, 4L);
         }
+    }
+
+    private double settledDropCount() throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        double previous = -1;
+        double current = dropCount();
+        while (current != previous && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+            previous = current;
+            current = dropCount();
+        }
+        return current;
+    }
+
+    private double dropCount() {
+        return registry.get("mintgate_audit_dropped_total").tag("reason", "spool_full").counter().count();
+    }
+
+    private static AuditUnavailableException awaitRefusal(Spool spool) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            try {
+                spool.append(TestRecords.issued("c"));
+            } catch (AuditUnavailableException refused) {
+                return refused;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the full spool kept accepting records for 10 s");
+    }
+
+    private static CompletableFuture<Void> awaitAcceptance(Spool spool) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            try {
+                return spool.append(TestRecords.issued("c"));
+            } catch (AuditUnavailableException stillFull) {
+                Thread.sleep(50);
+            }
+        }
+        throw new AssertionError("the spool stayed full for 10 s after the sink acknowledged");
     }
 }
