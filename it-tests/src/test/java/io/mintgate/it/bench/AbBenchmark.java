@@ -61,7 +61,11 @@ public final class AbBenchmark {
                     Path.of(System.getProperty("bench.report", dir.resolve("ab-report.md").toString())),
                     Path.of(System.getProperty("bench.doc", "docs/performance.md")),
                     Boolean.parseBoolean(System.getProperty("bench.updateDoc", "false")),
-                    System.getProperty("bench.command", "./mvnw -B -Pbench verify -pl it-tests -am"));
+                    System.getProperty("bench.command", "./mvnw -B -Pbench verify -pl it-tests -am -DskipTests"
+                            + " -Dbench.warmup=" + System.getProperty("bench.warmup", "60s")
+                            + " -Dbench.rounds=" + System.getProperty("bench.rounds", "3")
+                            + " -Dbench.duration=" + System.getProperty("bench.duration", "20s")
+                            + " -Dbench.concurrency=" + System.getProperty("bench.concurrency", "16")));
         }
 
         String describe() {
