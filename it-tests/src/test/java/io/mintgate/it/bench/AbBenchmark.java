@@ -336,6 +336,22 @@ public final class AbBenchmark {
         md.append("**Configuration:** ").append(config.describe()).append("; realm keys RS256; ")
                 .append("Mintgate: 20-rule policy on every client, owner lookup, `mintgate-audit` with the file sink.  \n");
         md.append("**Command:** `").append(config.command()).append("`\n\n");
+        List<Double> allOthers = results.values().stream()
+                .flatMap(r -> Stream.concat(r.vanilla.stream(), r.mintgate.stream())).map(Window::otherCores).toList();
+        double load1 = Math.max(Double.parseDouble(loadBefore.split(" ")[0]), Double.parseDouble(loadAfter.split(" ")[0]));
+        if (median(allOthers) > 0.2 || load1 > Runtime.getRuntime().availableProcessors()) {
+            md.append(String.format(Locale.ROOT, "> **Noisy run:** the rest of the machine used %.2f cores (median, max %.2f) "
+                    + "while this ran, load average up to %.1f on %d cores. Only the ratio is worth a look, and only "
+                    + "with its min–max spread; rerun on a quiet machine.%n>%n", median(allOthers), max(allOthers), load1,
+                    Runtime.getRuntime().availableProcessors()));
+        }
+        if (config.warmup().toSeconds() < 30 || config.duration().toSeconds() < 20 || config.rounds() < 3) {
+            md.append("> **Short configuration:** less than 30 s warm-up, 20 s windows or 3 rounds: the JIT is not "
+                    + "settled, so figures are indicative only.\n\n");
+        } else if (md.charAt(md.length() - 2) == '>') {
+            md.setLength(md.length() - 2);
+            md.append("\n");
+        }
 
         md.append("| grant | vanilla req/s | Mintgate req/s | ratio M/V median (min–max) | p50 ms V / M | p99 ms V / M "
                 + "| server CPU ms/req V / M | errors V / M | others (cores) |\n");
