@@ -87,6 +87,11 @@ public final class BrowserLogin {
         throw new AssertionError("too many redirects from " + start);
     }
 
+    /** The cookies the browser holds now (e.g. the SSO session after {@link #open}), name to value. */
+    public Map<String, String> cookies() {
+        return Map.copyOf(cookies);
+    }
+
     /** Submits the (single) form on {@code page}, e.g. a consent or device-grant confirmation. */
     public Result submit(String page, Map<String, String> fields) {
         HttpResponse<String> response = post(formAction(page), fields);

@@ -118,6 +118,20 @@ public final class DistributionKeycloak implements KeycloakRuntime {
         return home;
     }
 
+    /**
+     * The server's JVM: {@code kc.sh} does not exec java, so it is the java process among kc.sh's descendants
+     * (or kc.sh itself if a future script does exec). Used to read the server's CPU time.
+     */
+    public ProcessHandle javaProcess() {
+        if (process == null) {
+            throw new IllegalStateException("not started");
+        }
+        return java.util.stream.Stream.concat(java.util.stream.Stream.of(process.toHandle()), process.descendants())
+                .filter(h -> h.info().command().map(c -> c.endsWith("/java") || c.equals("java")).orElse(false))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("no java process under kc.sh (pid " + process.pid() + ")"));
+    }
+
     private void buildIfChanged() throws IOException {
         Path marker = home.resolve(FINGERPRINT_FILE);
         String fingerprint = BuildFingerprint.of(home.resolve("providers"), ServerOptions.BUILD);

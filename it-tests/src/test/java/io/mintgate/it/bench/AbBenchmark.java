@@ -1,0 +1,526 @@
+package io.mintgate.it.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mintgate.it.bench.BenchGrants.Grant;
+import io.mintgate.it.bench.BenchGrants.Target;
+import io.mintgate.it.bench.LoadGenerator.Window;
+import io.mintgate.it.harness.AdminApi;
+import io.mintgate.it.harness.DistributionKeycloak;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Mintgate against vanilla Keycloak, side by side in one run (run by {@code ./mvnw -B -Pbench verify -pl it-tests -am}).
+ *
+ * <p>Two copies of the same distribution, built with identical options; the Mintgate bundle only in the second.
+ * Both servers stay up, but only the one under test is loaded: for every grant each server is warmed up, then the
+ * rounds alternate vanilla and Mintgate (the one that goes first alternates too, so a drift in the machine's load
+ * hits both). The result that matters is the per-round throughput ratio; absolute figures move with the machine.
+ */
+public final class AbBenchmark {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Start options only the Mintgate server gets: the audit listener's file sink (the spool is always on). */
+    static final List<String> MINTGATE_START_OPTIONS = List.of("--spi-events-listener--mintgate-audit--sinks=file");
+
+    static final java.nio.file.attribute.FileTime PINNED_PROVIDER_TIME =
+            java.nio.file.attribute.FileTime.from(java.time.Instant.parse("2026-01-01T00:00:00Z"));
+
+    record Config(Path dir, Path vanillaHome, Path mintgateHome, Duration warmup, int rounds, Duration duration,
+                  int concurrency, List<Grant> grants, Path report, Path doc, boolean updateDoc, String command) {
+
+        static Config fromSystemProperties() {
+            Path dir = Path.of(required("bench.dir"));
+            return new Config(dir, Path.of(required("bench.vanilla.home")), Path.of(required("bench.mintgate.home")),
+                    parseDuration(System.getProperty("bench.warmup", "60s")),
+                    Integer.parseInt(System.getProperty("bench.rounds", "3")),
+                    parseDuration(System.getProperty("bench.duration", "20s")),
+                    Integer.parseInt(System.getProperty("bench.concurrency", "16")),
+                    BenchGrants.parse(System.getProperty("bench.grants",
+                            "client_credentials,refresh_token,token_exchange,authorization_code")),
+                    Path.of(System.getProperty("bench.report", dir.resolve("ab-report.md").toString())),
+                    Path.of(System.getProperty("bench.doc", "docs/performance.md")),
+                    Boolean.parseBoolean(System.getProperty("bench.updateDoc", "false")),
+                    System.getProperty("bench.command", "./mvnw -B -Pbench verify -pl it-tests -am -DskipTests"
+                            + " -Dbench.warmup=" + System.getProperty("bench.warmup", "60s")
+                            + " -Dbench.rounds=" + System.getProperty("bench.rounds", "3")
+                            + " -Dbench.duration=" + System.getProperty("bench.duration", "20s")
+                            + " -Dbench.concurrency=" + System.getProperty("bench.concurrency", "16")));
+        }
+
+        String describe() {
+            return String.format(Locale.ROOT, "%d client threads (closed loop, keep-alive), warm-up %s per server per grant, "
+                            + "%d round(s) x %s per server per grant", concurrency, human(warmup), rounds, human(duration));
+        }
+    }
+
+    /** Everything measured for one grant. */
+    static final class GrantResult {
+        final List<Window> vanilla = new ArrayList<>();
+        final List<Window> mintgate = new ArrayList<>();
+        long warmupErrors;
+    }
+
+    private AbBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Config config = Config.fromSystemProperties();
+        String loadBefore = ProcCpu.loadAverage();
+        System.out.println("[bench] " + config.describe());
+        System.out.println("[bench] grants: " + config.grants().stream().map(g -> g.id).toList());
+        System.out.println("[bench] load average before: " + loadBefore);
+
+        checkHomes(config);
+        DistributionKeycloak vanilla = new DistributionKeycloak(config.vanillaHome(), config.dir().resolve("vanilla-logs"), List.of());
+        DistributionKeycloak mintgate = new DistributionKeycloak(config.mintgateHome(), config.dir().resolve("mintgate-logs"),
+                MINTGATE_START_OPTIONS);
+        Thread stopper = new Thread(() -> {
+            vanilla.close();
+            mintgate.close();
+        }, "bench-stop-servers");
+        Runtime.getRuntime().addShutdownHook(stopper);
+
+        Map<Grant, GrantResult> results = new EnumMap<>(Grant.class);
+        long mintgateOk = 0;
+        long auditRecords;
+        boolean failed = false;
+        try {
+            // One at a time: a start (and a first kc.sh build) takes both cores.
+            System.out.println("[bench] starting vanilla Keycloak (" + config.vanillaHome() + ")");
+            vanilla.start();
+            System.out.println("[bench] starting Keycloak + Mintgate (" + config.mintgateHome() + ")");
+            mintgate.start();
+            createRealm(vanilla, false);
+            createRealm(mintgate, true);
+
+            Target a = new Target("vanilla", vanilla, Target.newClient());
+            Target b = new Target("mintgate", mintgate, Target.newClient());
+            long vanillaPid = vanilla.javaProcess().pid();
+            long mintgatePid = mintgate.javaProcess().pid();
+
+            for (Grant grant : config.grants()) {
+                GrantResult result = new GrantResult();
+                results.put(grant, result);
+                System.out.println();
+                System.out.println("[bench] === " + grant.title);
+                smoke(grant, a);
+                smoke(grant, b);
+                for (Target t : List.of(a, b)) {
+                    Window warm = LoadGenerator.run(workers(grant, t, config.concurrency()), config.warmup(),
+                            t == a ? vanillaPid : mintgatePid);
+                    print(grant, t.name(), "warm-up", warm);
+                    result.warmupErrors += warm.errors();
+                    if (t == b) {
+                        mintgateOk += warm.requests() - warm.errors();
+                    }
+                }
+                for (int round = 1; round <= config.rounds(); round++) {
+                    List<Target> order = round % 2 == 1 ? List.of(a, b) : List.of(b, a);
+                    for (Target t : order) {
+                        Window w = LoadGenerator.run(workers(grant, t, config.concurrency()), config.duration(),
+                                t == a ? vanillaPid : mintgatePid);
+                        print(grant, t.name(), "round " + round + "/" + config.rounds(), w);
+                        (t == a ? result.vanilla : result.mintgate).add(w);
+                        if (t == b) {
+                            mintgateOk += w.requests() - w.errors();
+                        }
+                    }
+                }
+            }
+            auditRecords = awaitAuditRecords(mintgate, mintgateOk);
+        } finally {
+            System.out.println("[bench] stopping both servers");
+            vanilla.close();
+            mintgate.close();
+            Runtime.getRuntime().removeShutdownHook(stopper);
+        }
+
+        String loadAfter = ProcCpu.loadAverage();
+        String section = report(config, results, loadBefore, loadAfter, auditRecords, mintgateOk);
+        System.out.println();
+        System.out.println(section);
+        Files.createDirectories(config.report().getParent());
+        Files.writeString(config.report(), section);
+        System.out.println("[bench] report written to " + config.report());
+        if (config.updateDoc()) {
+            updateDoc(config.doc(), section);
+            System.out.println("[bench] results block of " + config.doc() + " replaced");
+        }
+        for (Map.Entry<Grant, GrantResult> e : results.entrySet()) {
+            long errors = e.getValue().warmupErrors + Stream.concat(e.getValue().vanilla.stream(), e.getValue().mintgate.stream())
+                    .mapToLong(Window::errors).sum();
+            if (errors > 0) {
+                System.out.println("[bench] FAILED: " + errors + " errors in " + e.getKey().id + " (0 required)");
+                failed = true;
+            }
+        }
+        System.exit(failed ? 1 : 0);
+    }
+
+    private static List<LoadGenerator.Worker> workers(Grant grant, Target target, int n) {
+        List<LoadGenerator.Worker> workers = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            workers.add(BenchGrants.worker(grant, target));
+        }
+        return workers;
+    }
+
+    /** One request of the grant must succeed on each server before any load is sent. */
+    private static void smoke(Grant grant, Target target) throws Exception {
+        LoadGenerator.Worker worker = BenchGrants.worker(grant, target);
+        worker.prepare();
+        int status = worker.call();
+        if (status != 200) {
+            throw new IllegalStateException(target.name() + " refused " + grant.id + " (HTTP " + status + "): "
+                    + worker.lastBody());
+        }
+    }
+
+    private static void print(Grant grant, String server, String what, Window w) {
+        System.out.printf(Locale.ROOT, "[bench] %-18s %-8s %-10s %7.0f req/s  p50 %6.2f ms  p99 %7.2f ms  "
+                        + "server CPU %.2f ms/req (%.2f cores)  loader %.2f cores  others %.2f cores  errors %d%n",
+                grant.id, server, what, w.throughput(), ms(w.latencyMicros(), 50), ms(w.latencyMicros(), 99),
+                w.serverCpuMsPerRequest(), w.serverCores(), w.loaderCores(), w.otherCores(), w.errors());
+        for (String sample : w.errorSamples()) {
+            System.out.println("[bench]   error: " + sample);
+        }
+    }
+
+    // --- servers and realms
+
+    private static void checkHomes(Config config) throws IOException {
+        for (Path home : List.of(config.vanillaHome(), config.mintgateHome())) {
+            if (!Files.isExecutable(home.resolve("bin/kc.sh"))) {
+                throw new IllegalStateException("no distribution at " + home + ": run through ./mvnw -Pbench verify");
+            }
+            // a clean state per run: empty dev-file database, no spool or audit file from an earlier run
+            deleteRecursively(home.resolve("data"));
+        }
+        if (jars(config.vanillaHome().resolve("providers")) != 0) {
+            throw new IllegalStateException("the vanilla server has provider jars in " + config.vanillaHome().resolve("providers"));
+        }
+        Path bundle = config.mintgateHome().resolve("providers/mintgate-keycloak.jar");
+        if (!Files.exists(bundle)) {
+            throw new IllegalStateException("no Mintgate bundle in " + config.mintgateHome().resolve("providers"));
+        }
+        // Keycloak refuses "start --optimized" when a provider jar's modification time differs from the one it saw
+        // at "kc.sh build", and Maven copies the bundle afresh on every run. The content decides whether to
+        // rebuild (BuildFingerprint), so the time is pinned to the reproducible-build timestamp.
+        Files.setLastModifiedTime(bundle, PINNED_PROVIDER_TIME);
+    }
+
+    private static long jars(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.toString().endsWith(".jar")).count();
+        }
+    }
+
+    /**
+     * The same realm JSON on both servers; the Mintgate server then gets its client profile/policy (the 20-rule
+     * policy) and the audit listener, as an admin would add them.
+     */
+    static void createRealm(DistributionKeycloak server, boolean withMintgate) {
+        AdminApi admin = new AdminApi(server);
+        admin.createRealm(resource("bench-realm.json"));
+        String realm = "/admin/realms/" + BenchGrants.REALM;
+        if (!withMintgate) {
+            return;
+        }
+        String policy = resourceText("mintgate-policy.json");
+        ObjectNode profiles = JSON.createObjectNode();
+        ObjectNode profile = profiles.putArray("profiles").addObject().put("name", "mintgate");
+        profile.putArray("executors").addObject().put("executor", "issuance-authorizer")
+                .putObject("configuration").put("policy", policy);
+        admin.put(realm + "/client-policies/profiles", profiles).expect(204);
+
+        ObjectNode policies = JSON.createObjectNode();
+        ObjectNode clientPolicy = policies.putArray("policies").addObject().put("name", "mintgate").put("enabled", true);
+        clientPolicy.putArray("conditions").addObject().put("condition", "any-client").putObject("configuration");
+        clientPolicy.putArray("profiles").add("mintgate");
+        admin.put(realm + "/client-policies/policies", policies).expect(204);
+
+        ObjectNode events = (ObjectNode) admin.get(realm + "/events/config").expect(200).json();
+        ArrayNode listeners = events.putArray("eventsListeners");
+        listeners.add("jboss-logging").add("mintgate-audit");
+        admin.put(realm + "/events/config", events).expect(204);
+    }
+
+    static JsonNode resource(String name) {
+        try {
+            return JSON.readTree(resourceText(name));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String resourceText(String name) {
+        try (InputStream in = AbBenchmark.class.getResourceAsStream("/bench/" + name)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no resource bench/" + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Records in the file sink (all rotated files): the shipper is asynchronous, so wait until it stops growing. */
+    private static long awaitAuditRecords(DistributionKeycloak mintgate, long expectedAtLeast) throws Exception {
+        Path dir = mintgate.home().resolve("data/mintgate-audit");
+        long count = -1;
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            long now = countAuditLines(dir);
+            if (now >= expectedAtLeast && now == count) {
+                break;
+            }
+            count = now;
+            Thread.sleep(1000);
+        }
+        return countAuditLines(dir);
+    }
+
+    private static long countAuditLines(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        long lines = 0;
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : files.filter(p -> p.getFileName().toString().matches("audit.*\\.jsonl")).toList()) {
+                try (InputStream in = Files.newInputStream(file)) {
+                    byte[] buffer = new byte[1 << 16];
+                    for (int n; (n = in.read(buffer)) > 0; ) {
+                        for (int i = 0; i < n; i++) {
+                            if (buffer[i] == '\n') {
+                                lines++;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return lines;
+    }
+
+    // --- report
+
+    static String report(Config config, Map<Grant, GrantResult> results, String loadBefore, String loadAfter,
+                         long auditRecords, long mintgateOk) {
+        StringBuilder md = new StringBuilder();
+        md.append("#### Run of ").append(ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME.withLocale(Locale.ROOT))
+                .replaceAll("\\.\\d+", "")).append("\n\n");
+        md.append("**Machine:** ").append(machine()).append("  \n");
+        md.append("**Load average** (1/5/15 min) before: ").append(loadBefore).append(", after: ").append(loadAfter)
+                .append(". \"others\" below is the CPU the rest of the machine used during the measured windows (cores, median and max).  \n");
+        md.append("**Configuration:** ").append(config.describe()).append("; realm keys RS256; ")
+                .append("Mintgate: 20-rule policy on every client, owner lookup, `mintgate-audit` with the file sink.  \n");
+        md.append("**Command:** `").append(config.command()).append("`\n\n");
+        List<Double> allOthers = results.values().stream()
+                .flatMap(r -> Stream.concat(r.vanilla.stream(), r.mintgate.stream())).map(Window::otherCores).toList();
+        double load1 = Math.max(Double.parseDouble(loadBefore.split(" ")[0]), Double.parseDouble(loadAfter.split(" ")[0]));
+        if (median(allOthers) > 0.2 || load1 > Runtime.getRuntime().availableProcessors()) {
+            md.append(String.format(Locale.ROOT, "> **Noisy run:** the rest of the machine used %.2f cores (median, max %.2f) "
+                    + "while this ran, load average up to %.1f on %d cores. Only the ratio is worth a look, and only "
+                    + "with its min–max spread; rerun on a quiet machine.%n>%n", median(allOthers), max(allOthers), load1,
+                    Runtime.getRuntime().availableProcessors()));
+        }
+        if (config.warmup().toSeconds() < 30 || config.duration().toSeconds() < 20 || config.rounds() < 3) {
+            md.append("> **Short configuration:** less than 30 s warm-up, 20 s windows or 3 rounds: the JIT is not "
+                    + "settled, so figures are indicative only.\n\n");
+        } else if (md.charAt(md.length() - 2) == '>') {
+            md.setLength(md.length() - 2);
+            md.append("\n");
+        }
+
+        md.append("| grant | vanilla req/s | Mintgate req/s | ratio M/V median (min–max) | p50 ms V / M | p99 ms V / M "
+                + "| server CPU ms/req V / M | errors V / M | others (cores) |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|\n");
+        for (Map.Entry<Grant, GrantResult> e : results.entrySet()) {
+            GrantResult r = e.getValue();
+            if (r.vanilla.isEmpty() || r.mintgate.isEmpty()) {
+                continue;
+            }
+            List<Double> ratios = new ArrayList<>();
+            for (int i = 0; i < Math.min(r.vanilla.size(), r.mintgate.size()); i++) {
+                ratios.add(r.mintgate.get(i).throughput() / r.vanilla.get(i).throughput());
+            }
+            Histogram hv = merged(r.vanilla);
+            Histogram hm = merged(r.mintgate);
+            List<Double> others = Stream.concat(r.vanilla.stream(), r.mintgate.stream()).map(Window::otherCores).toList();
+            md.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f | **%.3f** (%.3f–%.3f) | %.1f / %.1f | %.1f / %.1f "
+                            + "| %.2f / %.2f | %d / %d | %.2f (max %.2f) |\n",
+                    e.getKey().id, median(r.vanilla.stream().map(Window::throughput).toList()),
+                    median(r.mintgate.stream().map(Window::throughput).toList()),
+                    median(ratios), min(ratios), max(ratios),
+                    ms(hv, 50), ms(hm, 50), ms(hv, 99), ms(hm, 99),
+                    cpuPerRequest(r.vanilla), cpuPerRequest(r.mintgate),
+                    errors(r.vanilla), errors(r.mintgate), median(others), max(others)));
+        }
+        md.append("\n");
+        long warmupErrors = results.values().stream().mapToLong(r -> r.warmupErrors).sum();
+        md.append(String.format(Locale.ROOT, "Warm-up errors: %d. Audit: %d records in the file sink for %d successful "
+                + "Mintgate token requests under load (records also cover setup logins and the authorize step).\n\n",
+                warmupErrors, auditRecords, mintgateOk));
+
+        md.append("<details><summary>Per round</summary>\n\n");
+        md.append("| grant | round | server | req/s | p50 ms | p99 ms | server CPU ms/req | server cores | loader cores | others cores | errors |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+        for (Map.Entry<Grant, GrantResult> e : results.entrySet()) {
+            for (int i = 0; i < e.getValue().vanilla.size(); i++) {
+                for (String server : List.of("vanilla", "mintgate")) {
+                    List<Window> windows = server.equals("vanilla") ? e.getValue().vanilla : e.getValue().mintgate;
+                    if (i >= windows.size()) {
+                        continue;
+                    }
+                    Window w = windows.get(i);
+                    md.append(String.format(Locale.ROOT, "| %s | %d | %s | %.0f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %d |\n",
+                            e.getKey().id, i + 1, server, w.throughput(), ms(w.latencyMicros(), 50), ms(w.latencyMicros(), 99),
+                            w.serverCpuMsPerRequest(), w.serverCores(), w.loaderCores(), w.otherCores(), w.errors()));
+                }
+            }
+        }
+        md.append("\n</details>\n");
+        return md.toString();
+    }
+
+    static void updateDoc(Path doc, String section) throws IOException {
+        String begin = "<!-- ab-results:begin -->";
+        String end = "<!-- ab-results:end -->";
+        String text = Files.readString(doc);
+        int b = text.indexOf(begin);
+        int e = text.indexOf(end);
+        if (b < 0 || e < b) {
+            throw new IllegalStateException(doc + " has no " + begin + " ... " + end + " block to replace");
+        }
+        Files.writeString(doc, text.substring(0, b + begin.length()) + "\n" + section + text.substring(e));
+    }
+
+    private static String machine() {
+        StringBuilder s = new StringBuilder();
+        s.append("`nproc` = ").append(Runtime.getRuntime().availableProcessors());
+        try {
+            String mem = Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal"))
+                    .findFirst().orElse("MemTotal: ? kB");
+            long kb = Long.parseLong(mem.replaceAll("\\D", ""));
+            s.append(String.format(Locale.ROOT, ", %.1f GiB RAM", kb / 1024.0 / 1024.0));
+            Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name")).findFirst()
+                    .ifPresent(l -> s.append(", ").append(l.substring(l.indexOf(':') + 1).trim()));
+        } catch (IOException | NumberFormatException ignored) {
+            // not Linux enough; the rest still describes the machine
+        }
+        s.append(", ").append(javaVersion());
+        return s.toString();
+    }
+
+    /** {@code java -version} of the java on PATH, which kc.sh runs when JAVA_HOME is unset. */
+    private static String javaVersion() {
+        try {
+            String javaHome = System.getenv("JAVA_HOME");
+            String java = javaHome == null ? "java" : Path.of(javaHome, "bin", "java").toString();
+            Process p = new ProcessBuilder(java, "-version").redirectErrorStream(true).start();
+            List<String> lines = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+            p.waitFor();
+            return lines.stream().filter(l -> l.contains("Runtime Environment")).findFirst()
+                    .map(String::trim).orElse(String.join(" ", lines));
+        } catch (Exception e) {
+            return "java " + System.getProperty("java.vm.version");
+        }
+    }
+
+    // --- numbers
+
+    static Histogram merged(List<Window> windows) {
+        Histogram h = new Histogram(Duration.ofSeconds(60).toNanos() / 1000, 3);
+        windows.forEach(w -> h.add(w.latencyMicros()));
+        return h;
+    }
+
+    static double ms(Histogram h, double percentile) {
+        return h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(percentile) / 1000.0;
+    }
+
+    static double cpuPerRequest(List<Window> windows) {
+        long ticks = windows.stream().mapToLong(Window::serverTicks).sum();
+        long requests = windows.stream().mapToLong(Window::requests).sum();
+        return requests == 0 ? Double.NaN : ProcCpu.ticksToMillis(ticks) / requests;
+    }
+
+    static long errors(List<Window> windows) {
+        return windows.stream().mapToLong(Window::errors).sum();
+    }
+
+    static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        if (n == 0) {
+            return Double.NaN;
+        }
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    static double min(List<Double> values) {
+        return values.stream().min(Comparator.naturalOrder()).orElse(Double.NaN);
+    }
+
+    static double max(List<Double> values) {
+        return values.stream().max(Comparator.naturalOrder()).orElse(Double.NaN);
+    }
+
+    static Duration parseDuration(String text) {
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        if (t.endsWith("ms")) {
+            return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+        }
+        if (t.endsWith("s")) {
+            return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)));
+        }
+        if (t.endsWith("m")) {
+            return Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)));
+        }
+        return Duration.ofSeconds(Long.parseLong(t));
+    }
+
+    static String human(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    }
+
+    private static String required(String property) {
+        String value = System.getProperty(property);
+        if (value == null) {
+            throw new IllegalStateException("System property " + property + " is not set: run ./mvnw -B -Pbench verify -pl it-tests -am");
+        }
+        return value;
+    }
+
+    static void deleteRecursively(Path path) throws IOException {
+        if (!Files.exists(path)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(path)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}
