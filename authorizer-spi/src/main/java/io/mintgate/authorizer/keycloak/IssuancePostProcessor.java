@@ -3,6 +3,7 @@ package io.mintgate.authorizer.keycloak;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 import io.mintgate.authorizer.policy.ActorInfo;
 import io.mintgate.authorizer.policy.IssuanceRequest;
@@ -56,9 +57,10 @@ final class IssuancePostProcessor implements TokenPostProcessor {
         }
         ClientSessionContext clientSessionCtx = context.clientSessionCtx();
         AuthenticatedClientSessionModel clientSession = clientSessionCtx.getClientSession();
-        ClientModel client = clientSession.getClient();
         UserModel user = clientSession.getUserSession() == null ? null : clientSession.getUserSession().getUser();
         String grantType = grantType(clientSessionCtx, formGrantType);
+        ClientModel client = requestingClient(grantType, context.accessToken().getIssuedFor(), clientSession.getClient(),
+                session.getContext().getRealm()::getClientByClientId);
         ActorInfo actor = OAuth2Constants.TOKEN_EXCHANGE_GRANT_TYPE.equals(grantType)
                 ? new ActorInfo(client.getClientId(), "") : ActorInfo.NONE;
         if (eventless) {
@@ -123,6 +125,22 @@ final class IssuancePostProcessor implements TokenPostProcessor {
             event.detail(detail.getKey(), detail.getValue());
         }
         event.error(Denials.ERROR);
+    }
+
+    /**
+     * The requesting OAuth client. On the UMA path Keycloak builds the requesting party token in a client session of
+     * the resource server (the {@code audience}), while the token is issued to, and Keycloak's own
+     * {@code PERMISSION_TOKEN} event names, the client whose access token was presented: the token's {@code azp}.
+     * Everywhere else the client session's client is the requester.
+     */
+    static ClientModel requestingClient(String grantType, String issuedFor, ClientModel sessionClient,
+                                        Function<String, ClientModel> byClientId) {
+        if (!OAuth2Constants.UMA_GRANT_TYPE.equals(grantType) || issuedFor == null
+                || issuedFor.equals(sessionClient.getClientId())) {
+            return sessionClient;
+        }
+        ClientModel requester = byClientId.apply(issuedFor);
+        return requester != null ? requester : sessionClient;
     }
 
     private static String grantType(ClientSessionContext clientSessionCtx, String formGrantType) {

@@ -86,6 +86,26 @@ final class AuditGrants {
         return remember(oidc.token(new AuthorizationCodeGrant(new AuthorizationCode(code), REDIRECT), app(), null));
     }
 
+    /** Implicit flow ({@code response_type=token}) of the public client {@code spa}; the browser's final redirect. */
+    BrowserLogin.Result implicitFlow(String username) {
+        URI authorize = URI.create(oidc.realmUri() + "/protocol/openid-connect/auth?client_id=spa&response_type=token"
+                + "&scope=openid&nonce=n-0S6_WzA2Mj&redirect_uri=" + REDIRECT);
+        BrowserLogin.Result result = new BrowserLogin(keycloak).open(authorize, username, username + "-password");
+        if (result.location() != null) {
+            for (String token : new String[] {result.param("access_token"), result.param("id_token")}) {
+                if (token != null) {
+                    ISSUED_TOKENS.add(token);
+                }
+            }
+        }
+        return result;
+    }
+
+    /** UMA grant: {@code app}'s access token for the user, asking for a requesting party token for {@code rs}. */
+    TokenResponse uma(String accessToken) {
+        return remember(oidc.uma(accessToken, "rs"));
+    }
+
     TokenResponse exchange(String requester, String subjectToken) {
         TokenExchangeGrant grant = new TokenExchangeGrant(new BearerAccessToken(subjectToken), TokenTypeURI.ACCESS_TOKEN);
         return remember(oidc.token(grant, new ClientSecretBasic(new ClientID(requester), new Secret(requester + "-secret")),
