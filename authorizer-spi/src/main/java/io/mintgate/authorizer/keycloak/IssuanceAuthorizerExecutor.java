@@ -50,7 +50,10 @@ public final class IssuanceAuthorizerExecutor implements ClientPolicyExecutorPro
             case JWT_AUTHORIZATION_GRANT ->
                 // Assertion verified and user resolved; deciding here (not in the post-processor) is what gives the
                 // client access_denied: the JWT grant turns post-processor exceptions into a bare invalid_grant.
-                    decide(EventMints.atJwtAuthorizationGrant(session, (JWTAuthorizationGrantContext) context));
+                // The token is built after this event and no token-response event follows: the post-processor
+                // applies the obligations.
+                    PendingNarrowing.add(session, decide(EventMints.atJwtAuthorizationGrant(session,
+                            (JWTAuthorizationGrantContext) context)).decision().obligations());
             default -> {
                 IssuanceRequests.Mint mint = EventMints.atTokenResponse(context);
                 // Front-channel events (authorization, PAR, device and CIBA authentication requests) mint nothing:

@@ -48,6 +48,10 @@ final class IssuancePostProcessor implements TokenPostProcessor {
             return;
         }
         reapplyCarriedNarrowing(context);
+        Obligations pendingNarrowing = PendingNarrowing.take(session);
+        if (pendingNarrowing != null) {
+            narrow(pendingNarrowing, context);
+        }
         List<DeferredPolicies.Deferred> deferred = DeferredPolicies.take(session);
         MultivaluedMap<String, String> form = EventMints.formOf(session);
         String formGrantType = IssuanceRequests.first(form, OAuth2Constants.GRANT_TYPE);
@@ -91,15 +95,7 @@ final class IssuancePostProcessor implements TokenPostProcessor {
                          ClientModel client, UserModel user, TokenPostProcessorContext context) {
         Enforcement.Outcome outcome = Enforcement.decide(session, policy, request);
         if (!outcome.denied()) {
-            // No response builder here: a refresh token that policy forbids cannot be dropped, only expired now.
-            Obligations obligations = outcome.decision().obligations();
-            String removed = Narrowing.apply(session, obligations, context.accessToken(), context.refreshToken(),
-                    context.clientSessionCtx());
-            if (!obligations.refreshTokenAllowed() && context.refreshToken() != null) {
-                context.refreshToken().exp((long) org.keycloak.common.util.Time.currentTime());
-                removed = removed.isEmpty() ? "refresh_token:expired" : removed + ";refresh_token:expired";
-            }
-            Enforcement.recordNarrowing(session, removed);
+            narrow(outcome.decision().obligations(), context);
             return;
         }
         reportDenial(grantType, client, user, outcome);
@@ -108,6 +104,17 @@ final class IssuancePostProcessor implements TokenPostProcessor {
             throw new ErrorResponseException(Denials.ERROR, outcome.description(), Response.Status.BAD_REQUEST);
         }
         throw new TokenInterceptorException(Denials.ERROR, outcome.description());
+    }
+
+    /** No response builder here: a refresh token that policy forbids cannot be dropped, only expired now. */
+    private void narrow(Obligations obligations, TokenPostProcessorContext context) {
+        String removed = Narrowing.apply(session, obligations, context.accessToken(), context.refreshToken(),
+                context.clientSessionCtx());
+        if (!obligations.refreshTokenAllowed() && context.refreshToken() != null) {
+            context.refreshToken().exp((long) org.keycloak.common.util.Time.currentTime());
+            removed = removed.isEmpty() ? "refresh_token:expired" : removed + ";refresh_token:expired";
+        }
+        Enforcement.recordNarrowing(session, removed);
     }
 
     private void reportDenial(String grantType, ClientModel client, UserModel user, Enforcement.Outcome outcome) {

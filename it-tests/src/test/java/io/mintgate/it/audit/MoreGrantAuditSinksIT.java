@@ -19,7 +19,6 @@ import io.mintgate.it.harness.AdminApi;
 import io.mintgate.it.harness.AuditSinks;
 import io.mintgate.it.harness.BrowserLogin;
 import io.mintgate.it.harness.CibaAuthenticationDevice;
-import io.mintgate.it.harness.DeviceFlow;
 import io.mintgate.it.harness.KeycloakRuntime;
 import io.mintgate.it.harness.MintgateIT;
 import io.mintgate.it.harness.OidcClient;
@@ -63,8 +62,12 @@ class MoreGrantAuditSinksIT {
         this.keycloak = keycloak;
         this.sinks = sinks;
         deviceRealm = RealmFixture.create(admin, "device-grant.json");
-        cibaDevice = new CibaAuthenticationDevice();
         cibaRealm = RealmFixture.create(admin, "ciba-grant.json");
+        try {
+            cibaDevice = new CibaAuthenticationDevice(new OidcClient(keycloak, cibaRealm.name()));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         partner = new TestIssuer();
         jwtRealm = RealmFixture.create(admin, "jwt-grant.json");
         // jwt-grant.json's clients trust the identity provider "partner"; its JWKS port is known only now.
@@ -102,13 +105,12 @@ class MoreGrantAuditSinksIT {
     @Test
     void deviceCodeIssuedAndRefused() {
         OidcClient oidc = new OidcClient(keycloak, deviceRealm.name());
-        DeviceFlow device = new DeviceFlow(keycloak, oidc);
         SinkRecords records = new SinkRecords(keycloak, sinks, deviceRealm.name());
 
-        TokenResponse issued = remember(device.run("tv", "alice"));
+        TokenResponse issued = remember(deviceFlow(oidc, "tv", "alice"));
         assertIssued(records, oidc, issued, "tv", DEVICE_CODE);
 
-        TokenResponse refused = device.run("tv", "mallory");
+        TokenResponse refused = deviceFlow(oidc, "tv", "mallory");
         JsonNode denial = records.refused(decisionId(refused), "tv", DEVICE_CODE);
         assertDenial(denial, deviceRealm, "mallory", "subject_flagged");
     }
@@ -118,10 +120,10 @@ class MoreGrantAuditSinksIT {
         OidcClient oidc = new OidcClient(keycloak, cibaRealm.name());
         SinkRecords records = new SinkRecords(keycloak, sinks, cibaRealm.name());
 
-        TokenResponse issued = remember(cibaDevice.run(oidc, "cd", "alice"));
+        TokenResponse issued = remember(cibaFlow("cd", "alice"));
         assertIssued(records, oidc, issued, "cd", CIBA);
 
-        TokenResponse refused = cibaDevice.run(oidc, "cd", "mallory");
+        TokenResponse refused = cibaFlow("cd", "mallory");
         JsonNode denial = records.refused(decisionId(refused), "cd", CIBA);
         assertDenial(denial, cibaRealm, "mallory", "subject_flagged");
     }
@@ -207,5 +209,22 @@ class MoreGrantAuditSinksIT {
         String assertion = partner.sign(PARTNER, partnerSubject(username), oidc.realmUri().toString(), Map.of());
         return oidc.token(new JWTBearerGrant(SignedJWT.parse(assertion)),
                 new ClientSecretBasic(new ClientID(clientId), new Secret(clientId + "-secret")), null);
+    }
+
+    /** Device authorization, the user's approval in the browser, then the device's polling. */
+    private TokenResponse deviceFlow(OidcClient oidc, String clientId, String username) {
+        io.mintgate.it.harness.DeviceAuthorization device = new io.mintgate.it.harness.DeviceAuthorization(keycloak, oidc);
+        ClientSecretBasic client = new ClientSecretBasic(new ClientID(clientId), new Secret(clientId + "-secret"));
+        com.nimbusds.oauth2.sdk.device.DeviceAuthorizationSuccessResponse authorization = device.authorize(client, "openid");
+        device.approveInBrowser(authorization, username, username + "-password");
+        return device.pollForToken(client, authorization);
+    }
+
+    /** Backchannel authentication, the user's approval on the authentication device, then polling. */
+    private TokenResponse cibaFlow(String clientId, String username) {
+        ClientSecretBasic client = new ClientSecretBasic(new ClientID(clientId), new Secret(clientId + "-secret"));
+        com.nimbusds.oauth2.sdk.ciba.CIBARequestAcknowledgement ack = cibaDevice.authenticate(client, "openid", username);
+        cibaDevice.approve(username);
+        return cibaDevice.pollForToken(client, ack);
     }
 }

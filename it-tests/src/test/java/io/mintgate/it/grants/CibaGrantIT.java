@@ -4,7 +4,14 @@ import static io.mintgate.it.grants.GrantAssertions.assertMinted;
 import static io.mintgate.it.grants.GrantAssertions.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+
 import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.oauth2.sdk.TokenResponse;
+import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
+import com.nimbusds.oauth2.sdk.auth.Secret;
+import com.nimbusds.oauth2.sdk.ciba.CIBARequestAcknowledgement;
+import com.nimbusds.oauth2.sdk.id.ClientID;
 import io.mintgate.it.harness.AdminApi;
 import io.mintgate.it.harness.CibaAuthenticationDevice;
 import io.mintgate.it.harness.KeycloakRuntime;
@@ -26,15 +33,15 @@ class CibaGrantIT {
 
     private static final String GRANT = "urn:openid:params:grant-type:ciba";
 
-    private CibaAuthenticationDevice authenticationDevice;
+    private CibaAuthenticationDevice device;
     private RealmFixture realm;
     private OidcClient oidc;
 
     @BeforeAll
-    void start(AdminApi admin, KeycloakRuntime keycloak) {
-        authenticationDevice = new CibaAuthenticationDevice();
+    void start(AdminApi admin, KeycloakRuntime keycloak) throws IOException {
         realm = RealmFixture.create(admin, "ciba-grant.json");
         oidc = new OidcClient(keycloak, realm.name());
+        device = new CibaAuthenticationDevice(oidc);
     }
 
     @AfterAll
@@ -42,15 +49,18 @@ class CibaGrantIT {
         if (realm != null) {
             realm.close();
         }
-        if (authenticationDevice != null) {
-            authenticationDevice.close();
+        if (device != null) {
+            device.close();
         }
     }
 
     @Test
     @CoversGrant(value = GRANT, outcome = CoversGrant.Outcome.ALLOW)
     void authReqIdIsExchangedForATokenOnceTheDeviceApprovesAnUnflaggedUser() {
-        JWTClaimsSet claims = assertMinted(oidc, authenticationDevice.run(oidc, "cd", "alice"));
+        CIBARequestAcknowledgement ack = backchannelAuthentication("cd", "alice");
+        approveOnDevice("cd", "alice");
+
+        JWTClaimsSet claims = assertMinted(oidc, pollForToken("cd", ack));
         assertThat(claims.getClaim("preferred_username")).isEqualTo("alice");
         assertThat(claims.getClaim("azp")).isEqualTo("cd");
     }
@@ -58,11 +68,35 @@ class CibaGrantIT {
     @Test
     @CoversGrant(value = GRANT, outcome = CoversGrant.Outcome.DENY)
     void authReqIdExchangeIsRefusedForAFlaggedUserEvenAfterTheDeviceApproved() {
-        assertRefused(authenticationDevice.run(oidc, "cd", "mallory"), "subject_flagged");
+        CIBARequestAcknowledgement ack = backchannelAuthentication("cd", "mallory");
+        approveOnDevice("cd", "mallory");
+
+        assertRefused(pollForToken("cd", ack), "subject_flagged");
     }
 
     @Test
     void authReqIdExchangeIsRefusedForAFlaggedClient() {
-        assertRefused(authenticationDevice.run(oidc, "cd-flagged", "alice"), "client_flagged");
+        CIBARequestAcknowledgement ack = backchannelAuthentication("cd-flagged", "alice");
+        approveOnDevice("cd-flagged", "alice");
+
+        assertRefused(pollForToken("cd-flagged", ack), "client_flagged");
+    }
+
+    // helpers
+
+    private CIBARequestAcknowledgement backchannelAuthentication(String clientId, String username) {
+        return device.authenticate(auth(clientId), "openid", username);
+    }
+
+    private void approveOnDevice(String clientId, String username) {
+        device.approve(username);
+    }
+
+    private TokenResponse pollForToken(String clientId, CIBARequestAcknowledgement ack) {
+        return device.pollForToken(auth(clientId), ack);
+    }
+
+    private static ClientSecretBasic auth(String clientId) {
+        return new ClientSecretBasic(new ClientID(clientId), new Secret(clientId + "-secret"));
     }
 }

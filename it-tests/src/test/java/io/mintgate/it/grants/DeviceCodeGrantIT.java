@@ -4,9 +4,15 @@ import static io.mintgate.it.grants.GrantAssertions.assertMinted;
 import static io.mintgate.it.grants.GrantAssertions.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
 
+
 import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.oauth2.sdk.TokenResponse;
+import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
+import com.nimbusds.oauth2.sdk.auth.Secret;
+import com.nimbusds.oauth2.sdk.device.DeviceAuthorizationSuccessResponse;
+import com.nimbusds.oauth2.sdk.id.ClientID;
 import io.mintgate.it.harness.AdminApi;
-import io.mintgate.it.harness.DeviceFlow;
+import io.mintgate.it.harness.DeviceAuthorization;
 import io.mintgate.it.harness.KeycloakRuntime;
 import io.mintgate.it.harness.MintgateIT;
 import io.mintgate.it.harness.OidcClient;
@@ -27,13 +33,13 @@ class DeviceCodeGrantIT {
 
     private RealmFixture realm;
     private OidcClient oidc;
-    private DeviceFlow device;
+    private DeviceAuthorization device;
 
     @BeforeAll
     void importRealm(AdminApi admin, KeycloakRuntime keycloak) {
         realm = RealmFixture.create(admin, "device-grant.json");
         oidc = new OidcClient(keycloak, realm.name());
-        device = new DeviceFlow(keycloak, oidc);
+        device = new DeviceAuthorization(keycloak, oidc);
     }
 
     @AfterAll
@@ -44,7 +50,10 @@ class DeviceCodeGrantIT {
     @Test
     @CoversGrant(value = GRANT, outcome = CoversGrant.Outcome.ALLOW)
     void deviceCodeIsExchangedForATokenOnceAnUnflaggedUserApproves() {
-        JWTClaimsSet claims = assertMinted(oidc, device.run("tv", "alice"));
+        DeviceAuthorizationSuccessResponse authorization = authorizeDevice("tv");
+        approveInBrowser(authorization, "alice");
+
+        JWTClaimsSet claims = assertMinted(oidc, pollForToken("tv", authorization));
         assertThat(claims.getClaim("preferred_username")).isEqualTo("alice");
         assertThat(claims.getClaim("azp")).isEqualTo("tv");
     }
@@ -52,11 +61,35 @@ class DeviceCodeGrantIT {
     @Test
     @CoversGrant(value = GRANT, outcome = CoversGrant.Outcome.DENY)
     void deviceCodeExchangeIsRefusedWhenTheApprovingUserIsFlagged() {
-        assertRefused(device.run("tv", "mallory"), "subject_flagged");
+        DeviceAuthorizationSuccessResponse authorization = authorizeDevice("tv");
+        approveInBrowser(authorization, "mallory");
+
+        assertRefused(pollForToken("tv", authorization), "subject_flagged");
     }
 
     @Test
     void deviceCodeExchangeIsRefusedForAFlaggedClient() {
-        assertRefused(device.run("tv-flagged", "alice"), "client_flagged");
+        DeviceAuthorizationSuccessResponse authorization = authorizeDevice("tv-flagged");
+        approveInBrowser(authorization, "alice");
+
+        assertRefused(pollForToken("tv-flagged", authorization), "client_flagged");
+    }
+
+    // helpers
+
+    private DeviceAuthorizationSuccessResponse authorizeDevice(String clientId) {
+        return device.authorize(auth(clientId), "openid");
+    }
+
+    private void approveInBrowser(DeviceAuthorizationSuccessResponse authorization, String username) {
+        device.approveInBrowser(authorization, username, username + "-password");
+    }
+
+    private TokenResponse pollForToken(String clientId, DeviceAuthorizationSuccessResponse authorization) {
+        return device.pollForToken(auth(clientId), authorization);
+    }
+
+    private static ClientSecretBasic auth(String clientId) {
+        return new ClientSecretBasic(new ClientID(clientId), new Secret(clientId + "-secret"));
     }
 }

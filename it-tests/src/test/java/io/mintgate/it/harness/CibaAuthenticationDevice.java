@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,32 +11,30 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.Scope;
 import com.nimbusds.oauth2.sdk.TokenResponse;
-import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
-import com.nimbusds.oauth2.sdk.auth.Secret;
+import com.nimbusds.oauth2.sdk.auth.ClientAuthentication;
 import com.nimbusds.oauth2.sdk.ciba.CIBAGrant;
 import com.nimbusds.oauth2.sdk.ciba.CIBARequest;
 import com.nimbusds.oauth2.sdk.ciba.CIBARequestAcknowledgement;
 import com.nimbusds.oauth2.sdk.ciba.CIBAResponse;
-import com.nimbusds.oauth2.sdk.id.ClientID;
 import com.sun.net.httpserver.HttpServer;
 
 /**
- * CIBA (poll mode) with the test as the authentication device: listens on {@link ServerOptions#CIBA_CHANNEL_PORT},
- * where Keycloak's HTTP authentication channel posts each backchannel authentication request, and approves through
- * Keycloak's callback endpoint. One per test class at a time (the port is fixed for the server's life).
+ * CIBA (poll mode) end to end: this plays the authentication device on {@link ServerOptions#CIBA_CHANNEL_PORT}, where
+ * Keycloak's HTTP authentication channel posts each backchannel authentication request, and approves through
+ * Keycloak's callback endpoint; the consumption device's side (authentication request, polling) is here too.
  */
 public final class CibaAuthenticationDevice implements AutoCloseable {
 
-    private static final Duration POLL_DEADLINE = Duration.ofSeconds(30);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What Keycloak's authentication channel sent: the request body and the bearer token to answer with. */
     private record ChannelRequest(String bearerToken, JsonNode body) {
@@ -46,19 +43,17 @@ public final class CibaAuthenticationDevice implements AutoCloseable {
     private final BlockingQueue<ChannelRequest> channelRequests = new LinkedBlockingQueue<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final HttpServer server;
+    private final OidcClient oidc;
 
-    public CibaAuthenticationDevice() {
-        try {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", ServerOptions.CIBA_CHANNEL_PORT), 0);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    public CibaAuthenticationDevice(OidcClient oidc) throws IOException {
+        this.oidc = oidc;
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", ServerOptions.CIBA_CHANNEL_PORT), 0);
         server.createContext("/ciba", exchange -> {
             try (InputStream in = exchange.getRequestBody()) {
                 String authorization = exchange.getRequestHeaders().getFirst("Authorization");
                 String token = authorization != null && authorization.startsWith("Bearer ")
                         ? authorization.substring("Bearer ".length()) : null;
-                channelRequests.add(new ChannelRequest(token, AdminApi.MAPPER.readTree(in.readAllBytes())));
+                channelRequests.add(new ChannelRequest(token, JSON.readTree(in.readAllBytes())));
                 // The HTTP authentication channel accepts the request only on 201 Created.
                 exchange.sendResponseHeaders(201, -1);
             } finally {
@@ -68,19 +63,12 @@ public final class CibaAuthenticationDevice implements AutoCloseable {
         server.start();
     }
 
-    /** Backchannel request by {@code clientId} for {@code username}, approval on this device, then polling. */
-    public TokenResponse run(OidcClient oidc, String clientId, String username) {
-        CIBARequestAcknowledgement ack = backchannelAuthentication(oidc, clientId, username);
-        approve(oidc, clientId, username);
-        return poll(oidc, clientId, ack);
-    }
-
     /** The consumption device's backchannel authentication request (CIBA Core section 7.1). */
-    public CIBARequestAcknowledgement backchannelAuthentication(OidcClient oidc, String clientId, String username) {
+    public CIBARequestAcknowledgement authenticate(ClientAuthentication client, String scope, String loginHint) {
         channelRequests.clear();
         URI endpoint = URI.create(oidc.realmUri() + "/protocol/openid-connect/ext/ciba/auth");
-        CIBARequest request = new CIBARequest.Builder(auth(clientId), Scope.parse("openid"))
-                .endpointURI(endpoint).loginHint(username).build();
+        CIBARequest request = new CIBARequest.Builder(client, Scope.parse(scope)).endpointURI(endpoint)
+                .loginHint(loginHint).build();
         try {
             CIBAResponse response = CIBAResponse.parse(request.toHTTPRequest().send());
             assertThat(response.indicatesSuccess()).as("backchannel authentication response %s",
@@ -91,8 +79,8 @@ public final class CibaAuthenticationDevice implements AutoCloseable {
         }
     }
 
-    /** Takes Keycloak's channel request for {@code username} and reports the user's approval. */
-    public void approve(OidcClient oidc, String clientId, String username) {
+    /** The authentication device: takes Keycloak's channel request for {@code username} and reports approval. */
+    public void approve(String username) {
         ChannelRequest channel;
         try {
             channel = channelRequests.poll(10, TimeUnit.SECONDS);
@@ -112,7 +100,7 @@ public final class CibaAuthenticationDevice implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofString("{\"status\":\"SUCCEED\"}")).build();
         try {
             HttpResponse<String> response = http.send(approve, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-            assertThat(response.statusCode()).as("callback for %s: %s", clientId, response.body()).isEqualTo(200);
+            assertThat(response.statusCode()).as("CIBA callback: %s", response.body()).isEqualTo(200);
         } catch (IOException e) {
             throw new IllegalStateException("CIBA callback failed", e);
         } catch (InterruptedException e) {
@@ -121,25 +109,10 @@ public final class CibaAuthenticationDevice implements AutoCloseable {
         }
     }
 
-    /** Polls as a poll-mode client does, waiting out authorization_pending and slow_down until the deadline. */
-    public TokenResponse poll(OidcClient oidc, String clientId, CIBARequestAcknowledgement ack) {
-        Duration interval = Duration.ofSeconds(Math.max(1, ack.getMinWaitInterval()));
-        long deadline = System.nanoTime() + POLL_DEADLINE.toNanos();
-        while (true) {
-            TokenResponse response = oidc.token(new CIBAGrant(ack.getAuthRequestID()), auth(clientId), null);
-            String error = response.indicatesSuccess() ? null : response.toErrorResponse().getErrorObject().getCode();
-            if (error == null || !Set.of("authorization_pending", "slow_down").contains(error)) {
-                return response;
-            }
-            if (System.nanoTime() + interval.toNanos() > deadline) {
-                throw new AssertionError("still " + error + " after " + POLL_DEADLINE);
-            }
-            AuditSinks.pause(interval.toMillis());
-        }
-    }
-
-    private static ClientSecretBasic auth(String clientId) {
-        return new ClientSecretBasic(new ClientID(clientId), new Secret(clientId + "-secret"));
+    /** Polls as a poll-mode client does until the answer is no longer pending. */
+    public TokenResponse pollForToken(ClientAuthentication client, CIBARequestAcknowledgement ack) {
+        return TokenPolling.poll(() -> oidc.token(new CIBAGrant(ack.getAuthRequestID()), client, null),
+                ack.getMinWaitInterval());
     }
 
     @Override
