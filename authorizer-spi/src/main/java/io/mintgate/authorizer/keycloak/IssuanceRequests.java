@@ -52,8 +52,12 @@ final class IssuanceRequests {
     static final String EXPIRES_AT_ATTRIBUTE = "mintgate.expires-at";
     static final String PURPOSE_ATTRIBUTE = "mintgate.purpose";
 
-    /** Client authenticators whose assertion comes from a workload identity provider. */
-    private static final Set<String> FEDERATED_AUTHENTICATORS = Set.of("federated-jwt", "client-jwt", "client-secret-jwt");
+    /**
+     * Keycloak's federated client authentication (Kubernetes, SPIFFE and CI OIDC issuers alike): the only
+     * authenticator whose assertion comes from, and was verified against, a workload identity provider. A client's
+     * self-signed JWT (private_key_jwt) proves the client, not a workload, so it is not workload data.
+     */
+    private static final Set<String> FEDERATED_AUTHENTICATORS = Set.of("federated-jwt");
 
     private static final Logger LOG = Logger.getLogger(IssuanceRequests.class);
 
