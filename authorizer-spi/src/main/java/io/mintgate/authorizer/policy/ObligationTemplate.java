@@ -6,9 +6,7 @@ import io.mintgate.authorizer.policy.cel.RequestActivation;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.Map;
-import java.util.Set;
 
 /** A rule's compiled obligation expressions; each is optional and evaluated only when the rule allows. */
 record ObligationTemplate(CompiledExpression keepScopes, CompiledExpression keepAudiences, CompiledExpression keepRoles,
@@ -17,24 +15,35 @@ record ObligationTemplate(CompiledExpression keepScopes, CompiledExpression keep
 
     static final ObligationTemplate NONE = new ObligationTemplate(null, null, null, null, null, null, Map.of());
 
-    /** @throws PolicyEvaluationException when an expression fails or yields the wrong kind of value */
-    Obligations evaluate(RequestActivation activation) {
+    /**
+     * Evaluates every expression, then narrows {@code into} by the result; if any expression fails, {@code into}
+     * is left untouched (the rule's obligations apply all together or not at all).
+     *
+     * @throws PolicyEvaluationException when an expression fails or yields the wrong kind of value
+     */
+    void evaluateInto(RequestActivation activation, ObligationsBuilder into) {
         if (this == NONE) {
-            return Obligations.NONE;
+            return;
         }
-        Map<String, Object> claimValues = new LinkedHashMap<>();
-        claims.forEach((name, expr) -> claimValues.put(name, CelValues.toJava(expr.eval(activation))));
-        return new Obligations(
-                strings(keepScopes, activation),
-                strings(keepAudiences, activation),
-                strings(keepRoles, activation),
-                duration(maxAccessTokenLifetime, activation),
-                refreshToken == null || refreshToken.evalBool(activation),
-                duration(maxRefreshTokenLifetime, activation),
-                claimValues);
+        Map<String, Object> claimValues = null;
+        if (!claims.isEmpty()) {
+            claimValues = new LinkedHashMap<>();
+            for (Map.Entry<String, CompiledExpression> claim : claims.entrySet()) {
+                claimValues.put(claim.getKey(), CelValues.toJava(claim.getValue().eval(activation)));
+            }
+        }
+        Collection<String> scopes = strings(keepScopes, activation);
+        Collection<String> audiences = strings(keepAudiences, activation);
+        Collection<String> roles = strings(keepRoles, activation);
+        Duration maxAccess = duration(maxAccessTokenLifetime, activation);
+        boolean refresh = refreshToken == null || refreshToken.evalBool(activation);
+        Duration maxRefresh = duration(maxRefreshTokenLifetime, activation);
+        into.add(scopes, audiences, roles, maxAccess, refresh, maxRefresh, claimValues);
     }
 
-    private static Set<String> strings(CompiledExpression expr, RequestActivation activation) {
+    /** The expression's items, checked to all be strings; read-only, never copied. */
+    @SuppressWarnings("unchecked")
+    private static Collection<String> strings(CompiledExpression expr, RequestActivation activation) {
         if (expr == null) {
             return null;
         }
@@ -42,14 +51,12 @@ record ObligationTemplate(CompiledExpression keepScopes, CompiledExpression keep
         if (!(value instanceof Collection<?> items)) {
             throw new PolicyEvaluationException(expr.field() + ": expected list(string)", null);
         }
-        Set<String> out = new LinkedHashSet<>();
         for (Object item : items) {
-            if (!(item instanceof String s)) {
+            if (!(item instanceof String)) {
                 throw new PolicyEvaluationException(expr.field() + ": expected list(string) but an item is not a string", null);
             }
-            out.add(s);
         }
-        return out;
+        return (Collection<String>) items;
     }
 
     private static Duration duration(CompiledExpression expr, RequestActivation activation) {

@@ -19,9 +19,9 @@ public record Obligations(Set<String> keepScopes, Set<String> keepAudiences, Set
     public static final Obligations NONE = new Obligations(null, null, null, null, true, null, Map.of());
 
     public Obligations {
-        keepScopes = keepScopes == null ? null : Collections.unmodifiableSet(new LinkedHashSet<>(keepScopes));
-        keepAudiences = keepAudiences == null ? null : Collections.unmodifiableSet(new LinkedHashSet<>(keepAudiences));
-        keepRoles = keepRoles == null ? null : Collections.unmodifiableSet(new LinkedHashSet<>(keepRoles));
+        keepScopes = readOnly(keepScopes);
+        keepAudiences = readOnly(keepAudiences);
+        keepRoles = readOnly(keepRoles);
         claims = claims == null || claims.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(claims));
     }
 
@@ -50,6 +50,14 @@ public record Obligations(Set<String> keepScopes, Set<String> keepAudiences, Set
         return keepScopes == null && keepAudiences == null && keepRoles == null
                 && maxAccessTokenLifetime == null && refreshTokenAllowed
                 && maxRefreshTokenLifetime == null && claims.isEmpty();
+    }
+
+    /** A read-only copy, except for sets the engine built for this purpose ({@link FrozenSet}), kept as they are. */
+    private static Set<String> readOnly(Set<String> set) {
+        if (set == null || set instanceof FrozenSet) {
+            return set;
+        }
+        return Collections.unmodifiableSet(new LinkedHashSet<>(set));
     }
 
     private static Set<String> intersect(Set<String> a, Set<String> b) {

@@ -36,7 +36,7 @@ public final class PolicySet {
         List<RuleFinding> findings = new ArrayList<>(0);
         try {
             RequestActivation activation = new RequestActivation(request, variables);
-            Obligations obligations = Obligations.NONE;
+            ObligationsBuilder obligations = null;
             for (Rule rule : rules) {
                 try {
                     if (!rule.applies(activation)) {
@@ -50,7 +50,12 @@ public final class PolicySet {
                         return Decision.deny(rule.reason(), rule.message(), rule.name(), version, findings);
                     }
                     if (rule.mode() == Mode.ENFORCE) {
-                        obligations = obligations.intersect(rule.obligations().evaluate(activation));
+                        if (rule.obligations() != ObligationTemplate.NONE) {
+                            if (obligations == null) {
+                                obligations = new ObligationsBuilder();
+                            }
+                            rule.obligations().evaluateInto(activation, obligations);
+                        }
                     }
                 } catch (PolicyEvaluationException e) {
                     findings.add(new RuleFinding(rule.name(), POLICY_ERROR, rule.mode(), true, e.getMessage()));
@@ -59,7 +64,7 @@ public final class PolicySet {
                     }
                 }
             }
-            return Decision.allow(version, findings, obligations);
+            return Decision.allow(version, findings, obligations == null ? Obligations.NONE : obligations.build());
         } catch (RuntimeException e) {
             // A bug of ours must never mint a token: fail closed.
             findings.add(new RuleFinding(null, POLICY_ERROR, Mode.ENFORCE, true, String.valueOf(e)));

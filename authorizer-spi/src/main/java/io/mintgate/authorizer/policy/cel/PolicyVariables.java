@@ -22,10 +22,18 @@ public final class PolicyVariables {
     public static final PolicyVariables NONE = new PolicyVariables(new LinkedHashMap<>());
 
     private final Map<String, CompiledExpression> expressions;
+    /** Each variable's slot in a request's memo array, in declaration order. */
+    private final Map<String, Integer> indexes;
+    private final CompiledExpression[] byIndex;
     private final StructType type;
 
     private PolicyVariables(LinkedHashMap<String, CompiledExpression> expressions) {
         this.expressions = expressions;
+        this.indexes = new HashMap<>();
+        this.byIndex = expressions.values().toArray(new CompiledExpression[0]);
+        for (String name : expressions.keySet()) {
+            indexes.put(name, indexes.size());
+        }
         this.type = structType(expressions);
     }
 
@@ -59,7 +67,7 @@ public final class PolicyVariables {
     public final class Values extends StructValue<String, Object> {
 
         private final RequestActivation activation;
-        private final Map<String, Object> memo = new HashMap<>();
+        private Object[] memo;
 
         private Values(RequestActivation activation) {
             this.activation = activation;
@@ -67,17 +75,20 @@ public final class PolicyVariables {
 
         @Override
         public Object select(String field) {
-            Object cached = memo.get(field);
+            Integer index = indexes.get(field);
+            if (index == null) {
+                throw new IllegalArgumentException("no such variable '" + field + "'");
+            }
+            if (memo == null) {
+                memo = new Object[byIndex.length];
+            }
+            Object cached = memo[index];
             if (cached != null) {
                 return cached;
             }
-            CompiledExpression expression = expressions.get(field);
-            if (expression == null) {
-                throw new IllegalArgumentException("no such variable '" + field + "'");
-            }
             try {
-                Object value = expression.eval(activation);
-                memo.put(field, value);
+                Object value = byIndex[index].eval(activation);
+                memo[index] = value;
                 return value;
             } catch (PolicyEvaluationException e) {
                 throw new IllegalStateException("variable '" + field + "' failed: " + e.getMessage(), e);

@@ -13,14 +13,11 @@ public final class RequestActivation implements CelVariableResolver {
 
     private final IssuanceRequest request;
     private final PolicyVariables.Values variables;
-    private ContextStruct<?> grant;
-    private ContextStruct<?> client;
-    private ContextStruct<?> subject;
-    private ContextStruct<?> actor;
-    private ContextStruct<?> network;
-    private ContextStruct<?> workload;
-    private ContextStruct<?> organization;
-    private ContextStruct<?> nhi;
+    /**
+     * The answer to {@link #find} per name, built on first use; CEL asks for a top-level variable at every
+     * reference, so caching the {@code Optional} saves an allocation per reference.
+     */
+    private final Optional<?>[] found = new Optional<?>[12]; // indexed by indexOf(name)
 
     public RequestActivation(IssuanceRequest request, PolicyVariables variables) {
         this.request = request;
@@ -32,26 +29,52 @@ public final class RequestActivation implements CelVariableResolver {
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public Optional<Object> find(String name) {
-        return Optional.ofNullable(lookup(name));
+        int index = indexOf(name);
+        if (index < 0) {
+            return Optional.empty();
+        }
+        Optional<?> cached = found[index];
+        if (cached == null) {
+            cached = Optional.ofNullable(lookup(index));
+            found[index] = cached;
+        }
+        return (Optional<Object>) cached;
     }
 
-    private Object lookup(String name) {
+    private static int indexOf(String name) {
         return switch (name) {
-            case "realm" -> request.realm();
-            case "now" -> request.time();
-            case "event" -> request.event();
-            case "grant" -> grant != null ? grant : (grant = ContextTypes.GRANT.wrap(request.grant()));
-            case "client" -> client != null ? client : (client = ContextTypes.CLIENT.wrap(request.client()));
-            case "subject" -> subject != null ? subject : (subject = ContextTypes.SUBJECT.wrap(request.subject()));
-            case "actor" -> actor != null ? actor : (actor = ContextTypes.ACTOR.wrap(request.actor()));
-            case "network" -> network != null ? network : (network = ContextTypes.NETWORK.wrap(request.network()));
-            case "workload" -> workload != null ? workload : (workload = ContextTypes.WORKLOAD.wrap(request.workload()));
-            case "organization" -> organization != null ? organization
-                    : (organization = ContextTypes.ORGANIZATION.wrap(request.organization()));
-            case "nhi" -> nhi != null ? nhi : (nhi = ContextTypes.NHI.wrap(request.nhi()));
-            case "variables" -> variables;
-            default -> null;
+            case "realm" -> 0;
+            case "now" -> 1;
+            case "event" -> 2;
+            case "grant" -> 3;
+            case "client" -> 4;
+            case "subject" -> 5;
+            case "actor" -> 6;
+            case "network" -> 7;
+            case "workload" -> 8;
+            case "organization" -> 9;
+            case "nhi" -> 10;
+            case "variables" -> 11;
+            default -> -1;
+        };
+    }
+
+    private Object lookup(int index) {
+        return switch (index) {
+            case 0 -> request.realm();
+            case 1 -> request.time();
+            case 2 -> request.event();
+            case 3 -> ContextTypes.GRANT.wrap(request.grant());
+            case 4 -> ContextTypes.CLIENT.wrap(request.client());
+            case 5 -> ContextTypes.SUBJECT.wrap(request.subject());
+            case 6 -> ContextTypes.ACTOR.wrap(request.actor());
+            case 7 -> ContextTypes.NETWORK.wrap(request.network());
+            case 8 -> ContextTypes.WORKLOAD.wrap(request.workload());
+            case 9 -> ContextTypes.ORGANIZATION.wrap(request.organization());
+            case 10 -> ContextTypes.NHI.wrap(request.nhi());
+            default -> variables;
         };
     }
 }
