@@ -36,8 +36,12 @@ final class EventMints {
     private EventMints() {
     }
 
-    /** The full mint at a token-response event, or null for events that mint nothing yet. */
-    static IssuanceRequests.Mint atTokenResponse(ClientPolicyContext context) {
+    /** What a token-response event carries: the mint to decide on and the builder of its (unsigned) tokens. */
+    record TokenResponse(IssuanceRequests.Mint mint, TokenManager.AccessTokenResponseBuilder builder) {
+    }
+
+    /** The mint and builder at a token-response event, or null for events that mint nothing yet. */
+    static TokenResponse atTokenResponse(ClientPolicyContext context) {
         String event = context.getEvent().name();
         return switch (context.getEvent()) {
             case SERVICE_ACCOUNT_TOKEN_RESPONSE -> {
@@ -103,34 +107,14 @@ final class EventMints {
         }
     }
 
-    /** The response builder of a token-response event (tokens built, not yet signed), or null for other events. */
-    static TokenManager.AccessTokenResponseBuilder responseBuilder(ClientPolicyContext context) {
-        if (context instanceof ServiceAccountTokenResponseContext c) {
-            return c.getAccessTokenResponseBuilder();
-        } else if (context instanceof TokenResponseContext c) {
-            return c.getAccessTokenResponseBuilder();
-        } else if (context instanceof TokenRefreshResponseContext c) {
-            return c.getAccessTokenResponseBuilder();
-        } else if (context instanceof ResourceOwnerPasswordCredentialsResponseContext c) {
-            return c.getAccessTokenResponseBuilder();
-        } else if (context instanceof DeviceTokenResponseContext c) {
-            return c.getAccessTokenResponseBuilder();
-        } else if (context instanceof BackchannelTokenResponseContext c) {
-            return c.getAccessTokenResponseBuilder();
-        } else if (context instanceof ImplicitHybridTokenResponse c) {
-            return c.getAccessTokenResponseBuilder();
-        }
-        return null;
-    }
-
     /** What any event knows: the full mint at token responses, otherwise the client and the request's form. */
     static IssuanceRequests.Mint atAnyEvent(KeycloakSession session, ClientPolicyContext context) {
         if (context instanceof JWTAuthorizationGrantContext jwtGrant) {
             return atJwtAuthorizationGrant(session, jwtGrant);
         }
-        IssuanceRequests.Mint full = atTokenResponse(context);
+        TokenResponse full = atTokenResponse(context);
         if (full != null) {
-            return full;
+            return full.mint();
         }
         ClientModel client = context instanceof ClientModelContext c ? c.getClient() : session.getContext().getClient();
         MultivaluedMap<String, String> form = formOf(session);
@@ -138,12 +122,12 @@ final class EventMints {
         return new IssuanceRequests.Mint(context.getEvent().name(), grantType, client, null, null, form, ActorInfo.NONE);
     }
 
-    private static IssuanceRequests.Mint mint(String event, String grantType, AuthenticatedClientSessionModel clientSession,
-                                              TokenManager.AccessTokenResponseBuilder builder,
-                                              MultivaluedMap<String, String> params) {
+    private static TokenResponse mint(String event, String grantType, AuthenticatedClientSessionModel clientSession,
+                                      TokenManager.AccessTokenResponseBuilder builder,
+                                      MultivaluedMap<String, String> params) {
         UserModel user = clientSession.getUserSession() == null ? null : clientSession.getUserSession().getUser();
-        return new IssuanceRequests.Mint(event, grantType, clientSession.getClient(), user, builder.getAccessToken(),
-                params, ActorInfo.NONE);
+        return new TokenResponse(new IssuanceRequests.Mint(event, grantType, clientSession.getClient(), user,
+                builder.getAccessToken(), params, ActorInfo.NONE), builder);
     }
 
     /** The form of a POST (token endpoint), or nothing for front-channel GETs. */

@@ -26,7 +26,7 @@ public class IssuanceAuthorizerConfiguration extends ClientPolicyExecutorConfigu
     /** The compiled policy; a stored policy that no longer compiles is reported by the executor as a denial. */
     @JsonIgnore
     PolicySet compiled() throws PolicyValidationException {
-        return CompiledPolicies.get(policy);
+        return CompileOnce.policy(policy);
     }
 
     /**

@@ -55,18 +55,18 @@ public final class IssuanceAuthorizerExecutor implements ClientPolicyExecutorPro
                     PendingNarrowing.add(session, decide(EventMints.atJwtAuthorizationGrant(session,
                             (JWTAuthorizationGrantContext) context)).decision().obligations());
             default -> {
-                IssuanceRequests.Mint mint = EventMints.atTokenResponse(context);
+                EventMints.TokenResponse response = EventMints.atTokenResponse(context);
                 // Front-channel events (authorization, PAR, device and CIBA authentication requests) mint nothing:
                 // the decision is taken when their token is issued, with the authenticated subject known.
-                if (mint != null) {
-                    narrow(decide(mint), EventMints.responseBuilder(context));
+                if (response != null) {
+                    narrow(decide(response.mint()), response.builder());
                 }
             }
         }
     }
 
     private Enforcement.Outcome decide(IssuanceRequests.Mint mint) throws ClientPolicyException {
-        Enforcement.Outcome outcome = Enforcement.decide(session, policy(), IssuanceRequests.build(session, mint));
+        Enforcement.Outcome outcome = Enforcement.decide(session, policy(), IssuanceRequests.forEvent(session, mint));
         if (outcome.denied()) {
             throw new ClientPolicyException(Denials.ERROR, outcome.description(), Response.Status.BAD_REQUEST);
         }

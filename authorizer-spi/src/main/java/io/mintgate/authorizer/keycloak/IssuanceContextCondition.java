@@ -37,8 +37,8 @@ final class IssuanceContextCondition implements ClientPolicyConditionProvider<Is
     public ClientPolicyVote applyPolicy(ClientPolicyContext context) {
         boolean holds;
         try {
-            holds = CompiledConditions.get(configuration.getExpression())
-                    .test(IssuanceRequests.build(session, EventMints.atAnyEvent(session, context)));
+            holds = CompileOnce.condition(configuration.getExpression())
+                    .test(IssuanceRequests.forEvent(session, EventMints.atAnyEvent(session, context)));
         } catch (PolicyValidationException | PolicyEvaluationException e) {
             LOG.warnf("issuance-context condition could not be evaluated on %s; applying the policy: %s",
                     context.getEvent(), e.getMessage());

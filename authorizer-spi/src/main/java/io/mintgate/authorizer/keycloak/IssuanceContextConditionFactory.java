@@ -52,7 +52,7 @@ public final class IssuanceContextConditionFactory implements ClientPolicyCondit
         IssuanceContextConfiguration configuration = JsonSerialization.mapper.convertValue(
                 representation.getConfiguration(), IssuanceContextConfiguration.class);
         try {
-            CompiledConditions.get(configuration.getExpression());
+            CompileOnce.condition(configuration.getExpression());
         } catch (PolicyValidationException e) {
             throw new ClientPolicyException(e.getMessage());
         }

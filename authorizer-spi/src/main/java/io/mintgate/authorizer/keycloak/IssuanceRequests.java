@@ -74,6 +74,21 @@ final class IssuanceRequests {
         }
     }
 
+    /**
+     * The request for this client-policy event, built once: the issuance-context condition and every
+     * issuance-authorizer at the same event see the same facts, and the owner, role and group lookups run once.
+     */
+    static IssuanceRequest forEvent(KeycloakSession session, Mint mint) {
+        String key = "mintgate.request." + mint.event();
+        IssuanceRequest cached = session.getAttribute(key, IssuanceRequest.class);
+        if (cached != null && cached.client().id().equals(mint.client() == null ? "" : mint.client().getId())) {
+            return cached;
+        }
+        IssuanceRequest request = build(session, mint);
+        session.setAttribute(key, request);
+        return request;
+    }
+
     static IssuanceRequest build(KeycloakSession session, Mint mint) {
         RealmModel realm = session.getContext().getRealm();
         ClientModel client = mint.client();

@@ -61,7 +61,7 @@ final class RealmIssuancePolicies {
                 for (ClientPolicyExecutorRepresentation executor : profile.getExecutors()) {
                     if (IssuanceAuthorizerExecutorFactory.PROVIDER_ID.equals(executor.getExecutorProviderId())) {
                         String source = text(executor.getConfiguration(), IssuanceAuthorizerConfiguration.POLICY);
-                        sources.add(() -> CompiledPolicies.get(source));
+                        sources.add(() -> CompileOnce.policy(source));
                     }
                 }
             }
@@ -81,7 +81,7 @@ final class RealmIssuancePolicies {
             boolean negative = condition.getConfiguration() != null
                     && condition.getConfiguration().path("is-negative-logic").asBoolean(false);
             try {
-                if (CompiledConditions.get(expression).test(request) == negative) {
+                if (CompileOnce.condition(expression).test(request) == negative) {
                     return false;
                 }
             } catch (PolicyValidationException | PolicyEvaluationException e) {
