@@ -37,7 +37,7 @@ final class Enforcement {
     static Outcome decide(KeycloakSession session, IssuanceAuthorizerExecutor.PolicySource policy, IssuanceRequest request) {
         Decision decision;
         try {
-            decision = policy.get().evaluate(request);
+            decision = policy.get().evaluate(request, KeycloakDecisionServices.forSession(session));
         } catch (PolicyValidationException e) {
             // Saved policies are validated; one that fails here came in around validation (e.g. a raw DB edit).
             LOG.errorf("issuance-authorizer policy in realm %s does not compile; refusing tokens: %s",

@@ -9,8 +9,10 @@ import dev.cel.common.types.SimpleType;
  * The result type a policy field demands. {@code dyn} results (e.g. a workload claim) are accepted when saved
  * and checked again when evaluated, since their type is only known at runtime.
  */
-enum ExpectedType {
+public enum ExpectedType {
     BOOL("bool"),
+    STRING("string"),
+    INT("int"),
     STRING_LIST("list(string)"),
     DURATION("google.protobuf.Duration"),
     ANY("any");
@@ -21,7 +23,7 @@ enum ExpectedType {
         this.display = display;
     }
 
-    String display() {
+    public String display() {
         return display;
     }
 
@@ -31,6 +33,8 @@ enum ExpectedType {
         }
         return switch (this) {
             case BOOL -> actual.equals(SimpleType.BOOL);
+            case STRING -> actual.equals(SimpleType.STRING);
+            case INT -> actual.equals(SimpleType.INT);
             case DURATION -> actual.equals(SimpleType.DURATION);
             case STRING_LIST -> actual instanceof ListType list
                     && (list.elemType().equals(SimpleType.STRING) || isDyn(list.elemType()));

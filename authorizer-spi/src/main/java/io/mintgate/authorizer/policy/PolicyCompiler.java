@@ -20,7 +20,13 @@ import java.util.regex.Pattern;
  */
 public final class PolicyCompiler {
 
-    private static final Set<String> TOP_LEVEL_FIELDS = Set.of("variables", "rules");
+    private static final Set<String> TOP_LEVEL_FIELDS;
+
+    static {
+        Set<String> fields = new HashSet<>(Set.of("variables", "rules"));
+        fields.addAll(RuleChecks.TOP_LEVEL_FIELDS);
+        TOP_LEVEL_FIELDS = Set.copyOf(fields);
+    }
     private static final Set<String> VARIABLE_FIELDS = Set.of("name", "expression");
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
@@ -39,7 +45,7 @@ public final class PolicyCompiler {
         new RuleCompiler(null, problems).rejectUnknown(root, TOP_LEVEL_FIELDS, "", null);
 
         PolicyVariables variables = variables(root.get("variables"), problems);
-        RuleCompiler rules = new RuleCompiler(CelEnvironment.compiler(variables), problems);
+        RuleCompiler rules = new RuleCompiler(CelEnvironment.compiler(variables), problems, root);
         List<Rule> compiled = new ArrayList<>();
         JsonNode rulesNode = root.get("rules");
         if (rulesNode != null && !rulesNode.isNull() && !rulesNode.isArray()) {

@@ -33,6 +33,14 @@ public final class PolicySet {
      * with onError=deny) ends evaluation. Never throws: anything unexpected denies with {@code policy_error}.
      */
     public Decision evaluate(IssuanceRequest request) {
+        return evaluate(request, DecisionServices.NONE);
+    }
+
+    /**
+     * As {@link #evaluate(IssuanceRequest)}, with the facilities that rule checks (AuthZEN, budgets) call. A rule's
+     * checks run after its own condition let the request through, and before its obligations.
+     */
+    public Decision evaluate(IssuanceRequest request, DecisionServices services) {
         List<RuleFinding> findings = new ArrayList<>(0);
         try {
             RequestActivation activation = new RequestActivation(request, variables);
@@ -48,6 +56,14 @@ public final class PolicySet {
                             continue;
                         }
                         return Decision.deny(rule.reason(), rule.message(), rule.name(), version, findings);
+                    }
+                    RuleCheck.CheckDenial denial = runChecks(rule, activation, services);
+                    if (denial != null) {
+                        if (rule.mode() == Mode.SHADOW) {
+                            findings.add(new RuleFinding(rule.name(), denial.reason(), Mode.SHADOW, false, denial.message()));
+                            continue;
+                        }
+                        return Decision.deny(denial.reason(), denial.message(), rule.name(), version, findings);
                     }
                     if (rule.mode() == Mode.ENFORCE) {
                         if (rule.obligations() != ObligationTemplate.NONE) {
@@ -70,6 +86,17 @@ public final class PolicySet {
             findings.add(new RuleFinding(null, POLICY_ERROR, Mode.ENFORCE, true, String.valueOf(e)));
             return Decision.deny(POLICY_ERROR, POLICY_ERROR_MESSAGE, null, version, findings);
         }
+    }
+
+    private static RuleCheck.CheckDenial runChecks(Rule rule, RequestActivation activation, DecisionServices services) {
+        for (RuleCheck check : rule.checks()) {
+            RuleCheck.CheckDenial denial = rule.mode() == Mode.SHADOW
+                    ? check.checkShadow(activation, services) : check.check(activation, services);
+            if (denial != null) {
+                return denial;
+            }
+        }
+        return null;
     }
 
     public String version() {

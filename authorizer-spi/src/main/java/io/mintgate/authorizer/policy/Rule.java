@@ -5,17 +5,23 @@ import io.mintgate.authorizer.policy.cel.RequestActivation;
 
 /**
  * One compiled rule. {@code condition} is the deny expression when {@code denyWhenTrue}, else the allowIf
- * expression; {@code match} is null when the rule always applies.
+ * expression (null when the rule is made only of {@link RuleCheck}s); {@code match} is null when the rule always
+ * applies.
  */
 record Rule(String name, String reason, String message, Mode mode, OnError onError,
             CompiledExpression match, CompiledExpression condition, boolean denyWhenTrue,
-            ObligationTemplate obligations) {
+            ObligationTemplate obligations, java.util.List<RuleCheck> checks) {
+
+    Rule {
+        checks = java.util.List.copyOf(checks);
+    }
 
     boolean applies(RequestActivation activation) {
         return match == null || match.evalBool(activation);
     }
 
     boolean denies(RequestActivation activation) {
-        return condition.evalBool(activation) == denyWhenTrue;
+        // A rule made only of checks (e.g. just an AuthZEN delegation) has no condition of its own.
+        return condition != null && condition.evalBool(activation) == denyWhenTrue;
     }
 }

@@ -15,8 +15,14 @@ final class RuleCompiler {
 
     static final String DEFAULT_MESSAGE = "The token request was refused by policy.";
 
-    private static final Set<String> RULE_FIELDS = Set.of(
-            "name", "match", "deny", "allowIf", "message", "reason", "mode", "onError", "obligations");
+    private static final Set<String> RULE_FIELDS;
+
+    static {
+        Set<String> fields = new java.util.HashSet<>(Set.of(
+                "name", "match", "deny", "allowIf", "message", "reason", "mode", "onError", "obligations"));
+        fields.addAll(RuleChecks.BY_FIELD.keySet());
+        RULE_FIELDS = Set.copyOf(fields);
+    }
     private static final Set<String> OBLIGATION_FIELDS = Set.of("keepScopes", "keepAudiences", "keepRoles",
             "maxAccessTokenLifetime", "refreshToken", "maxRefreshTokenLifetime", "claims");
     private static final Pattern REASON = Pattern.compile("[a-z0-9_]+");
@@ -24,10 +30,16 @@ final class RuleCompiler {
 
     private final CelEnvironment.ExpressionCompiler compiler;
     private final Problems problems;
+    private final JsonNode policy;
 
     RuleCompiler(CelEnvironment.ExpressionCompiler compiler, Problems problems) {
+        this(compiler, problems, null);
+    }
+
+    RuleCompiler(CelEnvironment.ExpressionCompiler compiler, Problems problems, JsonNode policy) {
         this.compiler = compiler;
         this.problems = problems;
+        this.policy = policy;
     }
 
     /** The compiled rule, or null when it has problems (which are recorded). */
@@ -61,20 +73,82 @@ final class RuleCompiler {
 
         String deny = text(node, "deny", path, name);
         String allowIf = text(node, "allowIf", path, name);
-        if ((deny == null) == (allowIf == null)) {
+        boolean hasChecks = RuleChecks.BY_FIELD.keySet().stream().anyMatch(node::has);
+        if (deny != null && allowIf != null) {
             problems.add(path, name, "a rule needs exactly one of 'deny' or 'allowIf'");
+        } else if (deny == null && allowIf == null && !hasChecks) {
+            problems.add(path, name, "a rule needs exactly one of 'deny' or 'allowIf'"
+                    + (RuleChecks.BY_FIELD.isEmpty() ? "" : " (or a check: " + String.join(", ", RuleChecks.BY_FIELD.keySet()) + ")"));
         }
         CompiledExpression match = expression(node, "match", path, name, ExpectedType.BOOL);
         CompiledExpression condition = deny != null
                 ? expression(node, "deny", path, name, ExpectedType.BOOL)
                 : allowIf != null ? expression(node, "allowIf", path, name, ExpectedType.BOOL) : null;
         ObligationTemplate obligations = obligations(node.get("obligations"), path + ".obligations", name);
+        java.util.List<RuleCheck> checks = checks(node, path, name);
 
         if (problemCount() > before) {
             return null;
         }
         return new Rule(name, reason, message == null || message.isBlank() ? DEFAULT_MESSAGE : message, mode, onError,
-                match, condition, deny != null, obligations);
+                match, condition, deny != null, obligations, checks);
+    }
+
+    /** Compiles the rule's check fields (AuthZEN, budget, ...) in the registry's order. */
+    private java.util.List<RuleCheck> checks(JsonNode node, String path, String rule) {
+        java.util.List<RuleCheck> checks = new java.util.ArrayList<>(0);
+        for (Map.Entry<String, RuleChecks.Compiler> entry : RuleChecks.BY_FIELD.entrySet()) {
+            JsonNode field = node.get(entry.getKey());
+            if (field == null || field.isNull()) {
+                continue;
+            }
+            RuleCheck check = entry.getValue().compile(field, new Compilation(path + "." + entry.getKey(), rule));
+            if (check != null) {
+                checks.add(check);
+            }
+        }
+        return checks;
+    }
+
+    /** The compiler's view for one check field: same CEL environment, same problem list. */
+    private final class Compilation implements CheckCompilation {
+        private final String path;
+        private final String rule;
+
+        Compilation(String path, String rule) {
+            this.path = path;
+            this.rule = rule;
+        }
+
+        @Override
+        public String path() {
+            return path;
+        }
+
+        @Override
+        public String rule() {
+            return rule;
+        }
+
+        @Override
+        public JsonNode policy() {
+            return policy;
+        }
+
+        @Override
+        public CompiledExpression expression(JsonNode parent, String key, ExpectedType expected) {
+            return RuleCompiler.this.expression(parent, key, path, rule, expected);
+        }
+
+        @Override
+        public void problem(String suffix, String message) {
+            problems.add(path + suffix, rule, message);
+        }
+
+        @Override
+        public void rejectUnknown(JsonNode node, Set<String> known) {
+            RuleCompiler.this.rejectUnknown(node, known, path, rule);
+        }
     }
 
     private ObligationTemplate obligations(JsonNode node, String path, String rule) {

@@ -1,0 +1,27 @@
+package io.mintgate.authorizer.keycloak;
+
+import io.mintgate.authorizer.policy.DecisionServices;
+import org.keycloak.models.KeycloakSession;
+
+/**
+ * The facilities rule checks may call, backed by this Keycloak node: one per request, created only when a policy
+ * decides. Each facility is looked up lazily so a policy without checks pays nothing.
+ */
+final class KeycloakDecisionServices implements DecisionServices {
+
+    private final KeycloakSession session;
+
+    private KeycloakDecisionServices(KeycloakSession session) {
+        this.session = session;
+    }
+
+    static DecisionServices forSession(KeycloakSession session) {
+        return new KeycloakDecisionServices(session);
+    }
+
+    @Override
+    public <T> T facility(Class<T> type) {
+        // Facilities register here, one line each (AuthZEN client, issuance budgets).
+        return null;
+    }
+}

@@ -1,0 +1,27 @@
+package io.mintgate.authorizer.policy;
+
+import io.mintgate.authorizer.policy.cel.RequestActivation;
+
+/**
+ * A step of a rule that consults something outside the policy document — an AuthZEN PDP, an issuance budget.
+ * It runs after the rule's own condition let the request through, in the order the rule's fields are declared.
+ * Compiled once with the policy (see {@link RuleChecks}); called concurrently, so implementations are immutable.
+ */
+public interface RuleCheck {
+
+    /**
+     * @return {@code null} when the request passes this check, else the denial to report
+     * @throws PolicyEvaluationException when the check cannot decide (PDP down, timeout, ...): the rule's
+     *         {@code onError} then applies, and the default denies
+     */
+    CheckDenial check(RequestActivation activation, DecisionServices services);
+
+    /** Shadow rules must report, not act: a check with side effects (a budget) may skip them when told so. */
+    default CheckDenial checkShadow(RequestActivation activation, DecisionServices services) {
+        return check(activation, services);
+    }
+
+    /** Why a check refused: a reason code and a client-safe message (it may be computed, e.g. when a window resets). */
+    record CheckDenial(String reason, String message) {
+    }
+}
