@@ -124,7 +124,14 @@ public final class EventRecordMapper {
                 DetailFilter.safeValue(d, DecisionDetailKeys.REASON), d.get(DecisionDetailKeys.MODE),
                 d.get(DecisionDetailKeys.OUTCOME), d.get(DecisionDetailKeys.POLICY_VERSION),
                 narrowed == null || narrowed.isBlank() ? null : narrowed.trim(),
-                shadowDenials(d.get(DecisionDetailKeys.SHADOW_DENIALS)));
+                shadowDenials(d.get(DecisionDetailKeys.SHADOW_DENIALS)), nhi(d));
+    }
+
+    static Decision.Nhi nhi(Map<String, String> d) {
+        String owner = d.get(DecisionDetailKeys.NHI_OWNER);
+        String purpose = DetailFilter.safeValue(d, DecisionDetailKeys.NHI_PURPOSE);
+        String expiresAt = d.get(DecisionDetailKeys.NHI_EXPIRES_AT);
+        return owner == null && purpose == null && expiresAt == null ? null : new Decision.Nhi(owner, purpose, expiresAt);
     }
 
     static List<String> shadowDenials(String value) {

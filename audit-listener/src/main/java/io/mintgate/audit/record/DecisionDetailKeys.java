@@ -17,6 +17,11 @@ public final class DecisionDetailKeys {
     /** Comma separated rule ids (a JSON array string is accepted too) that would have denied in shadow mode. */
     public static final String SHADOW_DENIALS = "mintgate_shadow_denials";
 
+    /** The non-human identity the decision was about: owner username, purpose, expiry (ISO-8601). */
+    public static final String NHI_OWNER = "mintgate_nhi_owner";
+    public static final String NHI_PURPOSE = "mintgate_nhi_purpose";
+    public static final String NHI_EXPIRES_AT = "mintgate_nhi_expires_at";
+
     private DecisionDetailKeys() {
     }
 

@@ -47,6 +47,7 @@ final class Enforcement {
                     Mode.ENFORCE, true, "policy does not compile")), Obligations.NONE);
         }
         PendingDecision.record(session, DecisionDetails.of(decision));
+        recordNhi(session, request);
         if (decision.allowed()) {
             Obligations previous = session.getAttribute(OBLIGATIONS_ATTRIBUTE, Obligations.class);
             session.setAttribute(OBLIGATIONS_ATTRIBUTE,
@@ -56,6 +57,29 @@ final class Enforcement {
                     decision.rule(), request.client().clientId());
         }
         return new Outcome(decision);
+    }
+
+    /** The identity's owner, purpose and expiry go with every decision's event; its nearing expiry to the metrics. */
+    private static void recordNhi(KeycloakSession session, IssuanceRequest request) {
+        io.mintgate.authorizer.policy.NhiInfo nhi = request.nhi();
+        if (nhi == null || nhi == io.mintgate.authorizer.policy.NhiInfo.NONE) {
+            return;
+        }
+        java.util.Map<String, String> details = new java.util.HashMap<>(4);
+        if (!nhi.owner().isEmpty()) {
+            details.put(NhiAttributes.DETAIL_OWNER, nhi.owner());
+        }
+        if (!nhi.purpose().isEmpty()) {
+            details.put(NhiAttributes.DETAIL_PURPOSE, nhi.purpose());
+        }
+        if (nhi.expiresAt() != null) {
+            details.put(NhiAttributes.DETAIL_EXPIRES_AT, nhi.expiresAt().toString());
+            io.mintgate.authorizer.keycloak.lifecycle.NhiExpiryMetrics.get()
+                    .mint(request.realm(), request.client().clientId(), nhi.expiresAt(), request.time());
+        }
+        if (!details.isEmpty()) {
+            PendingDecision.record(session, details);
+        }
     }
 
     /** Records what narrowing removed, for the event that reports this issuance. */

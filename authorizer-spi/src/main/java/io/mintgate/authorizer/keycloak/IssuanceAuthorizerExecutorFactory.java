@@ -32,6 +32,15 @@ public final class IssuanceAuthorizerExecutorFactory implements ClientPolicyExec
 
     @Override
     public void init(Config.Scope config) {
+        String warning = config.get("expiry-warning");
+        if (warning != null && !warning.isBlank()) {
+            try {
+                io.mintgate.authorizer.keycloak.lifecycle.NhiExpiryMetrics.configure(java.time.Duration.parse(warning.trim()));
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new IllegalArgumentException("--spi-client-policy-executor--" + PROVIDER_ID
+                        + "--expiry-warning must be an ISO-8601 duration such as P14D, was '" + warning + "'", e);
+            }
+        }
     }
 
     @Override
@@ -51,6 +60,16 @@ public final class IssuanceAuthorizerExecutorFactory implements ClientPolicyExec
     public String getHelpText() {
         return "Mintgate: decides at mint time, from the live context of the request, whether a token may be issued"
                 + " and how narrow it must be. The policy is a JSON document of CEL rules (see docs/policy-reference.md).";
+    }
+
+    /** Server options ({@code --spi-client-policy-executor--issuance-authorizer--<name>}), not per-realm configuration. */
+    @Override
+    public List<ProviderConfigProperty> getConfigMetadata() {
+        return ProviderConfigurationBuilder.create()
+                .property().name("expiry-warning").type(ProviderConfigProperty.STRING_TYPE).defaultValue("P14D")
+                .helpText("ISO-8601 duration: NHIs whose mintgate.expires-at is closer than this get the metrics"
+                        + " mintgate_nhi_expiry_seconds and mintgate_nhi_expiring_mints_total when they ask for a token.")
+                .add().build();
     }
 
     @Override

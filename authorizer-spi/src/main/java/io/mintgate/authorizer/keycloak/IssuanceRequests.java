@@ -16,6 +16,7 @@ import java.util.Set;
 
 import io.mintgate.authorizer.policy.ActorInfo;
 import io.mintgate.authorizer.policy.ClientInfo;
+import io.mintgate.authorizer.policy.DeferredList;
 import io.mintgate.authorizer.policy.Grant;
 import io.mintgate.authorizer.policy.IssuanceRequest;
 import io.mintgate.authorizer.policy.NetworkInfo;
@@ -48,9 +49,9 @@ import org.keycloak.util.JsonSerialization;
 final class IssuanceRequests {
 
     /** Client attributes that describe a non-human identity (documented in docs/nhi-lifecycle.md). */
-    static final String OWNER_ATTRIBUTE = "mintgate.owner";
-    static final String EXPIRES_AT_ATTRIBUTE = "mintgate.expires-at";
-    static final String PURPOSE_ATTRIBUTE = "mintgate.purpose";
+    static final String OWNER_ATTRIBUTE = NhiAttributes.OWNER;
+    static final String EXPIRES_AT_ATTRIBUTE = NhiAttributes.EXPIRES_AT;
+    static final String PURPOSE_ATTRIBUTE = NhiAttributes.PURPOSE;
 
     /**
      * Keycloak's federated client authentication (Kubernetes, SPIFFE and CI OIDC issuers alike): the only
@@ -122,9 +123,13 @@ final class IssuanceRequests {
         if (client == null) {
             return null;
         }
-        List<String> roles = client.getRolesStream().map(RoleModel::getName).toList();
-        List<String> scopes = new ArrayList<>(client.getClientScopes(true).keySet());
-        scopes.addAll(client.getClientScopes(false).keySet());
+        // Role and scope lookups go through Keycloak's cache but still cost more than the whole policy: deferred.
+        List<String> roles = DeferredList.of(() -> client.getRolesStream().map(RoleModel::getName).toList());
+        List<String> scopes = DeferredList.of(() -> {
+            List<String> all = new ArrayList<>(client.getClientScopes(true).keySet());
+            all.addAll(client.getClientScopes(false).keySet());
+            return all;
+        });
         return new ClientInfo(client.getId(), client.getClientId(), client.getClientAuthenticatorType(),
                 client.isPublicClient(), client.getAttributes(), roles, scopes);
     }
@@ -142,9 +147,9 @@ final class IssuanceRequests {
                 token.getResourceAccess().forEach((clientId, access) -> clientRoles.put(clientId, List.copyOf(access.getRoles())));
             }
         } else {
-            realmRoles = user.getRealmRoleMappingsStream().map(RoleModel::getName).toList();
+            realmRoles = DeferredList.of(() -> user.getRealmRoleMappingsStream().map(RoleModel::getName).toList());
         }
-        List<String> groups = user.getGroupsStream().map(GroupModel::getName).toList();
+        List<String> groups = DeferredList.of(() -> user.getGroupsStream().map(GroupModel::getName).toList());
         return new SubjectInfo(user.getId(), user.getUsername(), user.isEnabled(), user.getServiceAccountClientLink() != null,
                 user.getAttributes(), realmRoles, clientRoles, groups);
     }
@@ -154,7 +159,8 @@ final class IssuanceRequests {
         String address = connection == null ? "" : connection.getRemoteAddr();
         String certThumbprint = "";
         HttpRequest request = session.getContext().getHttpRequest();
-        if (request != null) {
+        // A plain-HTTP connection cannot carry a TLS client certificate; asking the server for one is not free.
+        if (request != null && "https".equals(request.getUri().getRequestUri().getScheme())) {
             X509Certificate[] chain = request.getClientCertificateChain();
             if (chain != null && chain.length > 0) {
                 certThumbprint = thumbprint(chain[0]);
@@ -235,16 +241,30 @@ final class IssuanceRequests {
         return new NhiInfo(owner == null ? "" : owner, exists, enabled, parseInstant(expiry), purpose == null ? "" : purpose);
     }
 
+    /** Parsed expiry attributes: the same few strings come back on every mint, and Instant.parse is not cheap. */
+    private static final java.util.concurrent.ConcurrentHashMap<String, Instant> INSTANTS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_CACHED_INSTANTS = 10_000;
+
     /** An unparsable expiry counts as already expired: fail closed, and the admin sees it in the decision. */
     private static Instant parseInstant(String value) {
         if (value == null || value.isBlank()) {
             return null;
         }
-        try {
-            return Instant.parse(value.trim());
-        } catch (DateTimeParseException e) {
-            return Instant.EPOCH;
+        Instant cached = INSTANTS.get(value);
+        if (cached != null) {
+            return cached;
         }
+        Instant parsed;
+        try {
+            parsed = Instant.parse(value.trim());
+        } catch (DateTimeParseException e) {
+            parsed = Instant.EPOCH;
+        }
+        if (INSTANTS.size() >= MAX_CACHED_INSTANTS) {
+            INSTANTS.clear();
+        }
+        INSTANTS.put(value, parsed);
+        return parsed;
     }
 
     private static String thumbprint(X509Certificate certificate) {

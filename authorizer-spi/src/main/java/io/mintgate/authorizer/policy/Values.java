@@ -17,6 +17,13 @@ final class Values {
     }
 
     static <T> List<T> copy(List<T> list) {
+        if (list instanceof DeferredList<T>) {
+            return list; // copies (and drops nulls) when first read
+        }
+        return copyEager(list);
+    }
+
+    static <T> List<T> copyEager(List<T> list) {
         if (list == null || list.isEmpty()) {
             return List.of();
         }

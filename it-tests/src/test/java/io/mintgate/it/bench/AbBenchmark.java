@@ -95,6 +95,13 @@ public final class AbBenchmark {
         DistributionKeycloak vanilla = new DistributionKeycloak(config.vanillaHome(), config.dir().resolve("vanilla-logs"), List.of());
         DistributionKeycloak mintgate = new DistributionKeycloak(config.mintgateHome(), config.dir().resolve("mintgate-logs"),
                 MINTGATE_START_OPTIONS);
+        String jfr = System.getProperty("bench.jfr", "");
+        if (!jfr.isBlank()) {
+            // Where Mintgate's CPU goes: a profile of the Mintgate server for the whole run (method samples every 10 ms).
+            mintgate.javaOptsAppend("-XX:StartFlightRecording=settings=profile,filename=" + Path.of(jfr).toAbsolutePath()
+                    + ",dumponexit=true");
+            System.out.println("[bench] recording the Mintgate server with JFR to " + jfr);
+        }
         Thread stopper = new Thread(() -> {
             vanilla.close();
             mintgate.close();

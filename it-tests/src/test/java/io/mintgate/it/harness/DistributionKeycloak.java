@@ -38,12 +38,20 @@ public final class DistributionKeycloak implements KeycloakRuntime {
     private Path logFile;
     private int starts;
     private long lastStartMillis;
+    /** Extra JVM options for the server (kc.sh's JAVA_OPTS_APPEND), e.g. a flight recording in the benchmark. */
+    private String javaOptsAppend;
 
     public DistributionKeycloak(Path home, Path logDir, List<String> extraStartOptions) {
         this.home = home;
         this.logDir = logDir;
         this.extraStartOptions = List.copyOf(extraStartOptions);
         this.currentStartOptions = this.extraStartOptions;
+    }
+
+    /** JVM options appended to kc.sh's defaults at the next start (profiling); null for none. */
+    public DistributionKeycloak javaOptsAppend(String options) {
+        this.javaOptsAppend = options;
+        return this;
     }
 
     /** Builds if needed, then starts and waits until ready. */
@@ -203,8 +211,12 @@ public final class DistributionKeycloak implements KeycloakRuntime {
                 "--bootstrap-admin-client-secret=" + ServerOptions.ADMIN_CLIENT_SECRET));
         command.addAll(currentStartOptions);
         long started = System.nanoTime();
-        process = new ProcessBuilder(command).directory(home.toFile())
-                .redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile())
+                .redirectErrorStream(true).redirectOutput(logFile.toFile());
+        if (javaOptsAppend != null) {
+            builder.environment().put("JAVA_OPTS_APPEND", javaOptsAppend);
+        }
+        process = builder.start();
         awaitReady();
         lastStartMillis = Duration.ofNanos(System.nanoTime() - started).toMillis();
         System.out.printf("[keycloak] ready on %s in %d s (log: %s)%n", baseUri(), lastStartMillis / 1000, logFile);

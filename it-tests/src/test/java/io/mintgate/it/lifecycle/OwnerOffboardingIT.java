@@ -1,0 +1,190 @@
+package io.mintgate.it.lifecycle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.nimbusds.oauth2.sdk.ErrorObject;
+import com.nimbusds.oauth2.sdk.ParseException;
+import com.nimbusds.oauth2.sdk.RefreshTokenGrant;
+import com.nimbusds.oauth2.sdk.ResourceOwnerPasswordCredentialsGrant;
+import com.nimbusds.oauth2.sdk.TokenIntrospectionRequest;
+import com.nimbusds.oauth2.sdk.TokenIntrospectionResponse;
+import com.nimbusds.oauth2.sdk.TokenResponse;
+import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
+import com.nimbusds.oauth2.sdk.auth.Secret;
+import com.nimbusds.oauth2.sdk.id.ClientID;
+import com.nimbusds.oauth2.sdk.token.Tokens;
+import io.mintgate.it.harness.AdminApi;
+import io.mintgate.it.harness.AuditTrail;
+import io.mintgate.it.harness.DocumentedPolicy;
+import io.mintgate.it.harness.KeycloakRuntime;
+import io.mintgate.it.harness.MintgateIT;
+import io.mintgate.it.harness.OidcClient;
+import io.mintgate.it.harness.RealmFixture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Offboarding an NHI owner on the real server. Two separate guarantees: (1) with the documented owner policy, the
+ * very next mint or refresh of EVERY identity the owner holds is refused while they are disabled, and allowed again
+ * once re-enabled; (2) with revocation enabled for the realm, disabling the owner also takes back what those
+ * identities already hold — access tokens fail introspection, refresh and offline tokens stop working even after
+ * the owner is re-enabled — while other owners' identities are untouched, and each revocation is audited.
+ */
+@MintgateIT
+class OwnerOffboardingIT {
+
+    private AdminApi admin;
+    private KeycloakRuntime keycloak;
+    private RealmFixture realm;
+    private OidcClient oidc;
+
+    @BeforeAll
+    void setUp(AdminApi admin, KeycloakRuntime keycloak) {
+        this.admin = admin;
+        this.keycloak = keycloak;
+        realm = RealmFixture.create(admin, "offboarding.json");
+        oidc = new OidcClient(keycloak, realm.name());
+        admin.put(realm.path() + "/client-policies/profiles", Map.of("profiles", List.of(Map.of("name", "owners",
+                "executors", List.of(Map.of("executor", "issuance-authorizer",
+                        "configuration", Map.of("policy", DocumentedPolicy.example("(e)")))))))).expect(204);
+        admin.put(realm.path() + "/client-policies/policies", Map.of("policies", List.of(Map.of(
+                "name", "owners", "enabled", true,
+                "conditions", List.of(Map.of("condition", "any-client", "configuration", Map.of())),
+                "profiles", List.of("owners"))))).expect(204);
+    }
+
+    @AfterAll
+    void tearDown() {
+        if (realm != null) {
+            realm.close();
+        }
+    }
+
+    @Test
+    void disablingTheOwnerRefusesTheNextMintAndRefreshOfEveryOwnedIdentityUntilReEnabled() {
+        // Revocation would also kill the refresh tokens; this test is about the live policy check alone.
+        setRealmRevocation(false);
+        try {
+            Tokens etl = minted(oidc.clientCredentials("etl-bot", "etl-bot-secret", null));
+            Tokens report = minted(oidc.clientCredentials("report-bot", "report-bot-secret", null));
+            setEnabled("bob", false);
+            try {
+                for (String bot : List.of("etl-bot", "report-bot")) {
+                    refused(oidc.clientCredentials(bot, bot + "-secret", null), "owner_inactive");
+                }
+                refused(oidc.token(new RefreshTokenGrant(etl.getRefreshToken()), basic("etl-bot"), null), "owner_inactive");
+                refused(oidc.token(new RefreshTokenGrant(report.getRefreshToken()), basic("report-bot"), null), "owner_inactive");
+                // Another owner's identity is not affected.
+                minted(oidc.clientCredentials("carol-bot", "carol-bot-secret", null));
+            } finally {
+                setEnabled("bob", true);
+            }
+            minted(oidc.clientCredentials("etl-bot", "etl-bot-secret", null));
+            minted(oidc.token(new RefreshTokenGrant(etl.getRefreshToken()), basic("etl-bot"), null));
+            minted(oidc.token(new RefreshTokenGrant(report.getRefreshToken()), basic("report-bot"), null));
+        } finally {
+            setRealmRevocation(true);
+        }
+    }
+
+    @Test
+    void withRevocationDisablingTheOwnerRevokesWhatTheirIdentitiesHoldAndAuditsIt() throws Exception {
+        Tokens etl = minted(oidc.clientCredentials("etl-bot", "etl-bot-secret", null));
+        Tokens assistantOffline = minted(oidc.token(new ResourceOwnerPasswordCredentialsGrant("alice",
+                new Secret("alice-password")), basic("assistant"), "offline_access"));
+        Tokens carol = minted(oidc.clientCredentials("carol-bot", "carol-bot-secret", null));
+        assertThat(active(etl.getAccessToken(), "etl-bot")).isTrue();
+        assertThat(active(assistantOffline.getAccessToken(), "assistant")).isTrue();
+
+        setEnabled("bob", false);
+        setEnabled("bob", true);
+
+        // Owner is active again, so the policy would allow: what fails now fails because it was revoked.
+        assertThat(active(etl.getAccessToken(), "etl-bot")).as("etl-bot access token after revocation").isFalse();
+        assertThat(active(assistantOffline.getAccessToken(), "assistant")).as("assistant access token after revocation").isFalse();
+        invalidGrant(oidc.token(new RefreshTokenGrant(etl.getRefreshToken()), basic("etl-bot"), null));
+        invalidGrant(oidc.token(new RefreshTokenGrant(assistantOffline.getRefreshToken()), basic("assistant"), null));
+        assertThat(active(carol.getAccessToken(), "carol-bot")).as("another owner's identity keeps its token").isTrue();
+        minted(oidc.token(new RefreshTokenGrant(carol.getRefreshToken()), basic("carol-bot"), null));
+        // New tokens are minted again for the re-enabled owner's identities.
+        minted(oidc.clientCredentials("etl-bot", "etl-bot-secret", null));
+
+        AuditTrail audit = new AuditTrail(keycloak);
+        for (String bot : List.of("etl-bot", "report-bot", "assistant")) {
+            JsonNode record = audit.await("revocation of " + bot, r -> r.at("/type").asText().endsWith("revoked")
+                    && bot.equals(r.at("/data/details/revoked_client").asText())
+                    && "owner_disabled".equals(r.at("/data/details/reason").asText()));
+            assertThat(record.at("/data/realm").asText()).isEqualTo(realm.name());
+            assertThat(record.at("/data/decision/nhi/owner").asText()).isEqualTo("bob");
+        }
+        assertThat(audit.records()).noneMatch(r -> r.at("/type").asText().endsWith("revoked")
+                && "carol-bot".equals(r.at("/data/details/revoked_client").asText()));
+    }
+
+    @Test
+    void everyIssuanceRecordsTheIdentitysOwnerPurposeAndExpiry() {
+        Tokens etl = minted(oidc.clientCredentials("report-bot", "report-bot-secret", null));
+        String jti = oidc.verify(etl.getAccessToken().getValue()).getJWTID();
+        JsonNode record = new AuditTrail(keycloak).await("issuance of " + jti,
+                r -> jti.equals(r.at("/data/tokenId").asText()));
+        assertThat(record.at("/type").asText()).endsWith("issued");
+        assertThat(record.at("/data/decision/nhi/owner").asText()).isEqualTo("bob");
+        assertThat(record.at("/data/decision/nhi/purpose").asText()).isEqualTo("weekly reports");
+        assertThat(record.at("/data/decision/nhi/expiresAt").asText()).isEqualTo("2099-01-01T00:00:00Z");
+    }
+
+    /** Introspected by the client it was issued to: Keycloak 26.7 refuses introspection by a client outside the audience. */
+    private boolean active(com.nimbusds.oauth2.sdk.token.AccessToken token, String clientId) throws IOException, ParseException {
+        TokenIntrospectionRequest request = new TokenIntrospectionRequest(
+                java.net.URI.create(oidc.realmUri() + "/protocol/openid-connect/token/introspect"),
+                basic(clientId), token);
+        TokenIntrospectionResponse response = TokenIntrospectionResponse.parse(request.toHTTPRequest().send());
+        assertThat(response.indicatesSuccess()).as("introspection answered").isTrue();
+        return response.toSuccessResponse().isActive();
+    }
+
+    private Tokens minted(TokenResponse response) {
+        assertThat(response.indicatesSuccess()).as("expected a token but got %s", response.indicatesSuccess() ? ""
+                : response.toErrorResponse().getErrorObject().toJSONObject()).isTrue();
+        Tokens tokens = response.toSuccessResponse().getTokens();
+        oidc.verify(tokens.getAccessToken().getValue());
+        return tokens;
+    }
+
+    private static void refused(TokenResponse response, String reason) {
+        assertThat(response.indicatesSuccess()).as("expected a refusal (%s) but a token was minted", reason).isFalse();
+        ErrorObject error = response.toErrorResponse().getErrorObject();
+        assertThat(error.getCode()).isEqualTo("access_denied");
+        assertThat(error.getDescription()).containsPattern("\\(reason: " + reason + ", decision: [0-9a-f-]{36}\\)$");
+    }
+
+    private static void invalidGrant(TokenResponse response) {
+        assertThat(response.indicatesSuccess()).as("expected the revoked refresh token to be rejected").isFalse();
+        assertThat(response.toErrorResponse().getErrorObject().getCode()).isEqualTo("invalid_grant");
+    }
+
+    private static ClientSecretBasic basic(String clientId) {
+        return new ClientSecretBasic(new ClientID(clientId), new Secret(clientId + "-secret"));
+    }
+
+    private void setEnabled(String username, boolean enabled) {
+        String id = admin.userId(realm.name(), username);
+        JsonNode user = admin.get(realm.path() + "/users/" + id).expect(200).json();
+        ((ObjectNode) user).put("enabled", enabled);
+        admin.put(realm.path() + "/users/" + id, user).expect(204);
+    }
+
+    private void setRealmRevocation(boolean revoke) {
+        JsonNode rep = admin.get(realm.path()).expect(200).json();
+        ObjectNode attributes = rep.has("attributes") ? (ObjectNode) rep.get("attributes") : ((ObjectNode) rep).putObject("attributes");
+        attributes.put("mintgate.owner-offboarding.revoke", Boolean.toString(revoke));
+        admin.put(realm.path(), rep).expect(204);
+    }
+}
