@@ -5,6 +5,7 @@ import io.mintgate.audit.record.Actor;
 import io.mintgate.audit.record.AdminResource;
 import io.mintgate.audit.record.AuditKind;
 import io.mintgate.audit.record.AuditRecord;
+import io.mintgate.audit.record.NhiFacts;
 import org.keycloak.events.admin.AdminEvent;
 import org.keycloak.events.admin.AuthDetails;
 import org.keycloak.events.admin.ResourceType;
@@ -43,6 +44,11 @@ public final class AdminEventRecordMapper {
 
         /** The OAuth client_id of the client with this internal id, or null. */
         String clientIdOf(String clientUuid);
+
+        /** The NHI attributes of the client with this internal id as saved, or null (none, or no such client). */
+        default NhiFacts nhiOf(String clientUuid) {
+            return null;
+        }
     }
 
     public Optional<AuditRecord> map(AdminEvent event, Lookup lookup) {
@@ -78,7 +84,7 @@ public final class AdminEventRecordMapper {
         String clientId = clientUuid == null ? null : lookup.clientIdOf(clientUuid);
         AccessData data = new AccessData(realm, clientId != null ? clientId : clientUuid, null, null, actor, null, null, null, null, null,
                 auth == null ? null : auth.getIpAddress(), event.getId(), "ADMIN_" + operation, event.getError(), null,
-                resource, null);
+                resource, null, type == ResourceType.CLIENT && clientUuid != null ? lookup.nhiOf(clientUuid) : null);
         String id = event.getId() != null ? "kc-admin-" + event.getId() : UUID.randomUUID().toString();
         return Optional.of(new AuditRecord(id, AuditKind.NHI_CHANGED.type(), EventRecordMapper.source(realm),
                 Instant.ofEpochMilli(event.getTime()).toString(), resourceId(path), data));

@@ -1,12 +1,14 @@
 package io.mintgate.audit.keycloak;
 
 import io.mintgate.audit.record.AccessData;
+import io.mintgate.audit.record.AdminResource;
 import io.mintgate.audit.record.Actor;
 import io.mintgate.audit.record.AuditKind;
 import io.mintgate.audit.record.AuditRecord;
 import io.mintgate.audit.record.Decision;
 import io.mintgate.audit.record.DecisionDetailKeys;
 import io.mintgate.audit.record.DetailFilter;
+import io.mintgate.audit.record.NhiFacts;
 import org.keycloak.events.Event;
 import org.keycloak.events.EventType;
 
@@ -36,6 +38,11 @@ public final class EventRecordMapper {
     static final Set<EventType> REVOCATION = EnumSet.of(EventType.REVOKE_GRANT, EventType.LOGOUT,
             EventType.REVOKE_GRANT_ERROR, EventType.LOGOUT_ERROR);
 
+    /** Dynamic client registration: Keycloak reports it as user events, not admin events. */
+    static final Set<EventType> CLIENT_CHANGE = EnumSet.of(EventType.CLIENT_REGISTER, EventType.CLIENT_UPDATE,
+            EventType.CLIENT_DELETE, EventType.CLIENT_REGISTER_ERROR, EventType.CLIENT_UPDATE_ERROR,
+            EventType.CLIENT_DELETE_ERROR);
+
     private final Set<AuditKind> kinds;
 
     public EventRecordMapper(Set<AuditKind> kinds) {
@@ -43,9 +50,22 @@ public final class EventRecordMapper {
     }
 
     public Optional<AuditRecord> map(Event event) {
+        return map(event, null);
+    }
+
+    /** Whether this event is a dynamic client registration change, whose NHI facts the listener reads in time. */
+    public static boolean isClientChange(Event event) {
+        return event.getType() != null && CLIENT_CHANGE.contains(event.getType());
+    }
+
+    /** @param nhi the changed client's NHI attributes as saved (client-registration events only), or null */
+    public Optional<AuditRecord> map(Event event, NhiFacts nhi) {
         AuditKind kind = classify(event);
         if (kind == null || !kinds.contains(kind)) {
             return Optional.empty();
+        }
+        if (kind == AuditKind.NHI_CHANGED) {
+            return Optional.of(clientChange(event, nhi));
         }
         Map<String, String> details = event.getDetails() == null ? Map.of() : event.getDetails();
         String realm = event.getRealmName() != null ? event.getRealmName() : event.getRealmId();
@@ -65,6 +85,28 @@ public final class EventRecordMapper {
                 subject, data));
     }
 
+    /**
+     * A client registered, updated or deleted through dynamic client registration: the same record type and
+     * {@code resource} shape as the admin API's client changes; the actor is the registrant's user, if the
+     * registration token had one (an initial access token has none).
+     */
+    private static AuditRecord clientChange(Event event, NhiFacts nhi) {
+        Map<String, String> details = event.getDetails() == null ? Map.of() : event.getDetails();
+        String realm = event.getRealmName() != null ? event.getRealmName() : event.getRealmId();
+        String operation = switch (event.getType()) {
+            case CLIENT_REGISTER, CLIENT_REGISTER_ERROR -> "CREATE";
+            case CLIENT_UPDATE, CLIENT_UPDATE_ERROR -> "UPDATE";
+            default -> "DELETE";
+        };
+        AccessData data = new AccessData(realm, event.getClientId(), null, null,
+                new Actor(event.getUserId(), null, realm, event.getIpAddress()), null, null, null, null, null,
+                event.getIpAddress(), event.getId(), event.getType().name(), event.getError(), null,
+                new AdminResource("CLIENT", operation, null, null, null, null), DetailFilter.filter(details), nhi);
+        String id = event.getId() != null ? "kc-" + event.getId() : UUID.randomUUID().toString();
+        return new AuditRecord(id, AuditKind.NHI_CHANGED.type(), source(realm), Instant.ofEpochMilli(event.getTime()).toString(),
+                event.getClientId(), data);
+    }
+
     static String source(String realm) {
         return "/realms/" + (realm == null ? "unknown" : realm);
     }
@@ -75,6 +117,9 @@ public final class EventRecordMapper {
         EventType type = event.getType();
         if (type == null) {
             return null;
+        }
+        if (CLIENT_CHANGE.contains(type)) {
+            return AuditKind.NHI_CHANGED;
         }
         boolean mintgate = d.containsKey(DecisionDetailKeys.DECISION_ID) || d.containsKey(DecisionDetailKeys.OUTCOME);
         if (REVOCATION.contains(type)) {

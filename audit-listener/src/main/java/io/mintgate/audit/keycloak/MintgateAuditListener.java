@@ -2,6 +2,7 @@ package io.mintgate.audit.keycloak;
 
 import io.mintgate.audit.AuditPipeline;
 import io.mintgate.audit.record.AuditRecord;
+import io.mintgate.audit.record.NhiFacts;
 import org.keycloak.events.Event;
 import org.keycloak.events.EventListenerProvider;
 import org.keycloak.events.admin.AdminEvent;
@@ -37,6 +38,12 @@ final class MintgateAuditListener implements EventListenerProvider {
         KeycloakTransactionManager tm = session.getTransactionManager();
         if (tm == null || !tm.isActive()) {
             events.map(event).ifPresent(pipeline::append);
+            return;
+        }
+        if (EventRecordMapper.isClientChange(event)) {
+            // Read the registered client's NHI attributes now, inside the request's transaction, where it exists.
+            NhiFacts nhi = new SessionLookup(event.getRealmId()).nhiOfClientId(event.getClientId());
+            pending().addLazily(() -> events.map(event, nhi));
             return;
         }
         pending().addLazily(() -> events.map(event));
@@ -87,6 +94,22 @@ final class MintgateAuditListener implements EventListenerProvider {
             RealmModel realm = realm();
             UserModel user = realm == null ? null : session.users().getUserById(realm, userId);
             return user == null || user.getServiceAccountClientLink() != null;
+        }
+
+        @Override
+        public NhiFacts nhiOf(String clientUuid) {
+            RealmModel realm = realm();
+            return nhi(realm == null || clientUuid == null ? null : realm.getClientById(clientUuid));
+        }
+
+        NhiFacts nhiOfClientId(String clientId) {
+            RealmModel realm = realm();
+            return nhi(realm == null || clientId == null ? null : realm.getClientByClientId(clientId));
+        }
+
+        private NhiFacts nhi(ClientModel client) {
+            return client == null ? null : NhiFacts.of(client.getAttribute(NhiFacts.OWNER),
+                    client.getAttribute(NhiFacts.EXPIRES_AT), client.getAttribute(NhiFacts.PURPOSE));
         }
 
         @Override

@@ -19,6 +19,7 @@ class BundleLoadsIT {
     /** Every provider the bundle registers, by the SPI it registers under in /admin/serverinfo. */
     private static final List<String[]> PROVIDERS = List.of(
             new String[] {"client-policy-executor", "issuance-authorizer"},
+            new String[] {"client-policy-executor", "nhi-issuance-controls"},
             new String[] {"eventsListener", "mintgate-decision-details"},
             new String[] {"eventsListener", "mintgate-audit"},
             new String[] {"token-interceptor", "mintgate-issuance"});

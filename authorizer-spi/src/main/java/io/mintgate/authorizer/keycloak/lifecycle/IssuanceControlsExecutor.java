@@ -1,0 +1,157 @@
+package io.mintgate.authorizer.keycloak.lifecycle;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import jakarta.ws.rs.core.Response;
+import org.jboss.logging.Logger;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.GroupModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.RoleModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.representations.idm.ClientRepresentation;
+import org.keycloak.services.clientpolicy.ClientPolicyContext;
+import org.keycloak.services.clientpolicy.ClientPolicyException;
+import org.keycloak.services.clientpolicy.context.ClientCRUDContext;
+import org.keycloak.services.clientpolicy.context.DynamicClientRegisterContext;
+import org.keycloak.services.clientpolicy.context.DynamicClientUpdateContext;
+import org.keycloak.services.clientpolicy.context.ServiceAccountTokenRequestContext;
+import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
+
+/**
+ * Identity issuance controls: reviews every creation and change of a client (admin REST API, admin console,
+ * kcadm, dynamic client registration) before Keycloak saves it, and keeps service accounts to their allowed roles
+ * at the only point Keycloak lets a policy act on them, the client-credentials grant.
+ */
+public final class IssuanceControlsExecutor implements ClientPolicyExecutorProvider<IssuanceControlsConfiguration> {
+
+    private static final Logger LOG = Logger.getLogger(IssuanceControlsExecutor.class);
+    /** RFC 6749 has no better code for "this client may not have a token with these roles". */
+    static final String ACCESS_DENIED = "access_denied";
+
+    private final KeycloakSession session;
+    private IssuanceControlsConfiguration configuration;
+
+    IssuanceControlsExecutor(KeycloakSession session) {
+        this.session = session;
+    }
+
+    @Override
+    public void setupConfiguration(IssuanceControlsConfiguration configuration) {
+        this.configuration = configuration;
+    }
+
+    @Override
+    public Class<IssuanceControlsConfiguration> getExecutorConfigurationClass() {
+        return IssuanceControlsConfiguration.class;
+    }
+
+    @Override
+    public String getProviderId() {
+        return IssuanceControlsExecutorFactory.PROVIDER_ID;
+    }
+
+    @Override
+    public void executeOnEvent(ClientPolicyContext context) throws ClientPolicyException {
+        switch (context.getEvent()) {
+            case REGISTER, UPDATE -> reviewChange((ClientCRUDContext) context);
+            case SERVICE_ACCOUNT_TOKEN_REQUEST -> checkServiceAccountRoles((ServiceAccountTokenRequestContext) context);
+            default -> {
+            }
+        }
+    }
+
+    private ControlSettings settings() {
+        return (configuration == null ? new IssuanceControlsConfiguration() : configuration).settings();
+    }
+
+    /** The proposed representation is what Keycloak will save: strips are applied to it, refusals stop the save. */
+    private void reviewChange(ClientCRUDContext context) throws ClientPolicyException {
+        ClientRepresentation rep = context.getProposedClientRepresentation();
+        if (rep == null) {
+            return;
+        }
+        RealmModel realm = session.getContext().getRealm();
+        ClientModel target = context.getTargetClient();
+        ProposedIdentity before = target == null ? null : ProposedIdentities.of(target);
+        ProposedIdentity after = ProposedIdentities.of(rep, target);
+        IssuanceControls.Review review = IssuanceControls.review(settings(), before, after, owners(realm), Instant.now());
+        boolean registration = context instanceof DynamicClientRegisterContext || context instanceof DynamicClientUpdateContext;
+        if (review.refused()) {
+            String description = review.description();
+            LOG.infof("refused %s of client '%s' in realm %s (%s): %s", target == null ? "creation" : "change",
+                    after.clientId(), realm.getName(), registration ? "client registration" : "admin API", description);
+            if (registration) {
+                throw Refusals.forRegistration(session, target != null, target == null ? rep.getClientId()
+                        : target.getClientId(), description + registrationHint(review));
+            }
+            throw Refusals.forAdmin(description);
+        }
+        for (ControlledGrant grant : review.stripped()) {
+            ProposedIdentities.strip(rep, grant);
+            LOG.debugf("stripped %s from client '%s' in realm %s", grant.field(), after.clientId(), realm.getName());
+        }
+    }
+
+    /**
+     * The openid-connect registration endpoint takes RFC 7591 metadata only and drops anything else, so an owner,
+     * purpose or expiry can never arrive through it: say where they can.
+     */
+    private String registrationHint(IssuanceControls.Review review) {
+        boolean attributeMissing = review.violations().stream().anyMatch(v -> v.field().startsWith("attributes.")
+                && v.message().startsWith("required"));
+        String path = session.getContext().getUri() == null ? "" : session.getContext().getUri().getPath();
+        if (attributeMissing && path.contains("/clients-registrations/openid-connect")) {
+            return " (RFC 7591 metadata cannot carry Mintgate attributes: register through"
+                    + " /clients-registrations/default with a client representation that has them)";
+        }
+        return "";
+    }
+
+    private OwnerDirectory owners(RealmModel realm) {
+        return username -> {
+            UserModel user = session.users().getUserByUsername(realm, username);
+            if (user == null || user.getServiceAccountClientLink() != null) {
+                // A service account cannot be accountable for an identity: owners are people.
+                return OwnerDirectory.Status.UNKNOWN;
+            }
+            return user.isEnabled() ? OwnerDirectory.Status.ENABLED : OwnerDirectory.Status.DISABLED;
+        };
+    }
+
+    /**
+     * Keycloak fires no client-policy event when roles are mapped to a service account (the admin role-mapping
+     * endpoints call no policy), so the allow-list is enforced where the roles would be used: no client-credentials
+     * token is minted while the service account holds a role outside it.
+     */
+    private void checkServiceAccountRoles(ServiceAccountTokenRequestContext context) throws ClientPolicyException {
+        Set<String> allowed = settings().serviceAccountRoles();
+        if (allowed.isEmpty() || context.getClientSession() == null || context.getClientSession().getUserSession() == null) {
+            return;
+        }
+        UserModel serviceAccount = context.getClientSession().getUserSession().getUser();
+        RoleModel defaultRole = session.getContext().getRealm().getDefaultRole();
+        List<String> outside = Stream.concat(serviceAccount.getRoleMappingsStream(),
+                        serviceAccount.getGroupsStream().flatMap(GroupModel::getRoleMappingsStream))
+                .filter(role -> !role.equals(defaultRole))
+                .map(IssuanceControlsExecutor::roleName)
+                .filter(name -> !allowed.contains(name))
+                .distinct().sorted().toList();
+        if (!outside.isEmpty()) {
+            throw new ClientPolicyException(ACCESS_DENIED, "the service account holds roles outside the allowed"
+                    + " service-account roles: " + String.join(", ", outside), Response.Status.BAD_REQUEST);
+        }
+    }
+
+    /** Realm roles by name, client roles as {@code <client-id>:<role>} (the allow-list's spelling). */
+    static String roleName(RoleModel role) {
+        if (role.isClientRole() && role.getContainer() instanceof ClientModel client) {
+            return client.getClientId() + ":" + role.getName();
+        }
+        return role.getName();
+    }
+}
