@@ -78,7 +78,7 @@ public final class EventRecordMapper {
                 DetailFilter.safeValue(details, "token_id"),
                 parseLong(details.get("access_token_expiration_time")),
                 event.getIpAddress(), event.getId(), event.getType().name(), event.getError(),
-                decision(details), null, DetailFilter.filter(details));
+                decision(details), null, DetailFilter.filter(details), nhi(details));
         String id = event.getId() != null ? "kc-" + event.getId() : UUID.randomUUID().toString();
         String subject = event.getUserId() != null ? event.getUserId() : event.getClientId();
         return Optional.of(new AuditRecord(id, kind.type(), source(realm), Instant.ofEpochMilli(event.getTime()).toString(),
@@ -169,14 +169,15 @@ public final class EventRecordMapper {
                 DetailFilter.safeValue(d, DecisionDetailKeys.REASON), d.get(DecisionDetailKeys.MODE),
                 d.get(DecisionDetailKeys.OUTCOME), d.get(DecisionDetailKeys.POLICY_VERSION),
                 narrowed == null || narrowed.isBlank() ? null : narrowed.trim(),
-                shadowDenials(d.get(DecisionDetailKeys.SHADOW_DENIALS)), nhi(d));
+                shadowDenials(d.get(DecisionDetailKeys.SHADOW_DENIALS)));
     }
 
-    static Decision.Nhi nhi(Map<String, String> d) {
+    /** The NHI the authorizer decided about (or whose owner was offboarded), as it reported it in the details. */
+    static NhiFacts nhi(Map<String, String> d) {
         String owner = d.get(DecisionDetailKeys.NHI_OWNER);
         String purpose = DetailFilter.safeValue(d, DecisionDetailKeys.NHI_PURPOSE);
         String expiresAt = d.get(DecisionDetailKeys.NHI_EXPIRES_AT);
-        return owner == null && purpose == null && expiresAt == null ? null : new Decision.Nhi(owner, purpose, expiresAt);
+        return NhiFacts.of(owner, expiresAt, purpose);
     }
 
     static List<String> shadowDenials(String value) {
