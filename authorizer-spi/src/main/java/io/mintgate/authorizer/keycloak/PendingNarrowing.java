@@ -6,6 +6,8 @@ import org.keycloak.models.KeycloakSession;
 /**
  * Obligations of an allow taken at an event that comes before Keycloak builds the token and is followed by no
  * token-response event (the JWT authorization grant): the token post-processor of the same request applies them.
+ * The stand-alone narrowing mappers leave theirs here too: mappers cannot reach the refresh token, the post-processor
+ * narrows it and carries the obligations in it.
  */
 final class PendingNarrowing {
 

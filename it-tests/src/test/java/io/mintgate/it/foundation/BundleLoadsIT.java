@@ -22,7 +22,13 @@ class BundleLoadsIT {
             new String[] {"client-policy-executor", "nhi-issuance-controls"},
             new String[] {"eventsListener", "mintgate-decision-details"},
             new String[] {"eventsListener", "mintgate-audit"},
-            new String[] {"token-interceptor", "mintgate-issuance"});
+            new String[] {"eventsListener", "mintgate-owner-offboarding"},
+            new String[] {"token-interceptor", "mintgate-issuance"},
+            new String[] {"token-interceptor", "mintgate-decision-id-claims"},
+            new String[] {"protocol-mapper", "mintgate-scope-limit"},
+            new String[] {"protocol-mapper", "mintgate-audience-limit"},
+            new String[] {"protocol-mapper", "mintgate-lifetime-cap"},
+            new String[] {"protocol-mapper", "mintgate-context-claims"});
 
     @Test
     void everyMintgateProviderAppearsInServerInfo(AdminApi admin) {
