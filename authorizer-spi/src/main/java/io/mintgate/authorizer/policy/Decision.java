@@ -18,12 +18,13 @@ public record Decision(String id, Outcome outcome, String reason, String message
         return outcome == Outcome.ALLOW;
     }
 
-    static Decision allow(String policyVersion, List<RuleFinding> findings, Obligations obligations) {
-        return new Decision(DecisionIds.next(), Outcome.ALLOW, null, null, null, null, policyVersion, findings, obligations);
+    static Decision allow(String id, String policyVersion, List<RuleFinding> findings, Obligations obligations) {
+        return new Decision(id, Outcome.ALLOW, null, null, null, null, policyVersion, findings, obligations);
     }
 
-    static Decision deny(String reason, String message, String rule, String policyVersion, List<RuleFinding> findings) {
-        return new Decision(DecisionIds.next(), Outcome.DENY, reason, message, rule, Mode.ENFORCE, policyVersion,
+    static Decision deny(String id, String reason, String message, String rule, String policyVersion,
+                         List<RuleFinding> findings) {
+        return new Decision(id, Outcome.DENY, reason, message, rule, Mode.ENFORCE, policyVersion,
                 findings, Obligations.NONE);
     }
 }

@@ -11,9 +11,15 @@ import java.util.Map;
 /** A rule's compiled obligation expressions; each is optional and evaluated only when the rule allows. */
 record ObligationTemplate(CompiledExpression keepScopes, CompiledExpression keepAudiences, CompiledExpression keepRoles,
                           CompiledExpression maxAccessTokenLifetime, CompiledExpression refreshToken,
-                          CompiledExpression maxRefreshTokenLifetime, Map<String, CompiledExpression> claims) {
+                          CompiledExpression maxRefreshTokenLifetime, Map<String, CompiledExpression> claims,
+                          CompiledExpression decisionIdClaim, CompiledExpression actClaim) {
 
-    static final ObligationTemplate NONE = new ObligationTemplate(null, null, null, null, null, null, Map.of());
+    /** Claim that carries the decision id, so a resource server (or an investigator) can join a token to its audit record. */
+    static final String DECISION_ID_CLAIM = "mintgate_decision_id";
+    /** RFC 8693 section 4.1: the acting party of a delegation. */
+    static final String ACT_CLAIM = "act";
+
+    static final ObligationTemplate NONE = new ObligationTemplate(null, null, null, null, null, null, Map.of(), null, null);
 
     /**
      * Evaluates every expression, then narrows {@code into} by the result; if any expression fails, {@code into}
@@ -21,7 +27,7 @@ record ObligationTemplate(CompiledExpression keepScopes, CompiledExpression keep
      *
      * @throws PolicyEvaluationException when an expression fails or yields the wrong kind of value
      */
-    void evaluateInto(RequestActivation activation, ObligationsBuilder into) {
+    void evaluateInto(RequestActivation activation, ObligationsBuilder into, String decisionId) {
         if (this == NONE) {
             return;
         }
@@ -31,6 +37,20 @@ record ObligationTemplate(CompiledExpression keepScopes, CompiledExpression keep
             for (Map.Entry<String, CompiledExpression> claim : claims.entrySet()) {
                 claimValues.put(claim.getKey(), CelValues.toJava(claim.getValue().eval(activation)));
             }
+        }
+        if (decisionIdClaim != null && decisionIdClaim.evalBool(activation)) {
+            claimValues = claimValues == null ? new LinkedHashMap<>() : claimValues;
+            claimValues.put(DECISION_ID_CLAIM, decisionId);
+        }
+        ActorInfo actor = activation.request().actor();
+        if (actClaim != null && actor.present() && actClaim.evalBool(activation)) {
+            Map<String, Object> act = new LinkedHashMap<>();
+            act.put("sub", actor.subject().isEmpty() ? actor.clientId() : actor.subject());
+            if (!actor.clientId().isEmpty()) {
+                act.put("client_id", actor.clientId());
+            }
+            claimValues = claimValues == null ? new LinkedHashMap<>() : claimValues;
+            claimValues.put(ACT_CLAIM, act);
         }
         Collection<String> scopes = strings(keepScopes, activation);
         Collection<String> audiences = strings(keepAudiences, activation);

@@ -42,6 +42,8 @@ public final class PolicySet {
      */
     public Decision evaluate(IssuanceRequest request, DecisionServices services) {
         List<RuleFinding> findings = new ArrayList<>(0);
+        // Known before any rule runs, so that an obligation can put it into the token it is minting.
+        String id = DecisionIds.next();
         try {
             RequestActivation activation = new RequestActivation(request, variables);
             ObligationsBuilder obligations = null;
@@ -55,7 +57,7 @@ public final class PolicySet {
                             findings.add(new RuleFinding(rule.name(), rule.reason(), Mode.SHADOW, false, rule.message()));
                             continue;
                         }
-                        return Decision.deny(rule.reason(), rule.message(), rule.name(), version, findings);
+                        return Decision.deny(id, rule.reason(), rule.message(), rule.name(), version, findings);
                     }
                     RuleCheck.CheckDenial denial = runChecks(rule, activation, services);
                     if (denial != null) {
@@ -63,28 +65,28 @@ public final class PolicySet {
                             findings.add(new RuleFinding(rule.name(), denial.reason(), Mode.SHADOW, false, denial.message()));
                             continue;
                         }
-                        return Decision.deny(denial.reason(), denial.message(), rule.name(), version, findings);
+                        return Decision.deny(id, denial.reason(), denial.message(), rule.name(), version, findings);
                     }
                     if (rule.mode() == Mode.ENFORCE) {
                         if (rule.obligations() != ObligationTemplate.NONE) {
                             if (obligations == null) {
                                 obligations = new ObligationsBuilder();
                             }
-                            rule.obligations().evaluateInto(activation, obligations);
+                            rule.obligations().evaluateInto(activation, obligations, id);
                         }
                     }
                 } catch (PolicyEvaluationException e) {
                     findings.add(new RuleFinding(rule.name(), POLICY_ERROR, rule.mode(), true, e.getMessage()));
                     if (rule.mode() == Mode.ENFORCE && rule.onError() == OnError.DENY) {
-                        return Decision.deny(POLICY_ERROR, POLICY_ERROR_MESSAGE, rule.name(), version, findings);
+                        return Decision.deny(id, POLICY_ERROR, POLICY_ERROR_MESSAGE, rule.name(), version, findings);
                     }
                 }
             }
-            return Decision.allow(version, findings, obligations == null ? Obligations.NONE : obligations.build());
+            return Decision.allow(id, version, findings, obligations == null ? Obligations.NONE : obligations.build());
         } catch (RuntimeException e) {
             // A bug of ours must never mint a token: fail closed.
             findings.add(new RuleFinding(null, POLICY_ERROR, Mode.ENFORCE, true, String.valueOf(e)));
-            return Decision.deny(POLICY_ERROR, POLICY_ERROR_MESSAGE, null, version, findings);
+            return Decision.deny(id, POLICY_ERROR, POLICY_ERROR_MESSAGE, null, version, findings);
         }
     }
 

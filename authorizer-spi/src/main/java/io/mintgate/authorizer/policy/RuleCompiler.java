@@ -24,7 +24,7 @@ final class RuleCompiler {
         RULE_FIELDS = Set.copyOf(fields);
     }
     private static final Set<String> OBLIGATION_FIELDS = Set.of("keepScopes", "keepAudiences", "keepRoles",
-            "maxAccessTokenLifetime", "refreshToken", "maxRefreshTokenLifetime", "claims");
+            "maxAccessTokenLifetime", "refreshToken", "maxRefreshTokenLifetime", "claims", "decisionIdClaim", "actClaim");
     private static final Pattern REASON = Pattern.compile("[a-z0-9_]+");
     private static final int MAX_MESSAGE_LENGTH = 500;
 
@@ -186,7 +186,9 @@ final class RuleCompiler {
                 expression(node, "maxAccessTokenLifetime", path, rule, ExpectedType.DURATION),
                 expression(node, "refreshToken", path, rule, ExpectedType.BOOL),
                 expression(node, "maxRefreshTokenLifetime", path, rule, ExpectedType.DURATION),
-                claims);
+                claims,
+                expression(node, "decisionIdClaim", path, rule, ExpectedType.BOOL),
+                expression(node, "actClaim", path, rule, ExpectedType.BOOL));
     }
 
     /** Compiles the CEL expression at {@code parent[key]}; null when absent or invalid. */

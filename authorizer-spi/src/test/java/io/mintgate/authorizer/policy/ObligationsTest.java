@@ -28,6 +28,28 @@ class ObligationsTest {
     }
 
     @Test
+    void theDecisionIdClaimCarriesTheIdOfTheDecisionThatAllowedTheToken() throws Exception {
+        Decision d = compile("""
+                {"rules": [{"name": "tag", "reason": "x", "allowIf": "true", "obligations": {"decisionIdClaim": "true"}}]}
+                """).evaluate(ciRunner());
+        assertThat(d.allowed()).isTrue();
+        assertThat(d.obligations().claims()).containsExactly(Map.entry("mintgate_decision_id", d.id()));
+    }
+
+    @Test
+    void theActClaimNamesTheActorOfADelegationAndIsAbsentWithoutOne() throws Exception {
+        PolicySet policy = compile("""
+                {"rules": [{"name": "act", "reason": "x", "allowIf": "true", "obligations": {"actClaim": "true"}}]}
+                """);
+        IssuanceRequest r = ciRunner();
+        IssuanceRequest exchange = new IssuanceRequest(r.realm(), r.time(), r.event(), r.grant(), r.client(), r.subject(),
+                new ActorInfo("exchanger", ""), r.network(), r.workload(), r.organization(), r.nhi());
+        assertThat(policy.evaluate(exchange).obligations().claims())
+                .containsExactly(Map.entry("act", Map.of("sub", "exchanger", "client_id", "exchanger")));
+        assertThat(policy.evaluate(r).obligations().claims()).isEmpty();
+    }
+
+    @Test
     void noneIsTheIdentityOfIntersection() {
         Obligations a = new Obligations(Set.of("read"), null, null, null, true, null, Map.of());
         assertThat(Obligations.NONE.isEmpty()).isTrue();

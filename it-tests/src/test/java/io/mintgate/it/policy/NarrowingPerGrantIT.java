@@ -143,7 +143,11 @@ class NarrowingPerGrantIT {
     @Test
     void tokenExchange() {
         AccessTokenResponse subject = assertNarrowed(password("portal"), NARROWED_OIDC_SCOPE, List.of("api-a", "exchanger"));
-        assertNarrowed(exchange(subject, null), NARROWED_OIDC_SCOPE, List.of("api-a"));
+        AccessTokenResponse exchanged = assertNarrowed(exchange(subject, null), NARROWED_OIDC_SCOPE, List.of("api-a"));
+        JWTClaimsSet claims = oidc.verify(exchanged.getTokens().getAccessToken().getValue());
+        // RFC 8693 act: the exchanging client acts for the subject (obligation actClaim); no act outside exchanges.
+        assertThat(claims.getClaim("act")).as("act claim").isEqualTo(Map.of("sub", "exchanger", "client_id", "exchanger"));
+        assertThat(oidc.verify(subject.getTokens().getAccessToken().getValue()).getClaim("act")).isNull();
     }
 
     /**
@@ -212,6 +216,8 @@ class NarrowingPerGrantIT {
         assertThat(realmRoles(claims)).as("realm_access.roles").containsExactly("reader");
         assertThat(claims.getClaim("resource_access")).as("resource_access (no client role kept)").isNull();
         assertThat(lifetime(claims)).as("exp - iat").isEqualTo(NARROWED_LIFETIME);
+        assertThat(claims.getClaim("mintgate_decision_id")).as("decision id claim (obligation decisionIdClaim)")
+                .asString().matches("[0-9a-f-]{36}");
         if (responseScope != null) {
             assertThat(responseScope).as("response scope").isEqualTo(claims.getClaim("scope"));
         }
