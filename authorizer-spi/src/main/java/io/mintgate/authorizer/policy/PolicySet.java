@@ -49,15 +49,19 @@ public final class PolicySet {
             ObligationsBuilder obligations = null;
             for (Rule rule : rules) {
                 try {
-                    if (!rule.applies(activation)) {
+                    boolean single = rule.singleProgram();
+                    if (!single && !rule.applies(activation)) {
                         continue;
                     }
-                    if (rule.denies(activation)) {
+                    if (single ? rule.matchesAndDenies(activation) : rule.denies(activation)) {
                         if (rule.mode() == Mode.SHADOW) {
                             findings.add(new RuleFinding(rule.name(), rule.reason(), Mode.SHADOW, false, rule.message()));
                             continue;
                         }
                         return Decision.deny(id, rule.reason(), rule.message(), rule.name(), version, findings);
+                    }
+                    if (single) {
+                        continue; // nothing follows the condition of such a rule
                     }
                     RuleCheck.CheckDenial denial = runChecks(rule, activation, services);
                     if (denial != null) {

@@ -10,10 +10,20 @@ import io.mintgate.authorizer.policy.cel.RequestActivation;
  */
 record Rule(String name, String reason, String message, Mode mode, OnError onError,
             CompiledExpression match, CompiledExpression condition, boolean denyWhenTrue,
-            ObligationTemplate obligations, java.util.List<RuleCheck> checks) {
+            ObligationTemplate obligations, java.util.List<RuleCheck> checks, CompiledExpression verdict) {
 
     Rule {
         checks = java.util.List.copyOf(checks);
+    }
+
+    /** True when the whole rule is one "does it deny?" program (see RuleCompiler#verdict). */
+    boolean singleProgram() {
+        return verdict != null;
+    }
+
+    /** Only for {@link #singleProgram()} rules: matches and denies, in one evaluation. */
+    boolean matchesAndDenies(RequestActivation activation) {
+        return verdict.evalBool(activation);
     }
 
     boolean applies(RequestActivation activation) {
