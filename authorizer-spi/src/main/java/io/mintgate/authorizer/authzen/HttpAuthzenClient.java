@@ -2,6 +2,7 @@ package io.mintgate.authorizer.authzen;
 
 import io.mintgate.authorizer.policy.authzen.AuthzenClient;
 import io.mintgate.authorizer.policy.authzen.PdpConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.Map;
@@ -23,21 +24,24 @@ public final class HttpAuthzenClient {
 
     private final HttpClient http;
     private final LongSupplier nanoClock;
+    private final MeterRegistry registry;
     private final Map<ChannelKey, PdpChannel> channels = new ConcurrentHashMap<>();
 
-    public HttpAuthzenClient() {
+    /** @param registry where PDP meters go (Keycloak publishes {@code Metrics.globalRegistry} on its management port) */
+    public HttpAuthzenClient(MeterRegistry registry) {
         this(HttpClient.newBuilder()
                 // HTTP/1.1: no h2c upgrade dance with plain-HTTP PDPs; keep-alive still reuses connections.
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 // Each call is bounded by its PDP's own (smaller) timeout; this only caps a connect attempt.
                 .connectTimeout(Duration.ofSeconds(10))
-                .build(), System::nanoTime);
+                .build(), System::nanoTime, registry);
     }
 
-    HttpAuthzenClient(HttpClient http, LongSupplier nanoClock) {
+    HttpAuthzenClient(HttpClient http, LongSupplier nanoClock, MeterRegistry registry) {
         this.http = http;
         this.nanoClock = nanoClock;
+        this.registry = registry;
     }
 
     /** The facility for one request of {@code tenant} (e.g. a realm id), resolving secrets with {@code secrets}. */
@@ -54,6 +58,6 @@ public final class HttpAuthzenClient {
         if (channels.size() >= MAX_CHANNELS) {
             channels.clear();
         }
-        return channels.computeIfAbsent(key, k -> new PdpChannel(k.pdp(), nanoClock));
+        return channels.computeIfAbsent(key, k -> new PdpChannel(k.pdp(), nanoClock, new PdpMetrics(registry, k.pdp().name())));
     }
 }

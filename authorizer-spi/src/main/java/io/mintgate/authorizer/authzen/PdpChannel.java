@@ -25,9 +25,11 @@ final class PdpChannel {
     private final DecisionCache cache;
     private final CircuitBreaker breaker;
     private final AccessTokenSource tokens;
+    private final PdpMetrics metrics;
 
-    PdpChannel(PdpConfig pdp, LongSupplier nanoClock) {
+    PdpChannel(PdpConfig pdp, LongSupplier nanoClock, PdpMetrics metrics) {
         this.pdp = pdp;
+        this.metrics = metrics;
         this.cache = new DecisionCache(pdp.cacheTtl(), pdp.cacheSize(), nanoClock);
         this.breaker = new CircuitBreaker(pdp.breakerFailures(), pdp.breakerCoolDown(), nanoClock);
         this.tokens = pdp.auth() instanceof PdpAuth.ClientCredentials cc ? new AccessTokenSource(pdp.name(), cc) : null;
@@ -36,18 +38,25 @@ final class PdpChannel {
     boolean[] evaluate(AuthzenQuery query, HttpClient http, Secrets secrets) {
         boolean[] cached = cache.get(query.body());
         if (cached != null) {
+            metrics.cached.increment();
             return cached;
         }
         if (!breaker.allowsCall()) {
+            metrics.circuitOpen.increment();
             throw PdpCall.failure(pdp.name(), "circuit open after " + pdp.breakerFailures()
                     + " consecutive failures; not called for " + pdp.breakerCoolDown(), null);
         }
+        long started = System.nanoTime();
         try {
             boolean[] decisions = call(query, http, secrets);
+            metrics.calls.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
             breaker.recordSuccess();
             cache.put(query.body(), decisions);
+            (allAllowed(decisions) ? metrics.allowed : metrics.denied).increment();
             return decisions;
         } catch (RuntimeException e) {
+            metrics.calls.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+            metrics.failed.increment();
             if (breaker.recordFailure()) {
                 LOG.warnf("AuthZEN PDP '%s' (%s) failed %d times in a row; not calling it for %s: %s",
                         pdp.name(), pdp.url(), pdp.breakerFailures(), pdp.breakerCoolDown(), e.getMessage());
@@ -120,6 +129,15 @@ final class PdpChannel {
             throw PdpCall.failure(pdp.name(), "answer has no boolean 'decision'", null);
         }
         return decision.booleanValue();
+    }
+
+    private static boolean allAllowed(boolean[] decisions) {
+        for (boolean d : decisions) {
+            if (!d) {
+                return false;
+            }
+        }
+        return true;
     }
 
     boolean circuitOpen() {

@@ -13,7 +13,7 @@ import org.keycloak.vault.VaultStringSecret;
  */
 final class KeycloakAuthzen {
 
-    private static final HttpAuthzenClient NODE = new HttpAuthzenClient();
+    private static final HttpAuthzenClient NODE = new HttpAuthzenClient(io.micrometer.core.instrument.Metrics.globalRegistry);
 
     private KeycloakAuthzen() {
     }

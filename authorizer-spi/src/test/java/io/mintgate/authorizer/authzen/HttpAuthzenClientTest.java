@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.mintgate.authorizer.policy.PolicyEvaluationException;
 import io.mintgate.authorizer.policy.authzen.AuthzenClient;
 import io.mintgate.authorizer.policy.authzen.AuthzenQuery;
@@ -39,6 +40,7 @@ class HttpAuthzenClientTest {
     /** The fake clock the cache and breaker read (wall time for HTTP deadlines stays real). */
     private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
     private HttpAuthzenClient client;
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
     record Recorded(String path, String authorization, String body) {
     }
@@ -68,7 +70,7 @@ class HttpAuthzenClientTest {
         });
         server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
         server.start();
-        client = new HttpAuthzenClient(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(), nanos::get);
+        client = new HttpAuthzenClient(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(), nanos::get, meters);
     }
 
     @AfterEach
@@ -132,6 +134,11 @@ class HttpAuthzenClientTest {
         nanos.addAndGet(Duration.ofSeconds(31).toNanos());
         assertThat(facility.evaluate(single(plain(), "a"))).as("expired: asked again").containsExactly(false);
         assertThat(requests).hasSize(4);
+        assertThat(meters.get("mintgate_authzen_decisions_total").tag("pdp", "test-pdp").tag("outcome", "cached").counter().count())
+                .isEqualTo(1.0);
+        assertThat(meters.get("mintgate_authzen_decisions_total").tag("outcome", "allow").counter().count()).isEqualTo(1.0);
+        assertThat(meters.get("mintgate_authzen_decisions_total").tag("outcome", "deny").counter().count())
+                .as("meters are per PDP name, summed over realms").isEqualTo(3.0);
     }
 
     @Test
@@ -195,6 +202,8 @@ class HttpAuthzenClientTest {
         assertThat(catchThrowableOfType(PolicyEvaluationException.class, () -> facility.evaluate(single(plain(), "s4"))))
                 .hasMessageContaining("circuit open after 3 consecutive failures");
         assertThat(requests).as("open circuit: the PDP is not called").hasSize(3);
+        assertThat(meters.get("mintgate_authzen_decisions_total").tag("outcome", "circuit_open").counter().count()).isEqualTo(1.0);
+        assertThat(meters.get("mintgate_authzen_decisions_total").tag("outcome", "error").counter().count()).isEqualTo(3.0);
 
         nanos.addAndGet(Duration.ofSeconds(31).toNanos());
         assertThat(facility.evaluate(single(plain(), "s5"))).as("half-open probe").containsExactly(true);

@@ -174,4 +174,18 @@ class AuthzenRuleTest {
             assertThat(p.message()).contains("no PDP 'opa' is declared");
         });
     }
+
+    @Test
+    void everyJsonPolicyOfTheAuthzenSectionOfTheReferenceCompiles() throws Exception {
+        String reference = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "policy-reference.md"));
+        String section = reference.substring(reference.indexOf("## External PDP (AuthZEN)"), reference.indexOf("\n## Context"));
+        java.util.regex.Matcher blocks = java.util.regex.Pattern.compile("```json\n(.*?)```", java.util.regex.Pattern.DOTALL).matcher(section);
+        int compiled = 0;
+        while (blocks.find()) {
+            PolicySet set = PolicyCompiler.compile(blocks.group(1));
+            assertThat(set.size()).isPositive();
+            compiled++;
+        }
+        assertThat(compiled).as("JSON examples in the section").isEqualTo(2);
+    }
 }
