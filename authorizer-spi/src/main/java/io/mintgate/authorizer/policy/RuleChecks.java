@@ -25,10 +25,10 @@ public final class RuleChecks {
 
     static {
         Map<String, Compiler> byField = new LinkedHashMap<>();
-        // byField.put("authzen", ...);   AuthZEN PDP delegation (issue 6)
+        byField.put("authzen", io.mintgate.authorizer.policy.authzen.AuthzenCheckCompiler::compile); // AuthZEN PDP delegation
         // byField.put("budget", ...);    issuance budgets (issue 6)
         BY_FIELD = java.util.Collections.unmodifiableMap(byField);
-        TOP_LEVEL_FIELDS = Set.of();
+        TOP_LEVEL_FIELDS = Set.of("pdps"); // the PDPs authzen rules name
     }
 
     private RuleChecks() {

@@ -52,6 +52,7 @@ public final class KeycloakExtension implements ParameterResolver {
         return switch (kind) {
             case "distribution" -> {
                 Path workDir = Path.of(System.getProperty("it.work.dir", "target/it-work"));
+                startOptions.add("--vault-dir=" + ServerOptions.vaultDir(workDir));
                 // The sinks' addresses are server options, so they run before the server (and close after it:
                 // the root store closes its values in reverse order).
                 AuditSinks sinks = context.getRoot().getStore(NAMESPACE)

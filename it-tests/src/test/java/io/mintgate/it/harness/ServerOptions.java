@@ -20,6 +20,8 @@ public final class ServerOptions {
             "--db=dev-file",
             "--health-enabled=true",
             "--metrics-enabled=true",
+            // Plain-file vault (${vault.key} in realm configuration, e.g. AuthZEN PDP secrets); its folder is a start option.
+            "--vault=file",
             "--features=" + FEATURES);
 
     public static final String ADMIN_CLIENT_ID = "mintgate-it-admin";
@@ -39,6 +41,20 @@ public final class ServerOptions {
                 "--spi-events-listener--mintgate-audit--checkpoint-every-records=50",
                 "--spi-ciba-auth-channel--ciba-http-auth-channel--http-authentication-channel-uri=http://127.0.0.1:"
                         + CIBA_CHANNEL_PORT + "/ciba");
+    }
+
+    /**
+     * The plain-file vault's folder (distribution runtime): a secret {@code ${vault.key}} of realm {@code r} is the
+     * file {@code r_key} there (underscores in either part doubled), read by Keycloak on every lookup.
+     */
+    public static java.nio.file.Path vaultDir(java.nio.file.Path workDir) {
+        java.nio.file.Path dir = workDir.toAbsolutePath().resolve("vault");
+        try {
+            java.nio.file.Files.createDirectories(dir);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return dir;
     }
 
     private static int freePort() {

@@ -1,0 +1,43 @@
+package io.mintgate.it.pdp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.oauth2.sdk.ErrorObject;
+import com.nimbusds.oauth2.sdk.TokenResponse;
+import io.mintgate.it.harness.AdminApi;
+import io.mintgate.it.harness.OidcClient;
+import io.mintgate.it.harness.RealmFixture;
+
+/** What the AuthZEN ITs share: installing a policy on a realm, and reading a token or a refusal. */
+final class PdpAssertions {
+
+    private PdpAssertions() {
+    }
+
+    /** One client profile with the issuance-authorizer executor and this policy, for every client of the realm. */
+    static void installPolicy(AdminApi admin, RealmFixture realm, String policy) {
+        admin.put(realm.path() + "/client-policies/profiles", Map.of("profiles", List.of(Map.of("name", "authzen",
+                "executors", List.of(Map.of("executor", "issuance-authorizer", "configuration", Map.of("policy", policy))))))).expect(204);
+        admin.put(realm.path() + "/client-policies/policies", Map.of("policies", List.of(Map.of(
+                "name", "authzen", "enabled", true,
+                "conditions", List.of(Map.of("condition", "any-client", "configuration", Map.of())),
+                "profiles", List.of("authzen"))))).expect(204);
+    }
+
+    static JWTClaimsSet minted(OidcClient oidc, TokenResponse response) {
+        assertThat(response.indicatesSuccess()).as("expected a token, got %s", response.indicatesSuccess() ? ""
+                : response.toErrorResponse().getErrorObject().toJSONObject()).isTrue();
+        return oidc.verify(response.toSuccessResponse().getTokens().getAccessToken().getValue());
+    }
+
+    static void refused(TokenResponse response, String reason) {
+        assertThat(response.indicatesSuccess()).as("expected a refusal (%s) but a token was minted", reason).isFalse();
+        ErrorObject error = response.toErrorResponse().getErrorObject();
+        assertThat(error.getCode()).isEqualTo("access_denied");
+        assertThat(error.getDescription()).containsPattern("\\(reason: " + reason + ", decision: [0-9a-f-]{36}\\)$");
+    }
+}
