@@ -54,6 +54,25 @@ class PolicyEvaluationTest {
     }
 
     @Test
+    void aMatchedRuleEvaluatesItsConditionOnlyWhenItMatchesAndAMatchErrorIsStillAnError() {
+        // Rules with a match and no obligations run as one program (match ? deny : false): same semantics.
+        assertThat(compile("""
+                {"rules": [{"name": "r", "reason": "x", "match": "false", "deny": "int('boom') == 1"}]}
+                """).evaluate(ciRunner()).findings()).isEmpty();
+        Decision matchError = compile("""
+                {"rules": [{"name": "r", "reason": "x", "match": "int('boom') == 1", "deny": "false"}]}
+                """).evaluate(ciRunner());
+        assertThat(matchError.reason()).isEqualTo("policy_error");
+        Decision allowIfFalse = compile("""
+                {"rules": [{"name": "r", "reason": "not_main", "match": "true", "allowIf": "false"}]}
+                """).evaluate(ciRunner());
+        assertThat(allowIfFalse.reason()).isEqualTo("not_main");
+        assertThat(compile("""
+                {"rules": [{"name": "r", "reason": "x", "match": "true", "allowIf": "true"}]}
+                """).evaluate(ciRunner()).allowed()).isTrue();
+    }
+
+    @Test
     void aDeniedRequestGetsTheDefaultMessageWhenTheRuleHasNone() {
         assertThat(rule("\"name\": \"r\", \"reason\": \"x\", \"deny\": \"true\"").evaluate(ciRunner()).message())
                 .isEqualTo(RuleCompiler.DEFAULT_MESSAGE);
