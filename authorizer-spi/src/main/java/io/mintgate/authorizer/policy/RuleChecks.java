@@ -26,7 +26,7 @@ public final class RuleChecks {
     static {
         Map<String, Compiler> byField = new LinkedHashMap<>();
         // byField.put("authzen", ...);   AuthZEN PDP delegation (issue 6)
-        // byField.put("budget", ...);    issuance budgets (issue 6)
+        byField.put("budget", new io.mintgate.authorizer.policy.budget.BudgetCompiler()); // issuance budgets (issue 6)
         BY_FIELD = java.util.Collections.unmodifiableMap(byField);
         TOP_LEVEL_FIELDS = Set.of();
     }

@@ -20,6 +20,7 @@ class BundleLoadsIT {
     private static final List<String[]> PROVIDERS = List.of(
             new String[] {"client-policy-executor", "issuance-authorizer"},
             new String[] {"eventsListener", "mintgate-decision-details"},
+            new String[] {"eventsListener", "mintgate-budget-refund"},
             new String[] {"eventsListener", "mintgate-audit"},
             new String[] {"token-interceptor", "mintgate-issuance"});
 
