@@ -215,6 +215,33 @@ class IssuanceBudgetTest {
     }
 
     @Test
+    void theDocumentedBudgetRulesCompileAndCountAsDescribed() throws Exception {
+        String reference = java.nio.file.Files.readString(java.nio.file.Path.of("../docs/policy-reference.md"));
+        String lifecycle = java.nio.file.Files.readString(java.nio.file.Path.of("../docs/nhi-lifecycle.md"));
+        String ciBudget = """
+                {"name": "ci-budget", "match": "client.attributes[?'mintgate.kind'].orValue('') == 'ci-runner'",
+                 "reason": "budget_exhausted",
+                 "budget": {"key": "client", "limit": 100, "window": "PT1H"}}""";
+        String ownerBudget = """
+                {"name": "owner-budget", "match": "nhi.owner != ''", "reason": "budget_exhausted",
+                 "budget": {"key": "owner", "limit": 1000, "window": "P1D"}}""";
+        assertThat(reference).contains(ciBudget);
+        assertThat(lifecycle).contains(ownerBudget);
+
+        PolicySet policy = policy("{\"rules\": [" + ciBudget + ", " + ownerBudget + "]}");
+        for (int i = 0; i < 100; i++) {
+            assertThat(decide(policy, client("ci", T0)).allowed()).isTrue();
+        }
+        Decision refused = decide(policy, client("ci", T0));
+        assertThat(refused.rule()).isEqualTo("ci-budget");
+        assertThat(refused.message()).endsWith("it resets at 2026-11-23T02:00:00Z.");
+        IssuanceRequest owned = Requests.with(client("ci", Instant.parse("2026-11-23T02:00:00Z")),
+                new NhiInfo("alice", true, true, null, ""));
+        assertThat(decide(policy, owned).allowed()).isTrue();
+        assertThat(counters.counts.keySet()).anyMatch(k -> k.contains("owner-budget") && k.endsWith("::alice"));
+    }
+
+    @Test
     void badBudgetsAreRejectedWhenSavedNamingEachField() {
         PolicyValidationException e = catchThrowableOfType(PolicyValidationException.class, () -> PolicyCompiler.compile("""
                 {"rules": [{"name": "a", "reason": "budget_exhausted", "budget": {"key": "client.clientid", "limit": 0, "window": "1h", "per": "x"}},
