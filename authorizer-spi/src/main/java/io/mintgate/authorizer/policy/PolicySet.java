@@ -67,10 +67,6 @@ public final class PolicySet {
                         }
                         return Decision.deny(denial.reason(), denial.message(), rule.name(), version, findings);
                     }
-                    if (counts(rule)) {
-                        counted = counted == null ? new ArrayList<>(2) : counted;
-                        counted.add(rule);
-                    }
                     if (rule.mode() == Mode.ENFORCE) {
                         if (rule.obligations() != ObligationTemplate.NONE) {
                             if (obligations == null) {
@@ -78,6 +74,11 @@ public final class PolicySet {
                             }
                             rule.obligations().evaluateInto(activation, obligations);
                         }
+                    }
+                    // Counted only once the rule fully passed (a rule whose obligations failed counts nothing).
+                    if (counts(rule)) {
+                        counted = counted == null ? new ArrayList<>(2) : counted;
+                        counted.add(rule);
                     }
                 } catch (PolicyEvaluationException e) {
                     findings.add(new RuleFinding(rule.name(), POLICY_ERROR, rule.mode(), true, e.getMessage()));

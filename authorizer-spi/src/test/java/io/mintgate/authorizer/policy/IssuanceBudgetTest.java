@@ -157,6 +157,20 @@ class IssuanceBudgetTest {
     }
 
     @Test
+    void aRuleWhoseObligationsFailCountsNothingUnderOnErrorAllow() {
+        PolicySet policy = policy("""
+                {"rules": [{"name": "soft", "reason": "budget_exhausted", "onError": "allow",
+                            "obligations": {"keepScopes": "client.attributes['missing'].splitList()"},
+                            "budget": {"key": "client", "limit": 1, "window": "PT1H"}}]}
+                """);
+        Decision first = decide(policy, client("ci", T0));
+        assertThat(first.allowed()).isTrue();
+        assertThat(first.findings()).singleElement().satisfies(f -> assertThat(f.error()).isTrue());
+        assertThat(decide(policy, client("ci", T0)).allowed()).isTrue();
+        assertThat(counters.counts).isEmpty();
+    }
+
+    @Test
     void aShadowBudgetMintsAndReportsTheWouldBeRefusal() {
         PolicySet policy = policy("""
                 {"rules": [{"name": "ci-budget-trial", "reason": "budget_exhausted", "mode": "shadow",
