@@ -23,6 +23,7 @@ final class KeycloakDecisionServices implements DecisionServices {
     public <T> T facility(Class<T> type) {
         // Facilities register here, one line each (AuthZEN client, issuance budgets).
         if (type == io.mintgate.authorizer.policy.authzen.AuthzenClient.class) return type.cast(KeycloakAuthzen.forSession(session));
+        if (type == io.mintgate.authorizer.policy.budget.BudgetCounters.class) return type.cast(new WorkCacheBudgetCounters(session));
         return null;
     }
 }

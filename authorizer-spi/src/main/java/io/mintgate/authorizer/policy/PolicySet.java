@@ -38,7 +38,8 @@ public final class PolicySet {
 
     /**
      * As {@link #evaluate(IssuanceRequest)}, with the facilities that rule checks (AuthZEN, budgets) call. A rule's
-     * checks run after its own condition let the request through, and before its obligations.
+     * checks run after its own condition let the request through, and before its obligations; checks that consume
+     * (budgets) run after every rule, only when nothing refused.
      */
     public Decision evaluate(IssuanceRequest request, DecisionServices services) {
         List<RuleFinding> findings = new ArrayList<>(0);
@@ -47,6 +48,7 @@ public final class PolicySet {
         try {
             RequestActivation activation = new RequestActivation(request, variables);
             ObligationsBuilder obligations = null;
+            List<Rule> counted = null;
             for (Rule rule : rules) {
                 try {
                     boolean single = rule.singleProgram();
@@ -63,7 +65,7 @@ public final class PolicySet {
                     if (single) {
                         continue; // nothing follows the condition of such a rule
                     }
-                    RuleCheck.CheckDenial denial = runChecks(rule, activation, services);
+                    RuleCheck.CheckDenial denial = runChecks(rule, activation, services, false);
                     if (denial != null) {
                         if (rule.mode() == Mode.SHADOW) {
                             findings.add(new RuleFinding(rule.name(), denial.reason(), Mode.SHADOW, false, denial.message()));
@@ -78,6 +80,28 @@ public final class PolicySet {
                             }
                             rule.obligations().evaluateInto(activation, obligations, id);
                         }
+                    }
+                    // Counted only once the rule fully passed (a rule whose obligations failed counts nothing).
+                    if (counts(rule)) {
+                        counted = counted == null ? new ArrayList<>(2) : counted;
+                        counted.add(rule);
+                    }
+                } catch (PolicyEvaluationException e) {
+                    findings.add(new RuleFinding(rule.name(), POLICY_ERROR, rule.mode(), true, e.getMessage()));
+                    if (rule.mode() == Mode.ENFORCE && rule.onError() == OnError.DENY) {
+                        return Decision.deny(POLICY_ERROR, POLICY_ERROR_MESSAGE, rule.name(), version, findings);
+                    }
+                }
+            }
+            // Checks that use something up (budgets) run last, once nothing else refused, in rule order.
+            for (int i = 0; counted != null && i < counted.size(); i++) {
+                Rule rule = counted.get(i);
+                try {
+                    RuleCheck.CheckDenial denial = runChecks(rule, activation, services, true);
+                    if (denial != null && rule.mode() == Mode.SHADOW) {
+                        findings.add(new RuleFinding(rule.name(), denial.reason(), Mode.SHADOW, false, denial.message()));
+                    } else if (denial != null) {
+                        return Decision.deny(denial.reason(), denial.message(), rule.name(), version, findings);
                     }
                 } catch (PolicyEvaluationException e) {
                     findings.add(new RuleFinding(rule.name(), POLICY_ERROR, rule.mode(), true, e.getMessage()));
@@ -94,8 +118,13 @@ public final class PolicySet {
         }
     }
 
-    private static RuleCheck.CheckDenial runChecks(Rule rule, RequestActivation activation, DecisionServices services) {
+    /** Runs the rule's checks that consume ({@code consuming}) or the others, in declaration order. */
+    private static RuleCheck.CheckDenial runChecks(Rule rule, RequestActivation activation, DecisionServices services,
+                                                   boolean consuming) {
         for (RuleCheck check : rule.checks()) {
+            if (check.consumes() != consuming) {
+                continue;
+            }
             RuleCheck.CheckDenial denial = rule.mode() == Mode.SHADOW
                     ? check.checkShadow(activation, services) : check.check(activation, services);
             if (denial != null) {
@@ -103,6 +132,15 @@ public final class PolicySet {
             }
         }
         return null;
+    }
+
+    private static boolean counts(Rule rule) {
+        for (RuleCheck check : rule.checks()) {
+            if (check.consumes()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public String version() {

@@ -21,6 +21,14 @@ public interface RuleCheck {
         return check(activation, services);
     }
 
+    /**
+     * True for a check that uses something up (an issuance budget): it runs only after every rule of the policy let
+     * the request through, so a token refused anyway consumes nothing. Others run in place.
+     */
+    default boolean consumes() {
+        return false;
+    }
+
     /** Why a check refused: a reason code and a client-safe message (it may be computed, e.g. when a window resets). */
     record CheckDenial(String reason, String message) {
     }

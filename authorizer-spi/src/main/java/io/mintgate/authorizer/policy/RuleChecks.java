@@ -26,7 +26,7 @@ public final class RuleChecks {
     static {
         Map<String, Compiler> byField = new LinkedHashMap<>();
         byField.put("authzen", io.mintgate.authorizer.policy.authzen.AuthzenCheckCompiler::compile); // AuthZEN PDP delegation
-        // byField.put("budget", ...);    issuance budgets (issue 6)
+        byField.put("budget", new io.mintgate.authorizer.policy.budget.BudgetCompiler()); // issuance budgets
         BY_FIELD = java.util.Collections.unmodifiableMap(byField);
         TOP_LEVEL_FIELDS = Set.of("pdps"); // the PDPs authzen rules name
     }

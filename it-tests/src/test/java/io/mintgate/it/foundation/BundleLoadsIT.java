@@ -21,6 +21,7 @@ class BundleLoadsIT {
             new String[] {"client-policy-executor", "issuance-authorizer"},
             new String[] {"client-policy-executor", "nhi-issuance-controls"},
             new String[] {"eventsListener", "mintgate-decision-details"},
+            new String[] {"eventsListener", "mintgate-budget-refund"},
             new String[] {"eventsListener", "mintgate-audit"},
             new String[] {"eventsListener", "mintgate-owner-offboarding"},
             new String[] {"token-interceptor", "mintgate-issuance"},

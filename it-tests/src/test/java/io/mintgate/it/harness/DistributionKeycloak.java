@@ -204,12 +204,13 @@ public final class DistributionKeycloak implements KeycloakRuntime {
         }
         starts++;
         logFile = logDir.resolve(starts == 1 ? "keycloak.log" : "keycloak-" + starts + ".log");
-        List<String> command = new ArrayList<>(List.of(kcScript(), "start", "--optimized",
+        List<String> command = new ArrayList<>(List.of(kcScript(), "start", "--optimized"));
+        // A start option of the same name replaces a default here (e.g. --cache=ispn for a cluster node).
+        command.addAll(merge(List.of(
                 "--http-enabled=true", "--http-host=127.0.0.1", "--http-port=" + httpPort,
                 "--http-management-port=" + managementPort, "--hostname-strict=false", "--cache=local",
                 "--bootstrap-admin-client-id=" + ServerOptions.ADMIN_CLIENT_ID,
-                "--bootstrap-admin-client-secret=" + ServerOptions.ADMIN_CLIENT_SECRET));
-        command.addAll(currentStartOptions);
+                "--bootstrap-admin-client-secret=" + ServerOptions.ADMIN_CLIENT_SECRET), currentStartOptions));
         long started = System.nanoTime();
         ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile())
                 .redirectErrorStream(true).redirectOutput(logFile.toFile());
