@@ -89,7 +89,7 @@ public final class PolicySet {
                 } catch (PolicyEvaluationException e) {
                     findings.add(new RuleFinding(rule.name(), POLICY_ERROR, rule.mode(), true, e.getMessage()));
                     if (rule.mode() == Mode.ENFORCE && rule.onError() == OnError.DENY) {
-                        return Decision.deny(POLICY_ERROR, POLICY_ERROR_MESSAGE, rule.name(), version, findings);
+                        return Decision.deny(id, POLICY_ERROR, POLICY_ERROR_MESSAGE, rule.name(), version, findings);
                     }
                 }
             }
@@ -101,7 +101,7 @@ public final class PolicySet {
                     if (denial != null && rule.mode() == Mode.SHADOW) {
                         findings.add(new RuleFinding(rule.name(), denial.reason(), Mode.SHADOW, false, denial.message()));
                     } else if (denial != null) {
-                        return Decision.deny(denial.reason(), denial.message(), rule.name(), version, findings);
+                        return Decision.deny(id, denial.reason(), denial.message(), rule.name(), version, findings);
                     }
                 } catch (PolicyEvaluationException e) {
                     findings.add(new RuleFinding(rule.name(), POLICY_ERROR, rule.mode(), true, e.getMessage()));
