@@ -1,0 +1,66 @@
+package io.mintgate.it.bench;
+
+import java.util.Locale;
+
+/**
+ * What servers A and B differ in ({@code -Dbench.compare}). Everything not named here is the same on both: the
+ * distribution, build and start options, realm, load and rounds.
+ */
+enum Comparison {
+
+    /** A: Keycloak alone; B: Keycloak + Mintgate (20-rule policy, audit listener). The default. */
+    VANILLA("vanilla", "vanilla", "Mintgate", "V", "M", "ab-results", "ab-report.md", "vanilla", "mintgate"),
+
+    /**
+     * Both servers run the Mintgate bundle, policy and audit listener; A's policy is B's with every rule's
+     * {@code obligations} removed, so B minus A is what narrowing costs (evaluating the obligations and applying
+     * them to the built token).
+     */
+    NARROWING("narrowing", "no narrowing", "narrowing", "without", "with", "ab-narrowing-results",
+            "ab-narrowing-report.md", "no-narrowing", "narrowing");
+
+    final String id;
+    /** Name of server A (the baseline) and B in the report. */
+    final String labelA;
+    final String labelB;
+    /** Short forms for table cells such as "p50 ms V / M". */
+    final String shortA;
+    final String shortB;
+    /** The results block of docs/performance.md this comparison owns: {@code <!-- marker:begin -->}...{@code end}. */
+    final String docMarker;
+    final String reportFile;
+    /** Names of the two servers in the progress output, the per-round table and the log folders. */
+    final String serverA;
+    final String serverB;
+
+    Comparison(String id, String labelA, String labelB, String shortA, String shortB, String docMarker,
+               String reportFile, String serverA, String serverB) {
+        this.id = id;
+        this.labelA = labelA;
+        this.labelB = labelB;
+        this.shortA = shortA;
+        this.shortB = shortB;
+        this.docMarker = docMarker;
+        this.reportFile = reportFile;
+        this.serverA = serverA;
+        this.serverB = serverB;
+    }
+
+    /** Does server A run the Mintgate bundle, policy and listener too? */
+    boolean mintgateOnA() {
+        return this == NARROWING;
+    }
+
+    String ratioLabel() {
+        return this == VANILLA ? "ratio M/V" : "ratio with/without narrowing";
+    }
+
+    static Comparison of(String id) {
+        for (Comparison c : values()) {
+            if (c.id.equals(id.trim().toLowerCase(Locale.ROOT))) {
+                return c;
+            }
+        }
+        throw new IllegalArgumentException("bench.compare=" + id + " is not one of vanilla, narrowing");
+    }
+}
