@@ -53,6 +53,23 @@ public final class RealmFixture implements AutoCloseable {
         }
     }
 
+    /**
+     * What an admin does to put Mintgate in front of every client of the realm: one client profile with one
+     * {@code issuance-authorizer} executor per policy (in order), and one client policy ({@code any-client}) applying it.
+     */
+    public void applyIssuancePolicies(String profile, String... policies) {
+        java.util.List<java.util.Map<String, Object>> executors = new java.util.ArrayList<>();
+        for (String policy : policies) {
+            executors.add(java.util.Map.of("executor", "issuance-authorizer", "configuration", java.util.Map.of("policy", policy)));
+        }
+        admin.put(path() + "/client-policies/profiles", java.util.Map.of("profiles", java.util.List.of(
+                java.util.Map.of("name", profile, "executors", executors)))).expect(204);
+        admin.put(path() + "/client-policies/policies", java.util.Map.of("policies", java.util.List.of(java.util.Map.of(
+                "name", profile, "enabled", true,
+                "conditions", java.util.List.of(java.util.Map.of("condition", "any-client", "configuration", java.util.Map.of())),
+                "profiles", java.util.List.of(profile))))).expect(204);
+    }
+
     public String name() {
         return name;
     }

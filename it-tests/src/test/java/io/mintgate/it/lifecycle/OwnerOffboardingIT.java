@@ -51,13 +51,7 @@ class OwnerOffboardingIT {
         this.keycloak = keycloak;
         realm = RealmFixture.create(admin, "offboarding.json");
         oidc = new OidcClient(keycloak, realm.name());
-        admin.put(realm.path() + "/client-policies/profiles", Map.of("profiles", List.of(Map.of("name", "owners",
-                "executors", List.of(Map.of("executor", "issuance-authorizer",
-                        "configuration", Map.of("policy", DocumentedPolicy.example("(e)")))))))).expect(204);
-        admin.put(realm.path() + "/client-policies/policies", Map.of("policies", List.of(Map.of(
-                "name", "owners", "enabled", true,
-                "conditions", List.of(Map.of("condition", "any-client", "configuration", Map.of())),
-                "profiles", List.of("owners"))))).expect(204);
+        realm.applyIssuancePolicies("owners", DocumentedPolicy.example("(e)"));
     }
 
     @AfterAll
@@ -142,6 +136,41 @@ class OwnerOffboardingIT {
     }
 
     /** Introspected by the client it was issued to: Keycloak 26.7 refuses introspection by a client outside the audience. */
+    @Test
+    void anIdentityInsideTheExpiryWarningWindowShowsInTheMetrics() throws Exception {
+        // Default window: 14 days. Three days left: the mint is allowed and the metrics say how long remains.
+        java.time.Instant expiresAt = java.time.Instant.now().plus(java.time.Duration.ofDays(3));
+        String id = admin.clientUuid(realm.name(), "expiring-bot");
+        JsonNode client = admin.get(realm.path() + "/clients/" + id).expect(200).json();
+        ((ObjectNode) client.get("attributes")).put("mintgate.expires-at", expiresAt.toString());
+        admin.put(realm.path() + "/clients/" + id, client).expect(204);
+
+        minted(oidc.clientCredentials("expiring-bot", "expiring-bot-secret", null));
+
+        String labels = "client=\"expiring-bot\",realm=\"" + realm.name() + "\"";
+        String metrics = metrics();
+        double secondsLeft = metricValue(metrics, "mintgate_nhi_expiry_seconds{" + labels + "}");
+        assertThat(secondsLeft).as("seconds left").isBetween(3 * 86400.0 - 600, 3 * 86400.0);
+        assertThat(metricValue(metrics, "mintgate_nhi_expiring_mints_total{" + labels + "}")).isEqualTo(1.0);
+        // Identities far from expiry (2099) get no series.
+        assertThat(metrics).doesNotContain("client=\"report-bot\"");
+    }
+
+    private String metrics() throws Exception {
+        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(keycloak.managementUri() + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        return response.body();
+    }
+
+    /** The value of one Prometheus series, whatever order Micrometer writes the labels in (it sorts them). */
+    private static double metricValue(String metrics, String series) {
+        return metrics.lines().filter(line -> line.startsWith(series + " "))
+                .mapToDouble(line -> Double.parseDouble(line.substring(series.length() + 1).trim()))
+                .findFirst().orElseThrow(() -> new AssertionError("no series " + series + " in /metrics"));
+    }
+
     private boolean active(com.nimbusds.oauth2.sdk.token.AccessToken token, String clientId) throws IOException, ParseException {
         TokenIntrospectionRequest request = new TokenIntrospectionRequest(
                 java.net.URI.create(oidc.realmUri() + "/protocol/openid-connect/token/introspect"),

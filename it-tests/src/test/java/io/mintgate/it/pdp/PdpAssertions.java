@@ -20,12 +20,7 @@ final class PdpAssertions {
 
     /** One client profile with the issuance-authorizer executor and this policy, for every client of the realm. */
     static void installPolicy(AdminApi admin, RealmFixture realm, String policy) {
-        admin.put(realm.path() + "/client-policies/profiles", Map.of("profiles", List.of(Map.of("name", "authzen",
-                "executors", List.of(Map.of("executor", "issuance-authorizer", "configuration", Map.of("policy", policy))))))).expect(204);
-        admin.put(realm.path() + "/client-policies/policies", Map.of("policies", List.of(Map.of(
-                "name", "authzen", "enabled", true,
-                "conditions", List.of(Map.of("condition", "any-client", "configuration", Map.of())),
-                "profiles", List.of("authzen"))))).expect(204);
+        realm.applyIssuancePolicies("authzen", policy);
     }
 
     static JWTClaimsSet minted(OidcClient oidc, TokenResponse response) {

@@ -61,14 +61,7 @@ class NarrowingIT {
                     + "/optional-client-scopes/" + scopeId, null).expect(204);
         }
         String billingPolicy = DocumentedPolicy.example("Narrowing: an AI agent calling the billing API");
-        admin.put(realm.path() + "/client-policies/profiles", Map.of("profiles", List.of(Map.of("name", "narrowing",
-                "executors", List.of(
-                        Map.of("executor", "issuance-authorizer", "configuration", Map.of("policy", billingPolicy)),
-                        Map.of("executor", "issuance-authorizer", "configuration", Map.of("policy", ORCHESTRATION_POLICY))))))).expect(204);
-        admin.put(realm.path() + "/client-policies/policies", Map.of("policies", List.of(Map.of(
-                "name", "narrowing", "enabled", true,
-                "conditions", List.of(Map.of("condition", "any-client", "configuration", Map.of())),
-                "profiles", List.of("narrowing"))))).expect(204);
+        realm.applyIssuancePolicies("narrowing", billingPolicy, ORCHESTRATION_POLICY);
     }
 
     @AfterAll
