@@ -407,10 +407,12 @@ public final class AbBenchmark {
         md.append("**Command:** `").append(config.command()).append("`\n\n");
         List<Double> allOthers = results.values().stream()
                 .flatMap(r -> Stream.concat(r.a.stream(), r.b.stream())).map(Window::otherCores).toList();
-        double load1 = Math.max(Double.parseDouble(loadBefore.split(" ")[0]), Double.parseDouble(loadAfter.split(" ")[0]));
+        // The load average right after the run counts the benchmark's own loader threads, so only the load before
+        // the run and the measured CPU of everything else ("others") say whether the machine was shared.
+        double load1 = Double.parseDouble(loadBefore.split(" ")[0]);
         if (median(allOthers) > 0.2 || load1 > Runtime.getRuntime().availableProcessors()) {
             md.append(String.format(Locale.ROOT, "> **Noisy run:** the rest of the machine used %.2f cores (median, max %.2f) "
-                    + "while this ran, load average up to %.1f on %d cores. Only the ratio is worth a look, and only "
+                    + "while this ran, load average %.1f on %d cores before it started. Only the ratio is worth a look, and only "
                     + "with its min–max spread; rerun on a quiet machine.%n>%n", median(allOthers), max(allOthers), load1,
                     Runtime.getRuntime().availableProcessors()));
         }
