@@ -21,6 +21,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -79,12 +80,19 @@ public class PolicyEngineBenchmark {
             }
             """;
 
+    /**
+     * {@code with}: the policy as written; {@code without}: the same 20 rules with every {@code obligations} removed,
+     * so the difference is what narrowing costs the engine (evaluating the obligation expressions and combining them).
+     */
+    @Param({"with", "without"})
+    public String obligations;
+
     PolicySet policy;
     IssuanceRequest request;
 
     @Setup
     public void setUp() throws Exception {
-        policy = PolicyCompiler.compile(POLICY);
+        policy = PolicyCompiler.compile("with".equals(obligations) ? POLICY : withoutObligations(POLICY));
         request = new IssuanceRequest("acme", Instant.parse("2025-03-04T09:00:00Z"), "CLIENT_LOGIN",
                 new Grant("client_credentials", List.of("read", "deploy"), List.of("deploy-prod"), List.of(), null),
                 new ClientInfo("c-1", "ci-runner", "federated-jwt", false,
@@ -99,9 +107,18 @@ public class PolicyEngineBenchmark {
                 new OrganizationInfo("o-1", "acme"),
                 new NhiInfo("alice", true, true, Instant.parse("2026-01-01T00:00:00Z"), "deploy acme/app"));
         Decision d = policy.evaluate(request);
-        if (!d.allowed() || d.obligations().isEmpty() || policy.size() != 20) {
+        if (!d.allowed() || d.obligations().isEmpty() != "without".equals(obligations) || policy.size() != 20) {
             throw new IllegalStateException("benchmark policy does not behave as intended: " + d);
         }
+    }
+
+    static String withoutObligations(String policy) throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.JsonNode root = json.readTree(policy);
+        for (com.fasterxml.jackson.databind.JsonNode rule : root.get("rules")) {
+            ((com.fasterxml.jackson.databind.node.ObjectNode) rule).remove("obligations");
+        }
+        return json.writeValueAsString(root);
     }
 
     @Benchmark
