@@ -1,10 +1,14 @@
 package io.mintgate.authorizer.keycloak;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import io.mintgate.authorizer.policy.Decision;
 import io.mintgate.authorizer.policy.IssuanceRequest;
+import io.mintgate.authorizer.keycloak.lifecycle.NhiExpiryMetrics;
 import io.mintgate.authorizer.policy.Mode;
+import io.mintgate.authorizer.policy.NhiInfo;
 import io.mintgate.authorizer.policy.Obligations;
 import io.mintgate.authorizer.policy.Outcome;
 import io.mintgate.authorizer.policy.PolicyValidationException;
@@ -61,11 +65,11 @@ final class Enforcement {
 
     /** The identity's owner, purpose and expiry go with every decision's event; its nearing expiry to the metrics. */
     private static void recordNhi(KeycloakSession session, IssuanceRequest request) {
-        io.mintgate.authorizer.policy.NhiInfo nhi = request.nhi();
-        if (nhi == null || nhi == io.mintgate.authorizer.policy.NhiInfo.NONE) {
+        NhiInfo nhi = request.nhi();
+        if (nhi == null || nhi == NhiInfo.NONE) {
             return;
         }
-        java.util.Map<String, String> details = new java.util.HashMap<>(4);
+        Map<String, String> details = new HashMap<>(4);
         if (!nhi.owner().isEmpty()) {
             details.put(NhiAttributes.DETAIL_OWNER, nhi.owner());
         }
@@ -74,8 +78,7 @@ final class Enforcement {
         }
         if (nhi.expiresAt() != null) {
             details.put(NhiAttributes.DETAIL_EXPIRES_AT, nhi.expiresAt().toString());
-            io.mintgate.authorizer.keycloak.lifecycle.NhiExpiryMetrics.get()
-                    .mint(request.realm(), request.client().clientId(), nhi.expiresAt(), request.time());
+            NhiExpiryMetrics.get().mint(request.realm(), request.client().clientId(), nhi.expiresAt(), request.time());
         }
         if (!details.isEmpty()) {
             PendingDecision.record(session, details);
@@ -86,7 +89,7 @@ final class Enforcement {
     static void recordNarrowing(KeycloakSession session, String removed) {
         if (!removed.isEmpty()) {
             String previous = PendingDecision.current().get(DecisionDetails.NARROWED);
-            PendingDecision.record(session, java.util.Map.of(DecisionDetails.NARROWED,
+            PendingDecision.record(session, Map.of(DecisionDetails.NARROWED,
                     previous == null ? removed : previous + ";" + removed));
         }
     }

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.mintgate.authorizer.policy.ActorInfo;
 import io.mintgate.authorizer.policy.ClientInfo;
@@ -242,7 +243,7 @@ final class IssuanceRequests {
     }
 
     /** Parsed expiry attributes: the same few strings come back on every mint, and Instant.parse is not cheap. */
-    private static final java.util.concurrent.ConcurrentHashMap<String, Instant> INSTANTS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<String, Instant> INSTANTS = new ConcurrentHashMap<>();
     private static final int MAX_CACHED_INSTANTS = 10_000;
 
     /** An unparsable expiry counts as already expired: fail closed, and the admin sees it in the decision. */

@@ -1,6 +1,8 @@
 package io.mintgate.authorizer.keycloak;
 
 import io.mintgate.authorizer.policy.DecisionServices;
+import io.mintgate.authorizer.policy.authzen.AuthzenClient;
+import io.mintgate.authorizer.policy.budget.BudgetCounters;
 import org.keycloak.models.KeycloakSession;
 
 /**
@@ -21,9 +23,13 @@ final class KeycloakDecisionServices implements DecisionServices {
 
     @Override
     public <T> T facility(Class<T> type) {
-        // Facilities register here, one line each (AuthZEN client, issuance budgets).
-        if (type == io.mintgate.authorizer.policy.authzen.AuthzenClient.class) return type.cast(KeycloakAuthzen.forSession(session));
-        if (type == io.mintgate.authorizer.policy.budget.BudgetCounters.class) return type.cast(new WorkCacheBudgetCounters(session));
+        // Facilities register here, one line each.
+        if (type == AuthzenClient.class) {
+            return type.cast(KeycloakAuthzen.forSession(session));
+        }
+        if (type == BudgetCounters.class) {
+            return type.cast(new WorkCacheBudgetCounters(session));
+        }
         return null;
     }
 }

@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -58,16 +61,16 @@ public final class RealmFixture implements AutoCloseable {
      * {@code issuance-authorizer} executor per policy (in order), and one client policy ({@code any-client}) applying it.
      */
     public void applyIssuancePolicies(String profile, String... policies) {
-        java.util.List<java.util.Map<String, Object>> executors = new java.util.ArrayList<>();
+        List<Map<String, Object>> executors = new ArrayList<>();
         for (String policy : policies) {
-            executors.add(java.util.Map.of("executor", "issuance-authorizer", "configuration", java.util.Map.of("policy", policy)));
+            executors.add(Map.of("executor", "issuance-authorizer", "configuration", Map.of("policy", policy)));
         }
-        admin.put(path() + "/client-policies/profiles", java.util.Map.of("profiles", java.util.List.of(
-                java.util.Map.of("name", profile, "executors", executors)))).expect(204);
-        admin.put(path() + "/client-policies/policies", java.util.Map.of("policies", java.util.List.of(java.util.Map.of(
+        admin.put(path() + "/client-policies/profiles", Map.of("profiles", List.of(
+                Map.of("name", profile, "executors", executors)))).expect(204);
+        admin.put(path() + "/client-policies/policies", Map.of("policies", List.of(Map.of(
                 "name", profile, "enabled", true,
-                "conditions", java.util.List.of(java.util.Map.of("condition", "any-client", "configuration", java.util.Map.of())),
-                "profiles", java.util.List.of(profile))))).expect(204);
+                "conditions", List.of(Map.of("condition", "any-client", "configuration", Map.of())),
+                "profiles", List.of(profile))))).expect(204);
     }
 
     public String name() {
