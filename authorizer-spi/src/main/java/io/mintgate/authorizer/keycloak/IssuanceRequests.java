@@ -5,7 +5,6 @@ import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -13,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import io.mintgate.authorizer.policy.ActorInfo;
 import io.mintgate.authorizer.policy.ClientInfo;
@@ -50,9 +48,6 @@ import org.keycloak.util.JsonSerialization;
 final class IssuanceRequests {
 
     /** Client attributes that describe a non-human identity (documented in docs/nhi-lifecycle.md). */
-    static final String OWNER_ATTRIBUTE = NhiAttributes.OWNER;
-    static final String EXPIRES_AT_ATTRIBUTE = NhiAttributes.EXPIRES_AT;
-    static final String PURPOSE_ATTRIBUTE = NhiAttributes.PURPOSE;
 
     /**
      * Keycloak's federated client authentication (Kubernetes, SPIFFE and CI OIDC issuers alike): the only
@@ -226,9 +221,9 @@ final class IssuanceRequests {
         if (client == null) {
             return null;
         }
-        String owner = client.getAttribute(OWNER_ATTRIBUTE);
-        String expiry = client.getAttribute(EXPIRES_AT_ATTRIBUTE);
-        String purpose = client.getAttribute(PURPOSE_ATTRIBUTE);
+        String owner = client.getAttribute(NhiAttributes.OWNER);
+        String expiry = client.getAttribute(NhiAttributes.EXPIRES_AT);
+        String purpose = client.getAttribute(NhiAttributes.PURPOSE);
         if (owner == null && expiry == null && purpose == null) {
             return null;
         }
@@ -242,30 +237,10 @@ final class IssuanceRequests {
         return new NhiInfo(owner == null ? "" : owner, exists, enabled, parseInstant(expiry), purpose == null ? "" : purpose);
     }
 
-    /** Parsed expiry attributes: the same few strings come back on every mint, and Instant.parse is not cheap. */
-    private static final ConcurrentHashMap<String, Instant> INSTANTS = new ConcurrentHashMap<>();
-    private static final int MAX_CACHED_INSTANTS = 10_000;
-
     /** An unparsable expiry counts as already expired: fail closed, and the admin sees it in the decision. */
     private static Instant parseInstant(String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        Instant cached = INSTANTS.get(value);
-        if (cached != null) {
-            return cached;
-        }
-        Instant parsed;
-        try {
-            parsed = Instant.parse(value.trim());
-        } catch (DateTimeParseException e) {
-            parsed = Instant.EPOCH;
-        }
-        if (INSTANTS.size() >= MAX_CACHED_INSTANTS) {
-            INSTANTS.clear();
-        }
-        INSTANTS.put(value, parsed);
-        return parsed;
+        Instant parsed = NhiAttributes.parseExpiry(value);
+        return parsed == NhiAttributes.UNPARSABLE ? Instant.EPOCH : parsed;
     }
 
     private static String thumbprint(X509Certificate certificate) {

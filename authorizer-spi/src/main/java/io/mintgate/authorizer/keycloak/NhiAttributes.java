@@ -1,5 +1,9 @@
 package io.mintgate.authorizer.keycloak;
 
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.concurrent.ConcurrentHashMap;
+
 /**
  * The client attributes that make a client a described non-human identity, and the event details that carry them
  * into the audit trail. Documented in docs/nhi-lifecycle.md; the audit listener reads the detail names as plain
@@ -18,6 +22,38 @@ public final class NhiAttributes {
     public static final String DETAIL_PURPOSE = "mintgate_nhi_purpose";
     public static final String DETAIL_EXPIRES_AT = "mintgate_nhi_expires_at";
 
+    /** Parsed expiry attributes: the same few strings come back on every mint, and Instant.parse is not cheap. */
+    private static final ConcurrentHashMap<String, Instant> EXPIRIES = new ConcurrentHashMap<>();
+    private static final int MAX_CACHED_EXPIRIES = 10_000;
+
     private NhiAttributes() {
+    }
+
+    /** What {@link #parseExpiry} returns for a value that is present but not an ISO-8601 instant. */
+    public static final Instant UNPARSABLE = Instant.MIN;
+
+    /**
+     * The {@link #EXPIRES_AT} value as an instant: null when absent or blank, {@link #UNPARSABLE} when it cannot be
+     * read — callers decide what that means (the authorizer: already expired; a claim: nothing to say).
+     */
+    public static Instant parseExpiry(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        Instant cached = EXPIRIES.get(value);
+        if (cached != null) {
+            return cached;
+        }
+        Instant parsed;
+        try {
+            parsed = Instant.parse(value.trim());
+        } catch (DateTimeParseException e) {
+            parsed = UNPARSABLE;
+        }
+        if (EXPIRIES.size() >= MAX_CACHED_EXPIRIES) {
+            EXPIRIES.clear();
+        }
+        EXPIRIES.put(value, parsed);
+        return parsed;
     }
 }

@@ -1,5 +1,7 @@
 package io.mintgate.authorizer.keycloak.lifecycle;
 
+import io.mintgate.authorizer.keycloak.NhiAttributes;
+
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
@@ -16,9 +18,9 @@ import java.util.Set;
  */
 public final class IssuanceControls {
 
-    static final String OWNER = "attributes.mintgate.owner";
-    static final String PURPOSE = "attributes.mintgate.purpose";
-    static final String EXPIRES_AT = "attributes.mintgate.expires-at";
+    static final String OWNER = "attributes." + NhiAttributes.OWNER;
+    static final String PURPOSE = "attributes." + NhiAttributes.PURPOSE;
+    static final String EXPIRES_AT = "attributes." + NhiAttributes.EXPIRES_AT;
 
     /** What the review found: the violations that refuse the request, and the grants to switch off before saving. */
     public record Review(List<Violation> violations, Set<ControlledGrant> stripped) {

@@ -1,5 +1,7 @@
 package io.mintgate.authorizer.keycloak.lifecycle;
 
+import io.mintgate.authorizer.keycloak.NhiAttributes;
+
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.function.Function;
@@ -14,9 +16,9 @@ import org.keycloak.representations.idm.ClientRepresentation;
  */
 final class ProposedIdentities {
 
-    static final String OWNER = "mintgate.owner";
-    static final String PURPOSE = "mintgate.purpose";
-    static final String EXPIRES_AT = "mintgate.expires-at";
+    static final String OWNER = NhiAttributes.OWNER;
+    static final String PURPOSE = NhiAttributes.PURPOSE;
+    static final String EXPIRES_AT = NhiAttributes.EXPIRES_AT;
 
     private ProposedIdentities() {
     }

@@ -1,13 +1,13 @@
 package io.mintgate.authorizer.keycloak.mappers;
 
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.mintgate.authorizer.keycloak.NhiAttributes;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.ClientSessionContext;
 import org.keycloak.models.Constants;
@@ -90,13 +90,13 @@ public final class ContextClaimsMapper extends AbstractOIDCProtocolMapper
             putIfPresent(facts, CLIENT_ID, client.getClientId());
         }
         if (wanted.contains(OWNER)) {
-            putIfPresent(facts, OWNER, client.getAttribute("mintgate.owner"));
+            putIfPresent(facts, OWNER, client.getAttribute(NhiAttributes.OWNER));
         }
         if (wanted.contains(PURPOSE)) {
-            putIfPresent(facts, PURPOSE, client.getAttribute("mintgate.purpose"));
+            putIfPresent(facts, PURPOSE, client.getAttribute(NhiAttributes.PURPOSE));
         }
         if (wanted.contains(EXPIRES_AT)) {
-            putIfPresent(facts, EXPIRES_AT, epochSeconds(client.getAttribute("mintgate.expires-at")));
+            putIfPresent(facts, EXPIRES_AT, epochSeconds(client.getAttribute(NhiAttributes.EXPIRES_AT)));
         }
         if (wanted.contains(DECISION_ID)) {
             // Most paths decide after the mappers ran (at the token-response event or in the post-processor).
@@ -119,15 +119,10 @@ public final class ContextClaimsMapper extends AbstractOIDCProtocolMapper
     }
 
     /** NumericDate, like {@code exp}; an unparsable expiry is left out (the executor treats it as expired). */
+    /** Null when absent or unparsable: a claim states only what is known. */
     private static Long epochSeconds(String instant) {
-        if (instant == null || instant.isBlank()) {
-            return null;
-        }
-        try {
-            return Instant.parse(instant.trim()).getEpochSecond();
-        } catch (DateTimeParseException e) {
-            return null;
-        }
+        Instant parsed = NhiAttributes.parseExpiry(instant);
+        return parsed == null || parsed == NhiAttributes.UNPARSABLE ? null : parsed.getEpochSecond();
     }
 
     private static void putIfPresent(Map<String, Object> facts, String name, Object value) {
