@@ -13,7 +13,7 @@ import io.mintgate.authorizer.policy.PolicyValidationException;
  * configuration on every client-policy event, so without this every token request would re-compile its CEL.
  * Bounded: a realm edits policies rarely, and an overflow only costs re-compilation.
  */
-final class CompileOnce {
+public final class CompileOnce {
 
     private static final int MAX_ENTRIES = 512;
     private static final Map<String, PolicySet> POLICIES = new ConcurrentHashMap<>();
@@ -22,7 +22,7 @@ final class CompileOnce {
     private CompileOnce() {
     }
 
-    static PolicySet policy(String source) throws PolicyValidationException {
+    public static PolicySet policy(String source) throws PolicyValidationException {
         String key = source == null ? "" : source;
         PolicySet cached = POLICIES.get(key);
         return cached != null ? cached

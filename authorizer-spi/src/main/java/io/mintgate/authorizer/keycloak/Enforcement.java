@@ -44,7 +44,7 @@ final class Enforcement {
             decision = policy.get().evaluate(request, KeycloakDecisionServices.forSession(session));
         } catch (PolicyValidationException e) {
             // Saved policies are validated; one that fails here came in around validation (e.g. a raw DB edit).
-            LOG.errorf("issuance-authorizer policy in realm %s does not compile; refusing tokens: %s",
+            LOG.errorf("issuance-authorizer policy in realm %s cannot be used (does not compile, or its stored policy is gone); refusing tokens: %s",
                     request.realm(), e.getMessage());
             decision = new Decision(io.mintgate.authorizer.policy.DecisionIds.next(), io.mintgate.authorizer.policy.Outcome.DENY,
                     "policy_error", null, null, Mode.ENFORCE, "invalid", List.of(new RuleFinding(null, "policy_error",

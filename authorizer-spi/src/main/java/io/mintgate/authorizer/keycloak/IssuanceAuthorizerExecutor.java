@@ -88,7 +88,7 @@ public final class IssuanceAuthorizerExecutor implements ClientPolicyExecutorPro
     }
 
     private PolicySource policy() {
-        return () -> configuration == null ? PolicySet.EMPTY : configuration.compiled();
+        return () -> configuration == null ? PolicySet.EMPTY : configuration.compiled(session.getContext().getRealm());
     }
 
     /** The executor's compiled policy, or the compile error of a stored policy that no longer compiles. */

@@ -23,6 +23,12 @@ public final class IssuanceAuthorizerExecutorFactory implements ClientPolicyExec
             .type(ProviderConfigProperty.TEXT_TYPE)
             .defaultValue("{\n  \"rules\": []\n}")
             .add()
+            .property()
+            .name(IssuanceAuthorizerConfiguration.POLICY_NAME)
+            .label("mintgate.policy-name.label")
+            .helpText("mintgate.policy-name.help")
+            .type(ProviderConfigProperty.STRING_TYPE)
+            .add()
             .build();
 
     @Override

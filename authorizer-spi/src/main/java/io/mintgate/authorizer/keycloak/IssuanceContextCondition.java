@@ -42,9 +42,12 @@ final class IssuanceContextCondition implements ClientPolicyConditionProvider<Is
         } catch (PolicyValidationException | PolicyEvaluationException e) {
             LOG.warnf("issuance-context condition could not be evaluated on %s; applying the policy: %s",
                     context.getEvent(), e.getMessage());
-            return ClientPolicyVote.YES;
+            // Inverted by Keycloak under negative logic: answer so that the policy applies either way.
+            return isNegativeLogic() ? ClientPolicyVote.NO : ClientPolicyVote.YES;
         }
-        return holds != isNegativeLogic() ? ClientPolicyVote.YES : ClientPolicyVote.NO;
+        // Keycloak inverts the vote of a condition whose isNegativeLogic() is true (DefaultClientPolicyManager), so
+        // the vote here is the expression's plain value; inverting it here as well would cancel negative logic out.
+        return holds ? ClientPolicyVote.YES : ClientPolicyVote.NO;
     }
 
     @Override

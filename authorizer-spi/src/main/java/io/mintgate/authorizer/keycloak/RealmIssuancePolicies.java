@@ -61,7 +61,8 @@ final class RealmIssuancePolicies {
                 for (ClientPolicyExecutorRepresentation executor : profile.getExecutors()) {
                     if (IssuanceAuthorizerExecutorFactory.PROVIDER_ID.equals(executor.getExecutorProviderId())) {
                         String source = text(executor.getConfiguration(), IssuanceAuthorizerConfiguration.POLICY);
-                        sources.add(() -> CompileOnce.policy(source));
+                        String name = text(executor.getConfiguration(), IssuanceAuthorizerConfiguration.POLICY_NAME);
+                        sources.add(() -> IssuanceAuthorizerConfiguration.compiled(realm, source, name));
                     }
                 }
             }
