@@ -115,10 +115,14 @@ public final class AbBenchmark {
                 config.dir().resolve(compare.serverB + "-logs"), MINTGATE_START_OPTIONS);
         String jfr = System.getProperty("bench.jfr", "");
         if (!jfr.isBlank()) {
-            // Where Mintgate's CPU goes: a profile of server B for the whole run (method samples every 10 ms).
-            serverB.javaOptsAppend("-XX:StartFlightRecording=settings=profile,filename=" + Path.of(jfr).toAbsolutePath()
-                    + ",dumponexit=true");
-            System.out.println("[bench] recording server B (" + compare.labelB + ") with JFR to " + jfr);
+            // Where Mintgate's CPU goes: a profile of server B for the whole run (method samples every 10 ms), and
+            // the same of server A, so that what is not in B's execution samples (GC, JIT, allocation) can be compared.
+            Path fileB = Path.of(jfr).toAbsolutePath();
+            Path fileA = fileB.resolveSibling(fileB.getFileName().toString().replaceFirst("(\\.jfr)?$", "-A.jfr"));
+            serverB.javaOptsAppend("-XX:StartFlightRecording=settings=profile,filename=" + fileB + ",dumponexit=true");
+            serverA.javaOptsAppend("-XX:StartFlightRecording=settings=profile,filename=" + fileA + ",dumponexit=true");
+            System.out.println("[bench] recording server B (" + compare.labelB + ") with JFR to " + fileB
+                    + " and server A (" + compare.labelA + ") to " + fileA);
         }
         Thread stopper = new Thread(() -> {
             serverA.close();
