@@ -3,6 +3,8 @@ package io.mintgate.authorizer.keycloak;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 
 import io.mintgate.authorizer.policy.Decision;
 import io.mintgate.authorizer.policy.IssuanceRequest;
@@ -11,6 +13,7 @@ import io.mintgate.authorizer.policy.Mode;
 import io.mintgate.authorizer.policy.NhiInfo;
 import io.mintgate.authorizer.policy.Obligations;
 import io.mintgate.authorizer.policy.Outcome;
+import io.mintgate.authorizer.policy.PolicySet;
 import io.mintgate.authorizer.policy.PolicyValidationException;
 import io.mintgate.authorizer.policy.RuleFinding;
 import org.jboss.logging.Logger;
@@ -43,15 +46,10 @@ final class Enforcement {
         try {
             decision = policy.get().evaluate(request, KeycloakDecisionServices.forSession(session));
         } catch (PolicyValidationException e) {
-            // Saved policies are validated; one that fails here came in around validation (e.g. a raw DB edit).
-            LOG.errorf("issuance-authorizer policy in realm %s cannot be used (does not compile, or its stored policy is gone); refusing tokens: %s",
-                    request.realm(), e.getMessage());
-            decision = new Decision(io.mintgate.authorizer.policy.DecisionIds.next(), io.mintgate.authorizer.policy.Outcome.DENY,
-                    "policy_error", null, null, Mode.ENFORCE, "invalid", List.of(new RuleFinding(null, "policy_error",
-                    Mode.ENFORCE, true, "policy does not compile")), Obligations.NONE);
+            decision = policyError(request, e);
         }
         PendingDecision.record(session, DecisionDetails.of(decision));
-        recordNhi(session, request);
+        recordNhi(session, request, true);
         if (decision.allowed()) {
             Obligations previous = session.getAttribute(OBLIGATIONS_ATTRIBUTE, Obligations.class);
             session.setAttribute(OBLIGATIONS_ATTRIBUTE,
@@ -63,8 +61,51 @@ final class Enforcement {
         return new Outcome(decision);
     }
 
-    /** The identity's owner, purpose and expiry go with every decision's event; its nearing expiry to the metrics. */
-    private static void recordNhi(KeycloakSession session, IssuanceRequest request) {
+    /**
+     * Decides, before anyone has authenticated, with the rules that can (see PolicySet#beforeAuthentication): null
+     * when no rule can decide yet. Only a refusal is recorded: an allow here mints nothing, and the event that reports
+     * the issuance carries the token-time decision, which re-evaluates every rule (shadow ones included).
+     */
+    static Outcome decideBeforeAuthentication(KeycloakSession session, IssuanceAuthorizerExecutor.PolicySource policy,
+                                              Supplier<IssuanceRequest> requests, Set<String> knownFacts) {
+        Decision decision;
+        IssuanceRequest request;
+        try {
+            PolicySet early = policy.get().beforeAuthentication(knownFacts);
+            if (early.size() == 0) {
+                return null; // not even the request is built
+            }
+            request = requests.get();
+            decision = early.evaluate(request);
+        } catch (PolicyValidationException e) {
+            request = requests.get();
+            decision = policyError(request, e);
+        }
+        if (!decision.allowed()) {
+            PendingDecision.record(session, DecisionDetails.of(decision));
+            recordNhi(session, request, false);
+            if (LOG.isDebugEnabled()) {
+                LOG.debugf("decision %s: front-channel deny %s by rule %s for client %s at %s", decision.id(),
+                        decision.reason(), decision.rule(), request.client().clientId(), request.event());
+            }
+        }
+        return new Outcome(decision);
+    }
+
+    /** Saved policies are validated; one that fails here came in around validation (e.g. a raw DB edit): deny. */
+    private static Decision policyError(IssuanceRequest request, PolicyValidationException e) {
+        LOG.errorf("issuance-authorizer policy in realm %s cannot be used (does not compile, or its stored policy is gone); refusing tokens: %s",
+                request.realm(), e.getMessage());
+        return new Decision(io.mintgate.authorizer.policy.DecisionIds.next(), io.mintgate.authorizer.policy.Outcome.DENY,
+                "policy_error", null, null, Mode.ENFORCE, "invalid", List.of(new RuleFinding(null, "policy_error",
+                Mode.ENFORCE, true, "policy does not compile")), Obligations.NONE);
+    }
+
+    /**
+     * The identity's owner, purpose and expiry go with every decision's event; its nearing expiry to the metrics,
+     * when a token is being minted ({@code minting}).
+     */
+    private static void recordNhi(KeycloakSession session, IssuanceRequest request, boolean minting) {
         NhiInfo nhi = request.nhi();
         if (nhi == null || nhi == NhiInfo.NONE) {
             return;
@@ -78,7 +119,9 @@ final class Enforcement {
         }
         if (nhi.expiresAt() != null) {
             details.put(NhiAttributes.DETAIL_EXPIRES_AT, nhi.expiresAt().toString());
-            NhiExpiryMetrics.get().mint(request.realm(), request.client().clientId(), nhi.expiresAt(), request.time());
+            if (minting) {
+                NhiExpiryMetrics.get().mint(request.realm(), request.client().clientId(), nhi.expiresAt(), request.time());
+            }
         }
         if (!details.isEmpty()) {
             PendingDecision.record(session, details);

@@ -107,7 +107,10 @@ final class EventMints {
         }
     }
 
-    /** What any event knows: the full mint at token responses, otherwise the client and the request's form. */
+    /**
+     * What any event knows: the full mint at token responses, the client and what it asks for at front-channel
+     * requests, otherwise the client and the request's form.
+     */
     static IssuanceRequests.Mint atAnyEvent(KeycloakSession session, ClientPolicyContext context) {
         if (context instanceof JWTAuthorizationGrantContext jwtGrant) {
             return atJwtAuthorizationGrant(session, jwtGrant);
@@ -115,6 +118,10 @@ final class EventMints {
         TokenResponse full = atTokenResponse(context);
         if (full != null) {
             return full.mint();
+        }
+        IssuanceRequests.Mint front = FrontChannel.mint(session, context);
+        if (front != null) {
+            return front;
         }
         ClientModel client = context instanceof ClientModelContext c ? c.getClient() : session.getContext().getClient();
         MultivaluedMap<String, String> form = formOf(session);

@@ -15,7 +15,9 @@ import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
  * Decides at the token-response event of each grant path: by then Keycloak has authenticated the client, verified
  * the code / refresh token / device code / auth_req_id, resolved the user and built (not yet signed) the tokens, so
  * the policy sees verified facts and what is about to be minted. Paths without a response event (token exchange,
- * UMA) are decided by the token post-processor, which runs once Keycloak has verified the subject token.
+ * UMA) are decided by the token post-processor, which runs once Keycloak has verified the subject token. The requests
+ * that start a flow (authorization, PAR, device and CIBA authentication requests) are refused early by the rules that
+ * can decide without the subject ({@link FrontChannel}); the token-time decision is taken all the same.
  */
 public final class IssuanceAuthorizerExecutor implements ClientPolicyExecutorProvider<IssuanceAuthorizerConfiguration> {
 
@@ -54,10 +56,13 @@ public final class IssuanceAuthorizerExecutor implements ClientPolicyExecutorPro
                 // applies the obligations.
                     PendingNarrowing.add(session, decide(EventMints.atJwtAuthorizationGrant(session,
                             (JWTAuthorizationGrantContext) context)).decision().obligations());
+            case AUTHORIZATION_REQUEST, PUSHED_AUTHORIZATION_REQUEST, DEVICE_AUTHORIZATION_REQUEST,
+                 BACKCHANNEL_AUTHENTICATION_REQUEST ->
+                // Nothing is minted yet, but a request that a rule on client-only facts refuses is refused now,
+                // before the user logs in or a request_uri is handed out. The token-time decision still decides.
+                    refuseBeforeAuthentication(context);
             default -> {
                 EventMints.TokenResponse response = EventMints.atTokenResponse(context);
-                // Front-channel events (authorization, PAR, device and CIBA authentication requests) mint nothing:
-                // the decision is taken when their token is issued, with the authenticated subject known.
                 if (response != null) {
                     narrow(decide(response.mint()), response.builder());
                 }
@@ -71,6 +76,18 @@ public final class IssuanceAuthorizerExecutor implements ClientPolicyExecutorPro
             throw new ClientPolicyException(Denials.ERROR, outcome.description(), Response.Status.BAD_REQUEST);
         }
         return outcome;
+    }
+
+    private void refuseBeforeAuthentication(ClientPolicyContext context) throws ClientPolicyException {
+        IssuanceRequests.Mint mint = FrontChannel.mint(session, context);
+        if (mint == null || mint.client() == null) {
+            return; // Keycloak refuses a request without an identified client itself
+        }
+        Enforcement.Outcome outcome = Enforcement.decideBeforeAuthentication(session, policy(),
+                () -> IssuanceRequests.forEvent(session, mint), FrontChannel.knownFacts(context.getEvent()));
+        if (outcome != null && outcome.denied()) {
+            throw new ClientPolicyException(Denials.ERROR, outcome.description(), Response.Status.BAD_REQUEST);
+        }
     }
 
     /** At a token-response event the builder can also drop the refresh token, which the post-processor cannot. */

@@ -1,9 +1,14 @@
 package io.mintgate.authorizer.policy;
 
+import io.mintgate.authorizer.policy.cel.ContextReads;
 import io.mintgate.authorizer.policy.cel.PolicyVariables;
 import io.mintgate.authorizer.policy.cel.RequestActivation;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 
 /**
  * A compiled, immutable policy; safe to evaluate from many threads at once. Obtain one from
@@ -16,16 +21,84 @@ public final class PolicySet {
     /** Client-facing text for policy errors: never the expression or the error, which may reveal internals. */
     static final String POLICY_ERROR_MESSAGE = "The token request could not be authorized.";
 
+    /** The context variables that only exist once someone has authenticated. */
+    public static final Set<String> UNKNOWN_BEFORE_AUTHENTICATION = Set.of("subject", "actor");
+
     public static final PolicySet EMPTY = new PolicySet("empty", PolicyVariables.NONE, List.of());
 
     private final String version;
     private final PolicyVariables variables;
     private final List<Rule> rules;
+    /** Per rule (same order): the context facts its match and condition read, variables expanded. */
+    private final List<Set<String>> factsRead;
+    /** The policies restricted to what is known before authentication, per set of known facts (few, fixed). */
+    private final ConcurrentMap<Set<String>, PolicySet> beforeAuthentication = new ConcurrentHashMap<>(4);
 
     PolicySet(String version, PolicyVariables variables, List<Rule> rules) {
         this.version = version;
         this.variables = variables;
         this.rules = List.copyOf(rules);
+        List<Set<String>> reads = new ArrayList<>(this.rules.size());
+        for (Rule rule : this.rules) {
+            reads.add(factsRead(rule, variables));
+        }
+        this.factsRead = List.copyOf(reads);
+    }
+
+    private static Set<String> factsRead(Rule rule, PolicyVariables variables) {
+        Set<String> reads = new HashSet<>();
+        if (rule.match() != null) {
+            reads.addAll(rule.match().reads());
+        }
+        if (rule.condition() != null) {
+            reads.addAll(rule.condition().reads());
+        }
+        return variables.expand(reads);
+    }
+
+    /**
+     * The part of this policy that can decide before the user (or other subject) has authenticated, as at the
+     * authorization, PAR, device and CIBA authentication requests: the rules whose match and condition read only
+     * {@code knownFacts} (paths such as {@code grant.scopes}, or whole variables such as {@code client}, see
+     * {@link ContextReads}) and that have no checks (no PDP call, no budget unit spent before anyone logged in).
+     * Obligations are dropped: nothing is minted yet. The subject and the actor are never known at that point, so a
+     * rule that reads them, directly or through a policy variable, is never part of it.
+     *
+     * @throws IllegalArgumentException if {@code knownFacts} names {@code subject} or {@code actor}
+     */
+    public PolicySet beforeAuthentication(Set<String> knownFacts) {
+        for (String fact : knownFacts) {
+            if (UNKNOWN_BEFORE_AUTHENTICATION.stream().anyMatch(v -> fact.equals(v) || fact.startsWith(v + "."))) {
+                throw new IllegalArgumentException(fact + " is never known before authentication");
+            }
+        }
+        return beforeAuthentication.computeIfAbsent(Set.copyOf(knownFacts), known -> {
+            List<Rule> early = new ArrayList<>();
+            for (int i = 0; i < rules.size(); i++) {
+                Rule rule = rules.get(i);
+                if (rule.checks().isEmpty() && factsRead.get(i).stream().allMatch(read -> ContextReads.covered(read, known))) {
+                    early.add(new Rule(rule.name(), rule.reason(), rule.message(), rule.mode(), rule.onError(),
+                            rule.match(), rule.condition(), rule.denyWhenTrue(), ObligationTemplate.NONE, List.of(),
+                            rule.verdict()));
+                }
+            }
+            return new PolicySet(version, variables, early);
+        });
+    }
+
+    /** The rules' names, in evaluation order. */
+    public List<String> ruleNames() {
+        return rules.stream().map(Rule::name).toList();
+    }
+
+    /** The context facts the named rule reads (variables expanded), or null if there is no such rule. */
+    public Set<String> factsRead(String ruleName) {
+        for (int i = 0; i < rules.size(); i++) {
+            if (rules.get(i).name().equals(ruleName)) {
+                return factsRead.get(i);
+            }
+        }
+        return null;
     }
 
     /**

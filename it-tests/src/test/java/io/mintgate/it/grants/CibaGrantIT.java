@@ -7,10 +7,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 
 import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.oauth2.sdk.ErrorObject;
 import com.nimbusds.oauth2.sdk.TokenResponse;
 import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
 import com.nimbusds.oauth2.sdk.auth.Secret;
 import com.nimbusds.oauth2.sdk.ciba.CIBARequestAcknowledgement;
+import com.nimbusds.oauth2.sdk.ciba.CIBAResponse;
 import com.nimbusds.oauth2.sdk.id.ClientID;
 import io.mintgate.it.harness.AdminApi;
 import io.mintgate.it.harness.CibaAuthenticationDevice;
@@ -74,12 +76,16 @@ class CibaGrantIT {
         assertRefused(pollForToken("cd", ack), "subject_flagged");
     }
 
+    /** A rule on client-only facts refuses the backchannel authentication request: the user is never asked. */
     @Test
-    void authReqIdExchangeIsRefusedForAFlaggedClient() {
-        CIBARequestAcknowledgement ack = backchannelAuthentication("cd-flagged", "alice");
-        approveOnDevice("cd-flagged", "alice");
+    void theBackchannelAuthenticationRequestOfAFlaggedClientIsRefused() {
+        CIBAResponse response = device.request(auth("cd-flagged"), "openid", "alice");
 
-        assertRefused(pollForToken("cd-flagged", ack), "client_flagged");
+        assertThat(response.indicatesSuccess()).as("expected a refusal but an auth_req_id was issued").isFalse();
+        ErrorObject error = response.toErrorResponse().getErrorObject();
+        assertThat(error.getHTTPStatusCode()).isEqualTo(400);
+        assertThat(error.getCode()).isEqualTo("access_denied");
+        assertThat(error.getDescription()).containsPattern("\\(reason: client_flagged, decision: [0-9a-f-]{36}\\)$");
     }
 
     // helpers

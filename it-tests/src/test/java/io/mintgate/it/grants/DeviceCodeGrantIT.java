@@ -9,6 +9,8 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.oauth2.sdk.TokenResponse;
 import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
 import com.nimbusds.oauth2.sdk.auth.Secret;
+import com.nimbusds.oauth2.sdk.ErrorObject;
+import com.nimbusds.oauth2.sdk.device.DeviceAuthorizationResponse;
 import com.nimbusds.oauth2.sdk.device.DeviceAuthorizationSuccessResponse;
 import com.nimbusds.oauth2.sdk.id.ClientID;
 import io.mintgate.it.harness.AdminApi;
@@ -67,12 +69,16 @@ class DeviceCodeGrantIT {
         assertRefused(pollForToken("tv", authorization), "subject_flagged");
     }
 
+    /** A rule on client-only facts refuses the device authorization request itself: no user code is shown to anyone. */
     @Test
-    void deviceCodeExchangeIsRefusedForAFlaggedClient() {
-        DeviceAuthorizationSuccessResponse authorization = authorizeDevice("tv-flagged");
-        approveInBrowser(authorization, "alice");
+    void theDeviceAuthorizationRequestOfAFlaggedClientIsRefused() {
+        DeviceAuthorizationResponse response = device.request(auth("tv-flagged"), "openid");
 
-        assertRefused(pollForToken("tv-flagged", authorization), "client_flagged");
+        assertThat(response.indicatesSuccess()).as("expected a refusal but a device code was issued").isFalse();
+        ErrorObject error = response.toErrorResponse().getErrorObject();
+        assertThat(error.getHTTPStatusCode()).isEqualTo(400);
+        assertThat(error.getCode()).isEqualTo("access_denied");
+        assertThat(error.getDescription()).containsPattern("\\(reason: client_flagged, decision: [0-9a-f-]{36}\\)$");
     }
 
     // helpers

@@ -65,15 +65,20 @@ public final class CibaAuthenticationDevice implements AutoCloseable {
 
     /** The consumption device's backchannel authentication request (CIBA Core section 7.1). */
     public CIBARequestAcknowledgement authenticate(ClientAuthentication client, String scope, String loginHint) {
+        CIBAResponse response = request(client, scope, loginHint);
+        assertThat(response.indicatesSuccess()).as("backchannel authentication response %s",
+                response.indicatesSuccess() ? "" : response.toErrorResponse().getErrorObject().toJSONObject()).isTrue();
+        return response.toRequestAcknowledgement();
+    }
+
+    /** The backchannel authentication request as sent, whatever Keycloak answers (e.g. a refusal). */
+    public CIBAResponse request(ClientAuthentication client, String scope, String loginHint) {
         channelRequests.clear();
         URI endpoint = URI.create(oidc.realmUri() + "/protocol/openid-connect/ext/ciba/auth");
         CIBARequest request = new CIBARequest.Builder(client, Scope.parse(scope)).endpointURI(endpoint)
                 .loginHint(loginHint).build();
         try {
-            CIBAResponse response = CIBAResponse.parse(request.toHTTPRequest().send());
-            assertThat(response.indicatesSuccess()).as("backchannel authentication response %s",
-                    response.indicatesSuccess() ? "" : response.toErrorResponse().getErrorObject().toJSONObject()).isTrue();
-            return response.toRequestAcknowledgement();
+            return CIBAResponse.parse(request.toHTTPRequest().send());
         } catch (IOException | ParseException e) {
             throw new IllegalStateException("backchannel authentication request failed", e);
         }

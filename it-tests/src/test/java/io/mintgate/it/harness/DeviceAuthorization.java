@@ -36,16 +36,21 @@ public final class DeviceAuthorization {
 
     /** POST {@code /protocol/openid-connect/auth/device}: the device's request for a device and user code. */
     public DeviceAuthorizationSuccessResponse authorize(ClientAuthentication client, String scope) {
+        DeviceAuthorizationResponse response = request(client, scope);
+        assertThat(response.indicatesSuccess()).as("device authorization response %s",
+                response.indicatesSuccess() ? "" : response.toErrorResponse().getErrorObject().toJSONObject()).isTrue();
+        DeviceAuthorizationSuccessResponse success = response.toSuccessResponse();
+        assertThat(success.getVerificationURIComplete()).as("verification_uri_complete").isNotNull();
+        return success;
+    }
+
+    /** The device authorization request as sent, whatever Keycloak answers (e.g. a refusal). */
+    public DeviceAuthorizationResponse request(ClientAuthentication client, String scope) {
         URI endpoint = URI.create(oidc.realmUri() + "/protocol/openid-connect/auth/device");
         DeviceAuthorizationRequest request = new DeviceAuthorizationRequest.Builder(client)
                 .endpointURI(endpoint).scope(Scope.parse(scope)).build();
         try {
-            DeviceAuthorizationResponse response = DeviceAuthorizationResponse.parse(request.toHTTPRequest().send());
-            assertThat(response.indicatesSuccess()).as("device authorization response %s",
-                    response.indicatesSuccess() ? "" : response.toErrorResponse().getErrorObject().toJSONObject()).isTrue();
-            DeviceAuthorizationSuccessResponse success = response.toSuccessResponse();
-            assertThat(success.getVerificationURIComplete()).as("verification_uri_complete").isNotNull();
-            return success;
+            return DeviceAuthorizationResponse.parse(request.toHTTPRequest().send());
         } catch (IOException | ParseException e) {
             throw new IllegalStateException("device authorization request failed", e);
         }

@@ -19,16 +19,19 @@ public final class CompiledExpression {
     private final CelType type;
     private final Program program;
     private final Object constant;
+    private final java.util.Set<String> reads;
 
-    private CompiledExpression(String field, CelType type, Program program, Object constant) {
+    private CompiledExpression(String field, CelType type, Program program, Object constant, java.util.Set<String> reads) {
         this.field = field;
         this.type = type;
         this.program = program;
         this.constant = constant;
+        this.reads = reads;
     }
 
     static CompiledExpression of(String field, CelAbstractSyntaxTree ast, Program program) {
-        return new CompiledExpression(field, ast.getResultType(), program, constantValue(ast, program));
+        return new CompiledExpression(field, ast.getResultType(), program, constantValue(ast, program),
+                ContextReads.of(ast));
     }
 
     /**
@@ -56,6 +59,11 @@ public final class CompiledExpression {
 
     public CelType type() {
         return type;
+    }
+
+    /** The request facts this expression reads (see {@link ContextReads}); policy variables are not expanded. */
+    public java.util.Set<String> reads() {
+        return reads;
     }
 
     /** @throws PolicyEvaluationException on any evaluation failure, naming the field that failed */

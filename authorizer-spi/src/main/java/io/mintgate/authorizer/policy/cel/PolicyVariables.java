@@ -11,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The policy's named helper expressions, exposed to rules as the struct {@code variables}. Each variable is
@@ -26,9 +28,14 @@ public final class PolicyVariables {
     private final Map<String, Integer> indexes;
     private final CompiledExpression[] byIndex;
     private final StructType type;
+    /** Each variable's reads with the variables it reads replaced by theirs: what evaluating it may touch. */
+    private final Map<String, Set<String>> expandedReads;
 
     private PolicyVariables(LinkedHashMap<String, CompiledExpression> expressions) {
         this.expressions = expressions;
+        this.expandedReads = new HashMap<>();
+        // Declaration order: a variable reads only earlier ones, whose reads are already expanded.
+        expressions.forEach((name, expression) -> expandedReads.put(name, expand(expression.reads())));
         this.indexes = new HashMap<>();
         this.byIndex = expressions.values().toArray(new CompiledExpression[0]);
         for (String name : expressions.keySet()) {
@@ -50,6 +57,24 @@ public final class PolicyVariables {
         LinkedHashMap<String, CompiledExpression> next = new LinkedHashMap<>(expressions);
         next.put(name, expression);
         return new PolicyVariables(next);
+    }
+
+    /**
+     * The context facts behind {@code reads}: every {@code variables.x} is replaced by what x reads, transitively;
+     * reading {@code variables} whole counts as reading every variable.
+     */
+    public Set<String> expand(Set<String> reads) {
+        Set<String> facts = new TreeSet<>();
+        for (String read : reads) {
+            if (read.equals("variables")) {
+                expandedReads.values().forEach(facts::addAll);
+            } else if (read.startsWith("variables.") && expandedReads.containsKey(read.substring("variables.".length()))) {
+                facts.addAll(expandedReads.get(read.substring("variables.".length())));
+            } else {
+                facts.add(read);
+            }
+        }
+        return Set.copyOf(facts);
     }
 
     Values bind(RequestActivation activation) {
