@@ -32,9 +32,12 @@ import org.keycloak.services.ErrorResponseException;
  */
 final class IssuancePostProcessor implements TokenPostProcessor {
 
+    /** OID4VCI pre-authorized code grant (Keycloak's PreAuthorizedCodeGrant.PRE_AUTH_GRANT_TYPE). */
+    static final String PRE_AUTHORIZED_CODE_GRANT_TYPE = "urn:ietf:params:oauth:grant-type:pre-authorized_code";
+
     /** Grant paths on which Keycloak fires no client-policy event: the realm's policies are found here instead. */
     private static final Set<String> EVENTLESS_GRANT_TYPES = Set.of(OAuth2Constants.UMA_GRANT_TYPE,
-            "urn:ietf:params:oauth:grant-type:pre-authorized_code");
+            PRE_AUTHORIZED_CODE_GRANT_TYPE);
 
     private final KeycloakSession session;
 
@@ -155,11 +158,16 @@ final class IssuancePostProcessor implements TokenPostProcessor {
         return grantType == null ? formGrantType : grantType;
     }
 
-    private static EventType eventType(String grantType) {
+    /**
+     * The event type Keycloak itself uses for the grant (its {@code getEventType()}), so the refusal is reported under
+     * the same {@code *_ERROR} an auditor filters on: Keycloak sends none when a post-processor refuses.
+     */
+    static EventType eventType(String grantType) {
         return switch (grantType) {
             case OAuth2Constants.TOKEN_EXCHANGE_GRANT_TYPE -> EventType.TOKEN_EXCHANGE;
             case OAuth2Constants.UMA_GRANT_TYPE -> EventType.PERMISSION_TOKEN;
             case OAuth2Constants.JWT_AUTHORIZATION_GRANT -> EventType.JWT_AUTHORIZATION_GRANT;
+            case PRE_AUTHORIZED_CODE_GRANT_TYPE -> EventType.VERIFIABLE_CREDENTIAL_PRE_AUTHORIZED_GRANT;
             default -> EventType.LOGIN;
         };
     }

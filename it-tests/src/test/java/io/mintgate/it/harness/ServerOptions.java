@@ -14,7 +14,10 @@ public final class ServerOptions {
     /** Preview/experimental features the tests need beyond Keycloak's defaults. */
     public static final String FEATURES = String.join(",",
             "parameterized-scopes", "token-exchange-delegation", "spiffe", "kubernetes-service-accounts", "authzen",
-            "oid4vc-vci", "resource-indicators", "identity-assertion-jwt");
+            "oid4vc-vci", "resource-indicators", "identity-assertion-jwt",
+            // OID4VCI pre-authorized code grant (experimental, its own feature) and the REST endpoint that creates
+            // the credential offers carrying such codes.
+            "oid4vc-vci-preauth-code", "oid4vc-vci-rest-credential-offer");
 
     public static final List<String> BUILD = List.of(
             "--db=dev-file",
