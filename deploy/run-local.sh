@@ -12,7 +12,7 @@ home="$work/keycloak-$version"
 bundle="$root/deploy/target/mintgate-keycloak-$project_version.jar"
 http_port="${MINTGATE_HTTP_PORT:-8080}"
 mgmt_port="${MINTGATE_MANAGEMENT_PORT:-9000}"
-features="parameterized-scopes,token-exchange-delegation,spiffe,kubernetes-service-accounts,authzen,oid4vc-vci,resource-indicators,identity-assertion-jwt"
+features="parameterized-scopes,token-exchange-delegation,spiffe,kubernetes-service-accounts,authzen,oid4vc-vci,resource-indicators,identity-assertion-jwt,oid4vc-vci-preauth-code,oid4vc-vci-rest-credential-offer"
 build_options=(--db=dev-file --health-enabled=true --metrics-enabled=true "--features=$features")
 
 say() { printf '\033[1m[mintgate]\033[0m %s\n' "$*"; }
