@@ -35,6 +35,11 @@ public final class PolicyCompiler {
 
     /** @throws PolicyValidationException listing every problem found in {@code source} */
     public static PolicySet compile(String source) throws PolicyValidationException {
+        return compile(source, true);
+    }
+
+    /** As {@link #compile(String)}; {@code groupRules} false evaluates every rule on its own (tests compare both). */
+    static PolicySet compile(String source, boolean groupRules) throws PolicyValidationException {
         Problems problems = new Problems();
         JsonNode root = PolicyDocumentReader.read(source == null ? "" : source, problems);
         problems.throwIfAny();
@@ -45,7 +50,8 @@ public final class PolicyCompiler {
         new RuleCompiler(null, problems).rejectUnknown(root, TOP_LEVEL_FIELDS, "", null);
 
         PolicyVariables variables = variables(root.get("variables"), problems);
-        RuleCompiler rules = new RuleCompiler(CelEnvironment.compiler(variables), problems, root);
+        CelEnvironment.ExpressionCompiler compiler = CelEnvironment.compiler(variables);
+        RuleCompiler rules = new RuleCompiler(compiler, problems, root);
         List<Rule> compiled = new ArrayList<>();
         JsonNode rulesNode = root.get("rules");
         if (rulesNode != null && !rulesNode.isNull() && !rulesNode.isArray()) {
@@ -65,7 +71,7 @@ public final class PolicyCompiler {
             }
         }
         problems.throwIfAny();
-        return new PolicySet(version(source), variables, compiled);
+        return new PolicySet(version(source), variables, compiled, RuleGroup.plan(compiled, groupRules ? compiler : null));
     }
 
     /** Compiles one boolean expression (no policy variables) for use outside a policy document. */

@@ -15,17 +15,25 @@ public final class PolicySet {
     public static final String POLICY_ERROR = "policy_error";
     /** Client-facing text for policy errors: never the expression or the error, which may reveal internals. */
     static final String POLICY_ERROR_MESSAGE = "The token request could not be authorized.";
+    private static final int GROUP_FAILED = -2;
 
     public static final PolicySet EMPTY = new PolicySet("empty", PolicyVariables.NONE, List.of());
 
     private final String version;
     private final PolicyVariables variables;
     private final List<Rule> rules;
+    /** Per rule index, the group of plain rules starting there (see {@link RuleGroup}); null elsewhere. */
+    private final RuleGroup[] groups;
 
     PolicySet(String version, PolicyVariables variables, List<Rule> rules) {
+        this(version, variables, rules, new RuleGroup[rules.size()]);
+    }
+
+    PolicySet(String version, PolicyVariables variables, List<Rule> rules, RuleGroup[] groups) {
         this.version = version;
         this.variables = variables;
         this.rules = List.copyOf(rules);
+        this.groups = groups.clone();
     }
 
     /**
@@ -49,7 +57,27 @@ public final class PolicySet {
             RequestActivation activation = new RequestActivation(request, variables);
             ObligationsBuilder obligations = null;
             List<Rule> counted = null;
-            for (Rule rule : rules) {
+            for (int i = 0; i < rules.size(); i++) {
+                RuleGroup group = groups[i];
+                if (group != null) {
+                    int denying;
+                    try {
+                        denying = group.firstDenying(activation);
+                    } catch (PolicyEvaluationException e) {
+                        // Something in the group failed: ask its rules one by one (below) so that each error is
+                        // handled exactly as it would be without the group.
+                        denying = GROUP_FAILED;
+                    }
+                    if (denying == RuleGroup.NONE) {
+                        i = group.end() - 1;
+                        continue;
+                    }
+                    if (denying >= 0) {
+                        Rule rule = rules.get(denying);
+                        return Decision.deny(id, rule.reason(), rule.message(), rule.name(), version, findings);
+                    }
+                }
+                Rule rule = rules.get(i);
                 try {
                     boolean single = rule.singleProgram();
                     if (!single && !rule.applies(activation)) {
@@ -149,5 +177,10 @@ public final class PolicySet {
 
     public int size() {
         return rules.size();
+    }
+
+    /** The groups of plain rules that run as one program each (tests). */
+    java.util.List<RuleGroup> groups() {
+        return java.util.Arrays.stream(groups).filter(java.util.Objects::nonNull).toList();
     }
 }
