@@ -3,6 +3,7 @@ package io.mintgate.authorizer.policy;
 import static io.mintgate.authorizer.policy.Requests.ciRunner;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -10,8 +11,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Consecutive plain rules run as one program ({@link RuleGroup}); that must never change a decision. Every case
- * compiles the same policy with and without groups and compares everything but the decision id.
+ * The fast paths (consecutive plain rules as one program, {@link RuleGroup}, and expressions answered without the
+ * CEL runtime, {@code DirectEvaluator}) must never change a decision. Every case compiles the same policy with and
+ * without them and compares everything but the decision id.
  */
 class RuleGroupTest {
 
@@ -57,8 +59,8 @@ class RuleGroupTest {
              ]}
             """.formatted(PDPS);
 
-    private static PolicySet compile(String source, boolean grouped) throws PolicyValidationException {
-        return PolicyCompiler.compile(source, grouped);
+    private static PolicySet compile(String source, boolean fastPaths) throws PolicyValidationException {
+        return PolicyCompiler.compile(source, fastPaths);
     }
 
     /** The decision without its id (new for every evaluation). */
@@ -113,6 +115,106 @@ class RuleGroupTest {
             Decision b = single.evaluate(request);
             assertThat(essence(a)).as("scopes %s", request.grant().scopes()).isEqualTo(essence(b));
         }
+    }
+
+    /** The 20 rules of PolicyEngineBenchmark, and the documented example policies. */
+    private static final String BENCHMARK = """
+            {
+              "variables": [
+                {"name": "kind", "expression": "client.attributes[?'mintgate.kind'].orValue('')"},
+                {"name": "internal", "expression": "network.sourceAddress.inCidr(['10.0.0.0/8', '172.16.0.0/12', 'fd00::/8'])"}
+              ],
+              "rules": [
+                {"name": "r01-public-clients-no-deploy", "reason": "public_client", "match": "client.publicClient", "deny": "'deploy' in grant.scopes"},
+                {"name": "r02-ci-repo", "reason": "workload_mismatch", "match": "variables.kind == 'ci-runner' && 'deploy' in grant.scopes",
+                 "allowIf": "workload.claims[?'repository'].orValue('') == 'acme/app' && workload.claims[?'ref'].orValue('') == 'refs/heads/main'"},
+                {"name": "r03-ci-env", "reason": "workload_mismatch", "match": "variables.kind == 'ci-runner'",
+                 "allowIf": "workload.claims[?'environment'].orValue('') in ['production', 'staging']"},
+                {"name": "r04-network", "reason": "unexpected_network", "match": "'mintgate.allowed-cidrs' in client.attributes",
+                 "allowIf": "network.sourceAddress.inCidr(client.attributes['mintgate.allowed-cidrs'].splitList())"},
+                {"name": "r05-agent-tools", "reason": "outside_approved_tools", "match": "variables.kind == 'ai-agent'",
+                 "allowIf": "allGlobMatch(grant.scopes + grant.audiences, client.attributes[?'mintgate.allowed-scopes'].orValue('').splitList())"},
+                {"name": "r06-tenant", "reason": "wrong_tenant", "match": "'mintgate.tenant' in client.attributes",
+                 "allowIf": "organization.present && organization.alias == client.attributes['mintgate.tenant']"},
+                {"name": "r07-owner", "reason": "owner_inactive", "match": "nhi.present", "allowIf": "nhi.ownerExists && nhi.ownerEnabled"},
+                {"name": "r08-expiry", "reason": "nhi_expired", "match": "nhi.present && has(nhi.expiresAt)", "deny": "nhi.expiresAt <= now"},
+                {"name": "r09-admin-scope", "reason": "admin_scope", "deny": "grant.scopes.exists(s, globMatch('admin:*', s)) && !('platform-admins' in subject.groups)"},
+                {"name": "r10-disabled", "reason": "subject_disabled", "match": "subject.present", "deny": "!subject.enabled"},
+                {"name": "r11-hours", "reason": "outside_hours", "match": "variables.kind == 'batch'", "allowIf": "withinHours(now, 'Europe/Paris', 1, 5)"},
+                {"name": "r12-weekday", "reason": "weekend", "match": "'deploy' in grant.scopes && variables.kind == 'human'", "allowIf": "isWeekday(now, 'Europe/Paris')"},
+                {"name": "r13-dpop", "reason": "dpop_required", "match": "'payments' in grant.audiences", "allowIf": "has(network.dpopThumbprint)"},
+                {"name": "r14-exchange", "reason": "actor_not_allowed", "match": "actor.present", "allowIf": "globMatch(['svc-*', 'gateway'], actor.clientId)"},
+                {"name": "r15-shadow-external", "reason": "external_network", "mode": "shadow", "deny": "!variables.internal"},
+                {"name": "r16-roles", "reason": "missing_role", "match": "'billing-api' in grant.audiences", "allowIf": "'billing-reader' in client.roles || 'billing' in subject.realmRoles"},
+                {"name": "r17-purpose", "reason": "purpose_missing", "match": "nhi.present", "allowIf": "nhi.purpose != ''"},
+                {"name": "r18-narrow-ci", "reason": "ci_narrowing", "match": "variables.kind == 'ci-runner'", "allowIf": "true",
+                 "obligations": {"keepScopes": "grant.scopes.filter(s, s in ['read', 'deploy'])", "maxAccessTokenLifetime": "duration('10m')", "refreshToken": "false"}},
+                {"name": "r19-narrow-audience", "reason": "audience_narrowing", "match": "grant.audiences.size() > 0", "allowIf": "true",
+                 "obligations": {"keepAudiences": "grant.audiences.filter(a, globMatch(['deploy-*', 'billing-api'], a))", "claims": {"purpose": "nhi.purpose"}}},
+                {"name": "r20-cap", "reason": "lifetime_cap", "allowIf": "true", "onError": "allow",
+                 "obligations": {"maxAccessTokenLifetime": "duration('15m')", "maxRefreshTokenLifetime": "duration('8h')"}}
+              ]
+            }
+            """;
+
+    /** Requests that take the benchmark and documented policies through most of their branches. */
+    private static List<IssuanceRequest> variedRequests() {
+        IssuanceRequest ci = ciRunner();
+        ClientInfo c = ci.client();
+        List<IssuanceRequest> out = new ArrayList<>();
+        out.add(ci);
+        out.add(Requests.with(ci, new NhiInfo("alice", true, true, Instant.parse("2026-01-01T00:00:00Z"), "deploy acme/app")));
+        out.add(Requests.with(ci, new NhiInfo("alice", true, false, Instant.parse("2020-01-01T00:00:00Z"), "")));
+        out.add(Requests.with(ci, new NhiInfo("alice", true, true, null, "")));
+        out.add(Requests.with(ci, new OrganizationInfo("o-1", "acme")));
+        out.add(Requests.with(ci, Requests.withAttribute(c, "mintgate.tenant", "acme")));
+        out.add(Requests.with(Requests.with(ci, new OrganizationInfo("o-1", "acme")), Requests.withAttribute(c, "mintgate.tenant", "acme")));
+        out.add(Requests.with(ci, new NetworkInfo("192.168.1.1", null, null)));
+        out.add(Requests.with(ci, new NetworkInfo("garbage", null, null)));
+        out.add(Requests.with(ci, Requests.withAttribute(c, "mintgate.allowed-cidrs", "not-a-cidr")));
+        out.add(Requests.with(ci, Requests.withAttribute(c, "mintgate.kind", "ai-agent")));
+        out.add(Requests.with(ci, Requests.withAttribute(Requests.withAttribute(c, "mintgate.kind", "ai-agent"),
+                "mintgate.allowed-scopes", "read deploy deploy-*")));
+        out.add(Requests.with(ci, Requests.withAttribute(c, "mintgate.kind", "batch")));
+        out.add(Requests.at(Requests.with(ci, Requests.withAttribute(c, "mintgate.kind", "batch")), Instant.parse("2025-03-04T02:00:00Z")));
+        out.add(Requests.with(ci, Requests.withAttribute(c, "mintgate.kind", "human")));
+        out.add(Requests.at(Requests.with(ci, Requests.withAttribute(c, "mintgate.kind", "human")), Instant.parse("2025-03-08T12:00:00Z")));
+        out.add(scopes("admin:all", "deploy"));
+        out.add(Requests.with(scopes("admin:all"), new SubjectInfo("u", "bob", true, false, Map.of(), List.of("billing"),
+                Map.of(), List.of("platform-admins"))));
+        out.add(Requests.with(ci, new SubjectInfo("u", "bob", false, false, Map.of(), List.of(), Map.of(), List.of())));
+        out.add(Requests.with(ci, new Grant("client_credentials", List.of("read"), List.of("payments", "billing-api"), List.of(), null)));
+        out.add(Requests.with(ci, new Grant("client_credentials", List.of("read"), List.of(), List.of(), null)));
+        out.add(Requests.with(ci, new WorkloadInfo("https://token.actions.githubusercontent.com", "s",
+                Map.of("repository", "acme/app", "ref", "refs/heads/dev", "environment", "qa"))));
+        out.add(Requests.with(ci, new WorkloadInfo("", "", Map.of())));
+        out.add(Requests.with(ci, new ClientInfo("c-2", "spa", "none", true, Map.of(), List.of("billing-reader"), List.of())));
+        out.add(new IssuanceRequest(ci.realm(), ci.time(), "TOKEN_EXCHANGE", ci.grant(), c, ci.subject(),
+                new ActorInfo("gateway", "gw"), ci.network(), ci.workload(), ci.organization(), ci.nhi()));
+        out.add(new IssuanceRequest(ci.realm(), ci.time(), "TOKEN_EXCHANGE", ci.grant(), c, ci.subject(),
+                new ActorInfo("rogue", ""), ci.network(), ci.workload(), ci.organization(), ci.nhi()));
+        return out;
+    }
+
+    @Test
+    void theBenchmarkAndDocumentedPoliciesDecideAlikeWithAndWithoutFastPaths() throws Exception {
+        List<String> policies = List.of(BENCHMARK, TRICKY, DocumentedPolicies.CI_DEPLOY, DocumentedPolicies.AI_AGENT_TOOLS,
+                DocumentedPolicies.PARTNER_TENANT, DocumentedPolicies.SERVICE_ACCOUNT_NETWORK,
+                DocumentedPolicies.NHI_LIFECYCLE, DocumentedPolicies.AGENT_BILLING_NARROWING,
+                DocumentedPolicies.CI_DEPLOY_LIFETIME);
+        java.util.Set<Object> outcomes = new java.util.HashSet<>();
+        for (String source : policies) {
+            PolicySet fast = compile(source, true);
+            PolicySet reference = compile(source, false);
+            for (IssuanceRequest request : variedRequests()) {
+                Decision a = fast.evaluate(request);
+                Decision b = reference.evaluate(request);
+                assertThat(essence(a)).as("%s on %s", source.substring(0, Math.min(80, source.length())), request)
+                        .isEqualTo(essence(b));
+                outcomes.add(a.allowed() + "/" + a.rule() + "/" + a.findings().size());
+            }
+        }
+        assertThat(outcomes).as("the requests reach many different decisions").hasSizeGreaterThan(20);
     }
 
     @Test
