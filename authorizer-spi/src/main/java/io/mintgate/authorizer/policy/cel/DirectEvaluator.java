@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Evaluates the common, simple part of CEL directly in Java, before (and never instead of) the CEL program.
@@ -199,7 +198,9 @@ final class DirectEvaluator {
             }
             return map.containsKey(needle);
         }
-        for (Object item : list(haystack)) {
+        List<?> items = list(haystack);
+        for (int i = 0; i < items.size(); i++) { // indexed: no iterator per test
+            Object item = items.get(i);
             if (item == null || item.getClass() != needle.getClass()) {
                 throw undecided();
             }
@@ -334,11 +335,11 @@ final class DirectEvaluator {
                 return frame -> frame.locals[slot];
             }
             return frame -> {
-                Optional<Object> value = frame.activation.find(name);
-                if (value.isEmpty()) {
+                Object value = frame.activation.value(name);
+                if (value == null) {
                     throw undecided();
                 }
-                return value.get();
+                return value;
             };
         }
 
