@@ -22,7 +22,8 @@ public record Obligations(Set<String> keepScopes, Set<String> keepAudiences, Set
         keepScopes = readOnly(keepScopes);
         keepAudiences = readOnly(keepAudiences);
         keepRoles = readOnly(keepRoles);
-        claims = claims == null || claims.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(claims));
+        claims = claims == null || claims.isEmpty() ? Map.of()
+                : claims instanceof FrozenMap ? claims : Collections.unmodifiableMap(new LinkedHashMap<>(claims));
     }
 
     /** The narrowest combination of this and {@code other}; on conflicting claim keys {@code other} wins. */

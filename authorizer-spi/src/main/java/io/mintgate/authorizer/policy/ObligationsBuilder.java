@@ -22,7 +22,10 @@ final class ObligationsBuilder {
     private Duration maxRefreshTokenLifetime;
     private LinkedHashMap<String, Object> claims;
 
-    /** Narrows by one rule's (already fully evaluated) obligations; {@code null} means "no restriction". */
+    /**
+     * Narrows by one rule's (already fully evaluated) obligations; {@code null} means "no restriction". A
+     * {@code LinkedHashMap} of claims is taken over, not copied: the caller built it for this call only.
+     */
     void add(Collection<String> scopes, Collection<String> audiences, Collection<String> roles, Duration maxAccess,
              boolean refresh, Duration maxRefresh, Map<String, Object> ruleClaims) {
         keepScopes = intersect(keepScopes, scopes);
@@ -32,16 +35,21 @@ final class ObligationsBuilder {
         refreshTokenAllowed = refreshTokenAllowed && refresh;
         maxRefreshTokenLifetime = min(maxRefreshTokenLifetime, maxRefresh);
         if (ruleClaims != null && !ruleClaims.isEmpty()) {
-            if (claims == null) {
-                claims = new LinkedHashMap<>();
+            if (claims == null && ruleClaims instanceof LinkedHashMap<String, Object> owned) {
+                claims = owned;
+            } else {
+                if (claims == null) {
+                    claims = new LinkedHashMap<>();
+                }
+                claims.putAll(ruleClaims);
             }
-            claims.putAll(ruleClaims);
         }
     }
 
     Obligations build() {
         Obligations result = new Obligations(frozen(keepScopes), frozen(keepAudiences), frozen(keepRoles),
-                maxAccessTokenLifetime, refreshTokenAllowed, maxRefreshTokenLifetime, claims);
+                maxAccessTokenLifetime, refreshTokenAllowed, maxRefreshTokenLifetime,
+                claims == null ? null : new FrozenMap<>(claims));
         return result.isEmpty() ? Obligations.NONE : result;
     }
 

@@ -35,6 +35,14 @@ public final class PolicyCompiler {
 
     /** @throws PolicyValidationException listing every problem found in {@code source} */
     public static PolicySet compile(String source) throws PolicyValidationException {
+        return compile(source, true);
+    }
+
+    /**
+     * As {@link #compile(String)}; {@code fastPaths} false gives the reference evaluation that tests compare with:
+     * every rule on its own ({@link RuleGroup}) and every expression on the CEL runtime ({@code DirectEvaluator}).
+     */
+    static PolicySet compile(String source, boolean fastPaths) throws PolicyValidationException {
         Problems problems = new Problems();
         JsonNode root = PolicyDocumentReader.read(source == null ? "" : source, problems);
         problems.throwIfAny();
@@ -44,8 +52,10 @@ public final class PolicyCompiler {
         }
         new RuleCompiler(null, problems).rejectUnknown(root, TOP_LEVEL_FIELDS, "", null);
 
-        PolicyVariables variables = variables(root.get("variables"), problems);
-        RuleCompiler rules = new RuleCompiler(CelEnvironment.compiler(variables), problems, root);
+        PolicyVariables variables = variables(root.get("variables"), problems, fastPaths);
+        CelEnvironment.ExpressionCompiler compiler = fastPaths ? CelEnvironment.compiler(variables)
+                : CelEnvironment.compiler(variables, false);
+        RuleCompiler rules = new RuleCompiler(compiler, problems, root);
         List<Rule> compiled = new ArrayList<>();
         JsonNode rulesNode = root.get("rules");
         if (rulesNode != null && !rulesNode.isNull() && !rulesNode.isArray()) {
@@ -65,7 +75,7 @@ public final class PolicyCompiler {
             }
         }
         problems.throwIfAny();
-        return new PolicySet(version(source), variables, compiled);
+        return new PolicySet(version(source), variables, compiled, RuleGroup.plan(compiled, fastPaths ? compiler : null));
     }
 
     /** Compiles one boolean expression (no policy variables) for use outside a policy document. */
@@ -77,7 +87,7 @@ public final class PolicyCompiler {
         return new CompiledPredicate(compiled);
     }
 
-    private static PolicyVariables variables(JsonNode node, Problems problems) {
+    private static PolicyVariables variables(JsonNode node, Problems problems, boolean fastPaths) {
         PolicyVariables variables = PolicyVariables.NONE;
         if (node == null || node.isNull()) {
             return variables;
@@ -109,7 +119,8 @@ public final class PolicyCompiler {
                 continue;
             }
             // Each variable sees only the ones declared before it, which also rules out cycles.
-            CompiledExpression compiled = RuleCompiler.compileChecked(CelEnvironment.compiler(variables), problems,
+            CompiledExpression compiled = RuleCompiler.compileChecked(
+                    fastPaths ? CelEnvironment.compiler(variables) : CelEnvironment.compiler(variables, false), problems,
                     path + ".expression", null, expression.asText(), ExpectedType.ANY);
             if (compiled != null) {
                 variables = variables.with(name.asText(), compiled);

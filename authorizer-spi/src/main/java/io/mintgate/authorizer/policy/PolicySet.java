@@ -20,6 +20,7 @@ public final class PolicySet {
     public static final String POLICY_ERROR = "policy_error";
     /** Client-facing text for policy errors: never the expression or the error, which may reveal internals. */
     static final String POLICY_ERROR_MESSAGE = "The token request could not be authorized.";
+    private static final int GROUP_FAILED = -2;
 
     /** The context variables that only exist once someone has authenticated. */
     public static final Set<String> UNKNOWN_BEFORE_AUTHENTICATION = Set.of("subject", "actor");
@@ -33,11 +34,18 @@ public final class PolicySet {
     private final List<Set<String>> factsRead;
     /** The policies restricted to what is known before authentication, per set of known facts (few, fixed). */
     private final ConcurrentMap<Set<String>, PolicySet> beforeAuthentication = new ConcurrentHashMap<>(4);
+    /** Per rule index, the group of plain rules starting there (see {@link RuleGroup}); null elsewhere. */
+    private final RuleGroup[] groups;
 
     PolicySet(String version, PolicyVariables variables, List<Rule> rules) {
+        this(version, variables, rules, new RuleGroup[rules.size()]);
+    }
+
+    PolicySet(String version, PolicyVariables variables, List<Rule> rules, RuleGroup[] groups) {
         this.version = version;
         this.variables = variables;
         this.rules = List.copyOf(rules);
+        this.groups = groups.clone();
         List<Set<String>> reads = new ArrayList<>(this.rules.size());
         for (Rule rule : this.rules) {
             reads.add(factsRead(rule, variables));
@@ -79,7 +87,7 @@ public final class PolicySet {
                 if (rule.checks().isEmpty() && factsRead.get(i).stream().allMatch(read -> ContextReads.covered(read, known))) {
                     early.add(new Rule(rule.name(), rule.reason(), rule.message(), rule.mode(), rule.onError(),
                             rule.match(), rule.condition(), rule.denyWhenTrue(), ObligationTemplate.NONE, List.of(),
-                            rule.verdict()));
+                            rule.verdict(), rule.denySource()));
                 }
             }
             return new PolicySet(version, variables, early);
@@ -122,7 +130,27 @@ public final class PolicySet {
             RequestActivation activation = new RequestActivation(request, variables);
             ObligationsBuilder obligations = null;
             List<Rule> counted = null;
-            for (Rule rule : rules) {
+            for (int i = 0; i < rules.size(); i++) {
+                RuleGroup group = groups[i];
+                if (group != null) {
+                    int denying;
+                    try {
+                        denying = group.firstDenying(activation);
+                    } catch (PolicyEvaluationException e) {
+                        // Something in the group failed: ask its rules one by one (below) so that each error is
+                        // handled exactly as it would be without the group.
+                        denying = GROUP_FAILED;
+                    }
+                    if (denying == RuleGroup.NONE) {
+                        i = group.end() - 1;
+                        continue;
+                    }
+                    if (denying >= 0) {
+                        Rule rule = rules.get(denying);
+                        return Decision.deny(id, rule.reason(), rule.message(), rule.name(), version, findings);
+                    }
+                }
+                Rule rule = rules.get(i);
                 try {
                     boolean single = rule.singleProgram();
                     if (!single && !rule.applies(activation)) {
@@ -222,5 +250,10 @@ public final class PolicySet {
 
     public int size() {
         return rules.size();
+    }
+
+    /** The groups of plain rules that run as one program each (tests). */
+    java.util.List<RuleGroup> groups() {
+        return java.util.Arrays.stream(groups).filter(java.util.Objects::nonNull).toList();
     }
 }

@@ -6,11 +6,13 @@ import io.mintgate.authorizer.policy.cel.RequestActivation;
 /**
  * One compiled rule. {@code condition} is the deny expression when {@code denyWhenTrue}, else the allowIf
  * expression (null when the rule is made only of {@link RuleCheck}s); {@code match} is null when the rule always
- * applies.
+ * applies. {@code denySource} is the CEL source of "does the rule's condition deny?" (match included), null when
+ * the rule has no condition; {@link RuleGroup} combines it with its neighbours'.
  */
 record Rule(String name, String reason, String message, Mode mode, OnError onError,
             CompiledExpression match, CompiledExpression condition, boolean denyWhenTrue,
-            ObligationTemplate obligations, java.util.List<RuleCheck> checks, CompiledExpression verdict) {
+            ObligationTemplate obligations, java.util.List<RuleCheck> checks, CompiledExpression verdict,
+            String denySource) {
 
     Rule {
         checks = java.util.List.copyOf(checks);

@@ -93,7 +93,17 @@ final class RuleCompiler {
         CompiledExpression verdict = obligations == ObligationTemplate.NONE && checks.isEmpty()
                 ? verdict(path, text(node, "match", path, name), deny != null ? deny : allowIf, deny != null) : null;
         return new Rule(name, reason, message == null || message.isBlank() ? DEFAULT_MESSAGE : message, mode, onError,
-                match, condition, deny != null, obligations, checks, verdict);
+                match, condition, deny != null, obligations, checks, verdict,
+                condition == null ? null : denySource(text(node, "match", path, name), deny != null ? deny : allowIf, deny != null));
+    }
+
+    /**
+     * The rule's condition as one boolean CEL source: {@code match ? deny : false} (or {@code !allowIf}); newlines end
+     * any {@code //} comment in the admin's text before our own tokens follow it.
+     */
+    static String denySource(String match, String condition, boolean denyWhenTrue) {
+        String denies = denyWhenTrue ? "(" + condition + "\n)" : "!(" + condition + "\n)";
+        return match == null ? denies : "(" + match + "\n) ? " + denies + " : false";
     }
 
     /**

@@ -92,6 +92,25 @@ class ObligationsTest {
     }
 
     @Test
+    void theClaimsMapTheEngineHandsOverIsReadOnlyAndEqualToAPlainMap() {
+        // The first rule's claims map is taken over, not copied, by the builder and then by Obligations.
+        PolicySet policy = compile("""
+                {"rules": [
+                  {"name": "a", "reason": "x", "allowIf": "true", "obligations": {"claims": {"purpose": "'ci'", "team": "'a'"}}},
+                  {"name": "b", "reason": "x", "allowIf": "true", "obligations": {"claims": {"team": "'b'"}}}]}
+                """);
+        Map<String, Object> claims = policy.evaluate(ciRunner()).obligations().claims();
+        assertThat(claims).isEqualTo(Map.of("purpose", "ci", "team", "b")).containsExactly(
+                Map.entry("purpose", "ci"), Map.entry("team", "b"));
+        assertThat(claims.hashCode()).isEqualTo(Map.of("purpose", "ci", "team", "b").hashCode());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> claims.put("x", "y"))
+                .isInstanceOf(UnsupportedOperationException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> claims.entrySet().clear())
+                .isInstanceOf(UnsupportedOperationException.class);
+        assertThat(policy.evaluate(ciRunner()).obligations().claims()).as("each decision has its own map").isNotSameAs(claims);
+    }
+
+    @Test
     void aDenialCarriesNoObligations() {
         PolicySet policy = compile("""
                 {"rules": [{"name": "a", "reason": "x", "deny": "false", "obligations": {"keepScopes": "['read']"}},

@@ -50,6 +50,14 @@ public final class CelEnvironment {
 
     /** A compiler that knows the given policy variables (use {@link PolicyVariables#NONE} for none). */
     public static ExpressionCompiler compiler(PolicyVariables variables) {
+        return compiler(variables, CompiledExpression.DIRECT_EVALUATION);
+    }
+
+    /**
+     * As {@link #compiler(PolicyVariables)}; {@code direct} false compiles expressions that always run on the CEL
+     * runtime, without {@link DirectEvaluator} (the reference that tests compare the fast paths with).
+     */
+    public static ExpressionCompiler compiler(PolicyVariables variables, boolean direct) {
         CelCompiler compiler = CelCompilerFactory.standardCelCompilerBuilder()
                 .setOptions(OPTIONS)
                 .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
@@ -69,16 +77,18 @@ public final class CelEnvironment {
                 .addVar("variables", variables.type())
                 .addFunctionDeclarations(MintgateFunctions.DECLARATIONS)
                 .build();
-        return new ExpressionCompiler(compiler);
+        return new ExpressionCompiler(compiler, direct);
     }
 
     /** Compiles CEL source into a program, or returns the checker's issues. */
     public static final class ExpressionCompiler {
 
         private final CelCompiler compiler;
+        private final boolean direct;
 
-        private ExpressionCompiler(CelCompiler compiler) {
+        private ExpressionCompiler(CelCompiler compiler, boolean direct) {
             this.compiler = compiler;
+            this.direct = direct;
         }
 
         public Result compile(String field, String source) {
@@ -95,7 +105,7 @@ public final class CelEnvironment {
             }
             try {
                 CelAbstractSyntaxTree ast = result.getAst();
-                return new Result(CompiledExpression.of(field, ast, RUNTIME.createProgram(ast)), List.of());
+                return new Result(CompiledExpression.of(field, ast, RUNTIME.createProgram(ast), direct), List.of());
             } catch (CelEvaluationException | dev.cel.common.CelValidationException e) {
                 return new Result(null, List.of(new Issue(0, 0, e.getMessage())));
             }

@@ -20,18 +20,49 @@ public final class CompiledExpression {
     private final Program program;
     private final Object constant;
     private final java.util.Set<String> reads;
+    /** Answers error-free evaluations of common expressions without the CEL runtime; null when not applicable. */
+    private final DirectEvaluator direct;
 
-    private CompiledExpression(String field, CelType type, Program program, Object constant, java.util.Set<String> reads) {
+    /**
+     * {@code -Dmintgate.policy.directEvaluation=false} turns {@link DirectEvaluator} off (every expression then runs
+     * on the CEL runtime only): for measurements, or to rule it out when investigating a decision.
+     */
+    static final boolean DIRECT_EVALUATION =
+            !"false".equalsIgnoreCase(System.getProperty("mintgate.policy.directEvaluation", "true"));
+
+    private CompiledExpression(String field, CelType type, Program program, Object constant, java.util.Set<String> reads,
+                               DirectEvaluator direct) {
         this.field = field;
         this.type = type;
         this.program = program;
         this.constant = constant;
         this.reads = reads;
+        this.direct = direct;
     }
 
-    static CompiledExpression of(String field, CelAbstractSyntaxTree ast, Program program) {
-        return new CompiledExpression(field, ast.getResultType(), program, constantValue(ast, program),
-                ContextReads.of(ast));
+    static CompiledExpression of(String field, CelAbstractSyntaxTree ast, Program program, boolean direct) {
+        Object constant = constantValue(ast, program);
+        return new CompiledExpression(field, ast.getResultType(), program, constant, ContextReads.of(ast),
+                constant == NOT_CONSTANT && direct ? DirectEvaluator.of(ast) : null);
+    }
+
+    /** True when {@link DirectEvaluator} may answer for this expression (tests). */
+    boolean direct() {
+        return direct != null;
+    }
+
+    /** The CEL runtime's answer alone, without {@link DirectEvaluator} (tests compare the two). */
+    Object evalWithCel(RequestActivation activation) {
+        try {
+            return program.eval(activation);
+        } catch (CelEvaluationException | RuntimeException e) {
+            throw new PolicyEvaluationException(field + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** {@link DirectEvaluator}'s answer alone, or {@link DirectEvaluator#UNDECIDED} (tests compare the two). */
+    Object evalDirect(RequestActivation activation) {
+        return direct == null ? DirectEvaluator.UNDECIDED : direct.evaluate(activation);
     }
 
     /**
@@ -70,6 +101,12 @@ public final class CompiledExpression {
     public Object eval(RequestActivation activation) {
         if (constant != NOT_CONSTANT) {
             return constant;
+        }
+        if (direct != null) {
+            Object value = direct.evaluate(activation);
+            if (value != DirectEvaluator.UNDECIDED) {
+                return value;
+            }
         }
         try {
             return program.eval(activation);

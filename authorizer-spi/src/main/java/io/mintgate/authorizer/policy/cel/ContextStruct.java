@@ -3,7 +3,6 @@ package io.mintgate.authorizer.policy.cel;
 import dev.cel.common.types.CelType;
 import dev.cel.common.values.StructValue;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -16,7 +15,8 @@ public final class ContextStruct<T> extends StructValue<String, Object> {
 
     private final ContextType<T> type;
     private final T record;
-    private Map<String, Object> memo;
+    /** Memoized field values by {@link ContextType#slot}; allocated on the first memoized read. */
+    private Object[] memo;
 
     ContextStruct(ContextType<T> type, T record) {
         this.type = type;
@@ -44,17 +44,23 @@ public final class ContextStruct<T> extends StructValue<String, Object> {
     }
 
     private Object read(String field) {
-        ContextField<T> f = type.field(field);
-        if (f == null) {
+        int slot = type.slot(field);
+        if (slot < 0) {
             throw new IllegalArgumentException("no such field '" + field + "' in " + type.celType().name());
         }
+        ContextField<T> f = type.field(slot);
         if (!f.memoize()) {
             return f.reader().apply(record);
         }
         if (memo == null) {
-            memo = new HashMap<>(4);
+            memo = new Object[type.fieldCount()];
         }
-        return memo.computeIfAbsent(field, k -> f.reader().apply(record));
+        Object value = memo[slot];
+        if (value == null) {
+            value = f.reader().apply(record);
+            memo[slot] = value; // an absent (null) value is simply read again next time
+        }
+        return value;
     }
 
     @Override

@@ -13,11 +13,14 @@ public final class RequestActivation implements CelVariableResolver {
 
     private final IssuanceRequest request;
     private final PolicyVariables.Values variables;
+    /** Each variable's value, looked up on first use; indexed by indexOf(name). */
+    private final Object[] values = new Object[12];
     /**
-     * The answer to {@link #find} per name, built on first use; CEL asks for a top-level variable at every
-     * reference, so caching the {@code Optional} saves an allocation per reference.
+     * The answer to {@link #find} per name, built on first use (and the array only when the CEL runtime asks at
+     * all: {@link DirectEvaluator} reads {@link #value}); CEL asks for a top-level variable at every reference, so
+     * caching the {@code Optional} saves an allocation per reference.
      */
-    private final Optional<?>[] found = new Optional<?>[12]; // indexed by indexOf(name)
+    private Optional<?>[] found;
 
     public RequestActivation(IssuanceRequest request, PolicyVariables variables) {
         this.request = request;
@@ -35,12 +38,30 @@ public final class RequestActivation implements CelVariableResolver {
         if (index < 0) {
             return Optional.empty();
         }
+        if (found == null) {
+            found = new Optional<?>[values.length];
+        }
         Optional<?> cached = found[index];
         if (cached == null) {
-            cached = Optional.ofNullable(lookup(index));
+            cached = Optional.ofNullable(value(index));
             found[index] = cached;
         }
         return (Optional<Object>) cached;
+    }
+
+    /** The variable's value, or null when there is no such variable (or it is null). */
+    Object value(String name) {
+        int index = indexOf(name);
+        return index < 0 ? null : value(index);
+    }
+
+    private Object value(int index) {
+        Object value = values[index];
+        if (value == null) {
+            value = lookup(index);
+            values[index] = value;
+        }
+        return value;
     }
 
     private static int indexOf(String name) {
