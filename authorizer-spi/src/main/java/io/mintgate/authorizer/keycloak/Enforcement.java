@@ -118,7 +118,7 @@ final class Enforcement {
             details.put(NhiAttributes.DETAIL_PURPOSE, nhi.purpose());
         }
         if (nhi.expiresAt() != null) {
-            details.put(NhiAttributes.DETAIL_EXPIRES_AT, nhi.expiresAt().toString());
+            details.put(NhiAttributes.DETAIL_EXPIRES_AT, NhiAttributes.expiryText(nhi.expiresAt()));
             if (minting) {
                 NhiExpiryMetrics.get().mint(request.realm(), request.client().clientId(), nhi.expiresAt(), request.time());
             }

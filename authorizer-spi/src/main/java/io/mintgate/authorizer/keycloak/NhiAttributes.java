@@ -56,4 +56,21 @@ public final class NhiAttributes {
         EXPIRIES.put(value, parsed);
         return parsed;
     }
+
+    /** Expiries as ISO-8601 text for decision details; formatting an Instant costs more than the whole policy now. */
+    private static final ConcurrentHashMap<Instant, String> EXPIRY_TEXTS = new ConcurrentHashMap<>();
+
+    /** {@code expiry.toString()}, remembered for the few distinct expiries a realm has. */
+    public static String expiryText(Instant expiry) {
+        String cached = EXPIRY_TEXTS.get(expiry);
+        if (cached != null) {
+            return cached;
+        }
+        String text = expiry.toString();
+        if (EXPIRY_TEXTS.size() >= MAX_CACHED_EXPIRIES) {
+            EXPIRY_TEXTS.clear();
+        }
+        EXPIRY_TEXTS.put(expiry, text);
+        return text;
+    }
 }
