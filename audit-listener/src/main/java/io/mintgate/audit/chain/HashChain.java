@@ -1,7 +1,7 @@
 package io.mintgate.audit.chain;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.mintgate.audit.record.RecordJson;
+import io.mintgate.audit.record.AuditRecord;
+import io.mintgate.audit.record.RecordEncoder;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -19,11 +19,14 @@ public final class HashChain {
     private final MessageDigest digest;
     private long seq;
     private String lastHash;
+    /** lastHash as raw bytes, so sealing does not parse the hex again for every record. */
+    private byte[] lastHashBytes;
 
     /** Continues a chain whose last record had {@code lastSeq}/{@code lastHash} (0/GENESIS for a new chain). */
     public HashChain(long lastSeq, String lastHash) {
         this.seq = lastSeq;
         this.lastHash = lastHash;
+        this.lastHashBytes = HEX.parseHex(lastHash);
         try {
             this.digest = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
@@ -31,15 +34,22 @@ public final class HashChain {
         }
     }
 
-    /** Adds seq, prev and hash attributes to {@code event} and advances the chain. */
-    public Link seal(ObjectNode event) {
+    /**
+     * Chains {@code record} as the next link and advances the chain; afterwards {@code encoder}'s payload holds the
+     * record's CloudEvent JSON with its seq, prev and hash attributes. The chain does not move if encoding fails.
+     */
+    public Link seal(AuditRecord record, RecordEncoder encoder) {
         long next = seq + 1;
-        event.put(RecordJson.EXT_SEQ, next);
-        event.put(RecordJson.EXT_PREV, lastHash);
-        String hash = hashOf(digest, lastHash, RecordJson.canonicalWithoutHash(event));
-        event.put(RecordJson.EXT_HASH, hash);
+        RecordEncoder.Bytes canonical = encoder.canonical(record, next, lastHash);
+        digest.reset();
+        digest.update(lastHashBytes);
+        digest.update(canonical.array(), 0, canonical.length());
+        byte[] hashBytes = digest.digest();
+        String hash = HEX.formatHex(hashBytes);
+        encoder.payload(record, next, lastHash, hash);
         seq = next;
         lastHash = hash;
+        lastHashBytes = hashBytes;
         return new Link(next, hash);
     }
 
@@ -47,6 +57,7 @@ public final class HashChain {
     public void reset(long lastSeq, String lastHash) {
         this.seq = lastSeq;
         this.lastHash = lastHash;
+        this.lastHashBytes = HEX.parseHex(lastHash);
     }
 
     public long seq() {

@@ -12,7 +12,7 @@ import io.mintgate.audit.record.NhiFacts;
 import org.keycloak.events.Event;
 import org.keycloak.events.EventType;
 
-import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /** Turns a Keycloak user/client event into an audit record, or nothing when the event is not audited. */
 public final class EventRecordMapper {
@@ -42,6 +43,10 @@ public final class EventRecordMapper {
     static final Set<EventType> CLIENT_CHANGE = EnumSet.of(EventType.CLIENT_REGISTER, EventType.CLIENT_UPDATE,
             EventType.CLIENT_DELETE, EventType.CLIENT_REGISTER_ERROR, EventType.CLIENT_UPDATE_ERROR,
             EventType.CLIENT_DELETE_ERROR);
+
+    /** Compiled once: String.split compiles a character-class regex such as "[ ,]" on every call. */
+    private static final Pattern SCOPE_SEPARATOR = Pattern.compile(" ");
+    private static final Pattern AUDIENCE_SEPARATOR = Pattern.compile("[ ,]");
 
     private final Set<AuditKind> kinds;
 
@@ -73,15 +78,15 @@ public final class EventRecordMapper {
         AccessData data = new AccessData(realm, event.getClientId(), event.getUserId(),
                 DetailFilter.safeValue(details, "username"),
                 new Actor(null, event.getClientId(), realm, event.getIpAddress()),
-                grantType, split(DetailFilter.safeValue(details, "scope"), " "),
-                split(DetailFilter.safeValue(details, "audience"), "[ ,]"),
+                grantType, split(DetailFilter.safeValue(details, "scope"), SCOPE_SEPARATOR),
+                split(DetailFilter.safeValue(details, "audience"), AUDIENCE_SEPARATOR),
                 DetailFilter.safeValue(details, "token_id"),
                 parseLong(details.get("access_token_expiration_time")),
                 event.getIpAddress(), event.getId(), event.getType().name(), event.getError(),
                 decision(details), null, DetailFilter.filter(details), nhi(details));
         String id = event.getId() != null ? "kc-" + event.getId() : UUID.randomUUID().toString();
         String subject = event.getUserId() != null ? event.getUserId() : event.getClientId();
-        return Optional.of(new AuditRecord(id, kind.type(), source(realm), Instant.ofEpochMilli(event.getTime()).toString(),
+        return Optional.of(new AuditRecord(id, kind.type(), source(realm), EventTime.rfc3339(event.getTime()),
                 subject, data));
     }
 
@@ -103,7 +108,7 @@ public final class EventRecordMapper {
                 event.getIpAddress(), event.getId(), event.getType().name(), event.getError(), null,
                 new AdminResource("CLIENT", operation, null, null, null, null), DetailFilter.filter(details), nhi);
         String id = event.getId() != null ? "kc-" + event.getId() : UUID.randomUUID().toString();
-        return new AuditRecord(id, AuditKind.NHI_CHANGED.type(), source(realm), Instant.ofEpochMilli(event.getTime()).toString(),
+        return new AuditRecord(id, AuditKind.NHI_CHANGED.type(), source(realm), EventTime.rfc3339(event.getTime()),
                 event.getClientId(), data);
     }
 
@@ -161,7 +166,7 @@ public final class EventRecordMapper {
     }
 
     static Decision decision(Map<String, String> d) {
-        if (d.keySet().stream().noneMatch(DecisionDetailKeys::isDecisionKey)) {
+        if (!hasDecisionKey(d)) {
             return null;
         }
         String narrowed = d.get(DecisionDetailKeys.NARROWED);
@@ -170,6 +175,15 @@ public final class EventRecordMapper {
                 d.get(DecisionDetailKeys.OUTCOME), d.get(DecisionDetailKeys.POLICY_VERSION),
                 narrowed == null || narrowed.isBlank() ? null : narrowed.trim(),
                 shadowDenials(d.get(DecisionDetailKeys.SHADOW_DENIALS)));
+    }
+
+    private static boolean hasDecisionKey(Map<String, String> d) {
+        for (String key : d.keySet()) {
+            if (DecisionDetailKeys.isDecisionKey(key)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The NHI the authorizer decided about (or whose owner was offboarded), as it reported it in the details. */
@@ -192,11 +206,18 @@ public final class EventRecordMapper {
                 .filter(s -> !s.isEmpty()).toList();
     }
 
-    static List<String> split(String value, String regex) {
+    static List<String> split(String value, Pattern separator) {
         if (value == null || value.isBlank()) {
             return List.of();
         }
-        return Arrays.stream(value.trim().split(regex)).filter(s -> !s.isBlank()).toList();
+        String[] parts = separator.split(value.trim());
+        List<String> kept = new ArrayList<>(parts.length);
+        for (String part : parts) {
+            if (!part.isBlank()) {
+                kept.add(part);
+            }
+        }
+        return List.copyOf(kept);
     }
 
     static Long parseLong(String value) {

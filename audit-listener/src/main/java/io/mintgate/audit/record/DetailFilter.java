@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Decides which Keycloak event details may enter an audit record. Two layers, because either alone is fragile:
@@ -29,10 +30,14 @@ public final class DetailFilter {
             "password|passwd|secret|assertion$|^code$|authorization|cookie|otp|credential_value|"
                     + "(^|_)(access|id|refresh|bearer|subject|actor)_token$|^token$|private|api_?key");
     /** JWS/JWE compact serialisations, HTTP auth schemes, and URL parameters that carry credentials. */
-    private static final Pattern SECRET_VALUE = Pattern.compile(
+    static final Pattern SECRET_VALUE = Pattern.compile(
             "(?i)^eyJ[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]*\\.|^(bearer|basic|dpop)\\s|"
                     + "[?#&](code|access_token|id_token|refresh_token|token|password|client_secret|assertion|"
                     + "client_assertion|subject_token|state)=");
+
+    /** The allow-list minus keys that look like credentials: decided once here instead of per detail per event. */
+    private static final Set<String> ALLOWED_NON_CREDENTIAL_KEYS = ALLOWED_KEYS.stream()
+            .filter(key -> !looksLikeCredentialKey(key)).collect(Collectors.toUnmodifiableSet());
 
     private DetailFilter() {
     }
@@ -44,7 +49,7 @@ public final class DetailFilter {
             return kept;
         }
         details.forEach((key, value) -> {
-            if (key == null || value == null || !ALLOWED_KEYS.contains(key) || looksLikeCredentialKey(key)) {
+            if (key == null || value == null || !ALLOWED_NON_CREDENTIAL_KEYS.contains(key)) {
                 return;
             }
             String cleaned = key.endsWith("_uri") ? stripQueryAndFragment(value) : value;
@@ -60,7 +65,29 @@ public final class DetailFilter {
     }
 
     public static boolean looksLikeCredentialValue(String value) {
-        return value != null && SECRET_VALUE.matcher(value.trim()).find();
+        return value != null && mayLookLikeCredential(value) && SECRET_VALUE.matcher(value.trim()).find();
+    }
+
+    /**
+     * False only when {@link #SECRET_VALUE} cannot match, checked without allocating: every alternative needs either a
+     * {@code ?}, {@code #} or {@code &} somewhere, or (after trimming) a first character of {@code eyJ}, {@code bearer},
+     * {@code basic} or {@code dpop} in either case. Most details (ids, scopes, client ids) pass no regex at all.
+     */
+    static boolean mayLookLikeCredential(String value) {
+        int first = -1;
+        for (int i = 0, n = value.length(); i < n; i++) {
+            char c = value.charAt(i);
+            if (c == '?' || c == '#' || c == '&') {
+                return true;
+            }
+            if (first < 0 && c > ' ') {
+                first = c;
+            }
+        }
+        return switch (first) {
+            case 'e', 'E', 'b', 'B', 'd', 'D' -> true;
+            default -> false;
+        };
     }
 
     /** A single value read from a detail we need for a typed field (e.g. scope): null when it looks like a secret. */

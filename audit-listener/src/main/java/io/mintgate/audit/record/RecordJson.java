@@ -18,6 +18,7 @@ import java.util.Map;
  * Turns records into CloudEvents JSON and defines the canonical byte form the hash chain is computed over.
  * Canonical form = the JSON tree with keys sorted at every level, no whitespace, Jackson's string escaping.
  * The verifier re-parses exported JSON and recomputes the same bytes, so any serialisation order works on the wire.
+ * The spool writer does not build trees: it writes through {@link RecordEncoder}, which must produce these bytes.
  */
 public final class RecordJson {
     public static final String EXT_SEQ = "mintgateseq";

@@ -28,6 +28,9 @@ public final class FileSink implements Sink {
     private final long maxBytes;
     private FileChannel channel;
     private long lastRotationMicros;
+    private static final int RETAINED_BUFFER_MAX = 1 << 20;
+    /** Reused across batches (one shipper thread calls send); a batch bigger than 1 MiB gets a buffer of its own. */
+    private ByteBuffer reusable = ByteBuffer.allocate(64 << 10);
 
     public FileSink(Path path, long maxBytes) {
         this.path = path;
@@ -50,7 +53,10 @@ public final class FileSink implements Sink {
             rotate();
             out = channel();
         }
-        ByteBuffer buf = ByteBuffer.allocate(size);
+        if (reusable.capacity() < size && size <= RETAINED_BUFFER_MAX) {
+            reusable = ByteBuffer.allocate(size);
+        }
+        ByteBuffer buf = reusable.capacity() >= size ? reusable.clear() : ByteBuffer.allocate(size);
         for (SpoolEntry e : batch) {
             buf.put(e.payload()).put((byte) '\n');
         }

@@ -3,11 +3,13 @@ package io.mintgate.audit.spool;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.util.zip.CRC32C;
 
 /** Reads frames sequentially from a segment channel; reports where the last valid frame ended. */
 final class FrameReader {
     private final FileChannel channel;
     private final ByteBuffer header = ByteBuffer.allocate(Frame.HEADER);
+    private final CRC32C crc = new CRC32C();
     private long position;
     private boolean corrupt;
 
@@ -29,7 +31,7 @@ final class FrameReader {
         int length = header.getInt();
         long seq = header.getLong();
         long time = header.getLong();
-        int crc = header.getInt();
+        int expectedCrc = header.getInt();
         if (seq > maxSeq) {
             return null;
         }
@@ -37,13 +39,12 @@ final class FrameReader {
             corrupt = true;
             return null;
         }
-        ByteBuffer body = ByteBuffer.allocate(length);
-        if (!readFully(body, position + Frame.HEADER)) {
+        byte[] payload = new byte[length];
+        if (!readFully(ByteBuffer.wrap(payload), position + Frame.HEADER)) {
             corrupt = true;
             return null;
         }
-        byte[] payload = body.array();
-        if (Frame.crc(seq, time, payload, 0, length) != crc) {
+        if (Frame.crc(this.crc, header.array(), 0, payload, 0, length) != expectedCrc) {
             corrupt = true;
             return null;
         }

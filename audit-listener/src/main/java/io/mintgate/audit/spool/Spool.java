@@ -1,12 +1,12 @@
 package io.mintgate.audit.spool;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mintgate.audit.chain.CheckpointSigner;
 import io.mintgate.audit.chain.HashChain;
 import io.mintgate.audit.metrics.AuditMetrics;
 import io.mintgate.audit.record.AuditRecord;
 import io.mintgate.audit.record.CheckpointData;
+import io.mintgate.audit.record.RecordEncoder;
 import io.mintgate.audit.record.RecordJson;
 import io.mintgate.audit.record.RecordType;
 import org.jboss.logging.Logger;
@@ -31,6 +31,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
+import java.util.zip.CRC32C;
 
 /**
  * The durable local spool: append-only segment files written by exactly one writer thread.
@@ -74,6 +75,8 @@ public final class Spool implements AutoCloseable {
     private Segment activeSegment;
     private FileChannel active;
     private ByteBuffer buffer = ByteBuffer.allocate(1 << 20);
+    private final RecordEncoder encoder = new RecordEncoder();
+    private final CRC32C crc = new CRC32C();
     private long bufferedLastSeq;
     private String bufferedLastHash;
     private String writtenHash;
@@ -275,7 +278,7 @@ public final class Spool implements AutoCloseable {
             boolean last = stopping && queue.isEmpty();
             try {
                 for (Pending p : batch) {
-                    writeRecord(RecordJson.toTree(p.record), p.enqueuedAt);
+                    writeRecord(p.record, p.enqueuedAt);
                     awaitingForce.add(p);
                     countForCheckpoint();
                 }
@@ -332,25 +335,25 @@ public final class Spool implements AutoCloseable {
         AuditRecord checkpoint = new AuditRecord(UUID.randomUUID().toString(), RecordType.CHECKPOINT,
                 CHECKPOINT_SOURCE, Instant.ofEpochMilli(lastCheckpointAt).toString(), null, data);
         recordsSinceCheckpoint = 0;
-        writeRecord(RecordJson.toTree(checkpoint), lastCheckpointAt);
+        writeRecord(checkpoint, lastCheckpointAt);
     }
 
-    private void writeRecord(ObjectNode event, long appendedAt) throws IOException {
+    private void writeRecord(AuditRecord record, long appendedAt) throws IOException {
         long seq = chain.seq() + 1;
         if (needsRotation(seq)) {
             flushBuffer();
             rotate(seq);
         }
-        HashChain.Link link = chain.seal(event);
-        byte[] payload = RecordJson.toBytes(event);
-        int frameLength = Frame.HEADER + payload.length;
+        HashChain.Link link = chain.seal(record, encoder);
+        RecordEncoder.Bytes payload = encoder.payloadBytes();
+        int frameLength = Frame.HEADER + payload.length();
         if (buffer.remaining() < frameLength) {
             flushBuffer();
             if (buffer.capacity() < frameLength) {
                 buffer = ByteBuffer.allocate(frameLength);
             }
         }
-        Frame.write(buffer, link.seq(), appendedAt, payload);
+        Frame.write(buffer, crc, link.seq(), appendedAt, payload.array(), payload.length());
         bufferedLastSeq = link.seq();
         bufferedLastHash = link.hash();
         if (firstUnforcedAt < 0) {

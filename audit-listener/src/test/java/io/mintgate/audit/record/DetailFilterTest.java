@@ -35,4 +35,29 @@ class DetailFilterTest {
         assertThat(DetailFilter.looksLikeCredentialKey("token_id")).isFalse();
         assertThat(DetailFilter.looksLikeCredentialKey("code_id")).isFalse();
     }
+
+    @Test
+    void theQuickPreCheckNeverClearsAValueTheCredentialPatternWouldFlag() {
+        java.util.List<String> values = new java.util.ArrayList<>(java.util.List.of(
+                "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln", "  EYJabcd.efg.", "Bearer abc", "basic\tdXNlcg==",
+                "DPoP abc", "dpop", "https://app/cb?code=1", "x#access_token=1", "a&STATE=2", "orders-api",
+                "profile email", "client-secret", "", " ", "\u0000bearer x", "e", "bee", "d", "?", "&", "#",
+                "onrtcc:3c8f", "within policy", "eyJ", "Grüße", "\u00a0bearer x"));
+        java.util.SplittableRandom random = new java.util.SplittableRandom(11);
+        String alphabet = "eEyJjbBdDaAsicpo?#&=_. \t\n0123456789xyz-tokenstatecode";
+        for (int i = 0; i < 50_000; i++) {
+            StringBuilder b = new StringBuilder();
+            for (int n = random.nextInt(12); n > 0; n--) {
+                b.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            values.add(b.toString());
+        }
+        for (String value : values) {
+            boolean byPattern = DetailFilter.SECRET_VALUE.matcher(value.trim()).find();
+            assertThat(DetailFilter.looksLikeCredentialValue(value)).as(value).isEqualTo(byPattern);
+            if (byPattern) {
+                assertThat(DetailFilter.mayLookLikeCredential(value)).as(value).isTrue();
+            }
+        }
+    }
 }

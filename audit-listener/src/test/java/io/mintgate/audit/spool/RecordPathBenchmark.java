@@ -1,0 +1,114 @@
+package io.mintgate.audit.spool;
+
+import io.mintgate.audit.chain.HashChain;
+import io.mintgate.audit.keycloak.EventRecordMapper;
+import io.mintgate.audit.record.AuditKind;
+import io.mintgate.audit.record.AuditRecord;
+import io.mintgate.audit.record.RecordEncoder;
+import org.keycloak.events.Event;
+import org.keycloak.events.EventType;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+import java.nio.ByteBuffer;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.CRC32C;
+
+/**
+ * What one token request costs the audit listener, without the disk: mapping the Keycloak event to a record (request
+ * thread), then chaining, hashing and framing it (spool writer thread). The JFR profiles of the server attribute
+ * most of the listener's allocation to these steps; run with {@code -prof gc} to see B/op.
+ * Run: {@code java -cp <test classpath> org.openjdk.jmh.Main RecordPathBenchmark -f 1 -wi 2 -i 3 -prof gc}
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public class RecordPathBenchmark {
+    private EventRecordMapper mapper;
+    private Event event;
+    private AuditRecord record;
+    private HashChain chain;
+    private ByteBuffer buffer;
+    private final RecordEncoder encoder = new RecordEncoder();
+    private final CRC32C crc = new CRC32C();
+
+    @Setup
+    public void setUp() {
+        mapper = new EventRecordMapper(EnumSet.allOf(AuditKind.class));
+        event = tokenIssuedEvent();
+        record = mapper.map(event).orElseThrow();
+        chain = new HashChain(0, HashChain.GENESIS);
+        buffer = ByteBuffer.allocate(1 << 20);
+    }
+
+    /** A client_credentials CLIENT_LOGIN as Keycloak 26.7.3 reports it, with the authorizer's decision details. */
+    static Event tokenIssuedEvent() {
+        Event e = new Event();
+        e.setId("0b6f1c52-3f3e-4a9e-9d55-6a1d2a7c9e41");
+        e.setTime(1_795_000_000_123L);
+        e.setType(EventType.CLIENT_LOGIN);
+        e.setRealmId("5d1f3a0e-1d7b-4c55-b5a4-3d8f0f7b2c11");
+        e.setRealmName("acme");
+        e.setClientId("orders-batch");
+        e.setUserId("8e2b7d94-55c1-4f0e-a1f3-2c9b6d4e7a10");
+        e.setIpAddress("10.20.30.40");
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put("grant_type", "client_credentials");
+        d.put("client_auth_method", "client-secret");
+        d.put("scope", "profile email orders:read");
+        d.put("audience", "orders-api");
+        d.put("token_id", "onrtcc:3c8f8d7e-1b2a-4c5d-9e8f-0a1b2c3d4e5f");
+        d.put("username", "service-account-orders-batch");
+        d.put("refresh_token_type", "Refresh");
+        d.put("access_token_expiration_time", "300");
+        d.put("mintgate_decision_id", "9f6c2a1e-7b3d-4e8f-a0c5-1d2e3f4a5b6c");
+        d.put("mintgate_rule", "batch-jobs-read-only");
+        d.put("mintgate_reason", "within policy");
+        d.put("mintgate_mode", "enforce");
+        d.put("mintgate_outcome", "allow");
+        d.put("mintgate_policy_version", "v12");
+        d.put("mintgate_narrowed", "false");
+        d.put("mintgate_shadow_denials", "");
+        d.put("mintgate_nhi_owner", "alice");
+        d.put("mintgate_nhi_purpose", "nightly order export");
+        d.put("mintgate_nhi_expires_at", "2027-01-31T00:00:00Z");
+        e.setDetails(d);
+        return e;
+    }
+
+    /** Request thread: Keycloak event to record. */
+    @Benchmark
+    public Object mapEvent() {
+        return mapper.map(event).orElseThrow();
+    }
+
+    /** Spool writer thread: hash chain and frame, per record. */
+    @Benchmark
+    public int chainAndFrame() {
+        buffer.clear();
+        return chainAndFrame(record);
+    }
+
+    /** Both, as one token request. */
+    @Benchmark
+    public int tokenRequest() {
+        buffer.clear();
+        return chainAndFrame(mapper.map(event).orElseThrow());
+    }
+
+    /** What Spool.writeRecord does per record, minus the file. */
+    private int chainAndFrame(AuditRecord r) {
+        HashChain.Link link = chain.seal(r, encoder);
+        RecordEncoder.Bytes payload = encoder.payloadBytes();
+        Frame.write(buffer, crc, link.seq(), 1_795_000_000_200L, payload.array(), payload.length());
+        return buffer.position();
+    }
+}
