@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+
+import io.mintgate.authorizer.policy.bench.PolicyEngineBenchmark;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -117,45 +119,8 @@ class RuleGroupTest {
         }
     }
 
-    /** The 20 rules of PolicyEngineBenchmark, and the documented example policies. */
-    private static final String BENCHMARK = """
-            {
-              "variables": [
-                {"name": "kind", "expression": "client.attributes[?'mintgate.kind'].orValue('')"},
-                {"name": "internal", "expression": "network.sourceAddress.inCidr(['10.0.0.0/8', '172.16.0.0/12', 'fd00::/8'])"}
-              ],
-              "rules": [
-                {"name": "r01-public-clients-no-deploy", "reason": "public_client", "match": "client.publicClient", "deny": "'deploy' in grant.scopes"},
-                {"name": "r02-ci-repo", "reason": "workload_mismatch", "match": "variables.kind == 'ci-runner' && 'deploy' in grant.scopes",
-                 "allowIf": "workload.claims[?'repository'].orValue('') == 'acme/app' && workload.claims[?'ref'].orValue('') == 'refs/heads/main'"},
-                {"name": "r03-ci-env", "reason": "workload_mismatch", "match": "variables.kind == 'ci-runner'",
-                 "allowIf": "workload.claims[?'environment'].orValue('') in ['production', 'staging']"},
-                {"name": "r04-network", "reason": "unexpected_network", "match": "'mintgate.allowed-cidrs' in client.attributes",
-                 "allowIf": "network.sourceAddress.inCidr(client.attributes['mintgate.allowed-cidrs'].splitList())"},
-                {"name": "r05-agent-tools", "reason": "outside_approved_tools", "match": "variables.kind == 'ai-agent'",
-                 "allowIf": "allGlobMatch(grant.scopes + grant.audiences, client.attributes[?'mintgate.allowed-scopes'].orValue('').splitList())"},
-                {"name": "r06-tenant", "reason": "wrong_tenant", "match": "'mintgate.tenant' in client.attributes",
-                 "allowIf": "organization.present && organization.alias == client.attributes['mintgate.tenant']"},
-                {"name": "r07-owner", "reason": "owner_inactive", "match": "nhi.present", "allowIf": "nhi.ownerExists && nhi.ownerEnabled"},
-                {"name": "r08-expiry", "reason": "nhi_expired", "match": "nhi.present && has(nhi.expiresAt)", "deny": "nhi.expiresAt <= now"},
-                {"name": "r09-admin-scope", "reason": "admin_scope", "deny": "grant.scopes.exists(s, globMatch('admin:*', s)) && !('platform-admins' in subject.groups)"},
-                {"name": "r10-disabled", "reason": "subject_disabled", "match": "subject.present", "deny": "!subject.enabled"},
-                {"name": "r11-hours", "reason": "outside_hours", "match": "variables.kind == 'batch'", "allowIf": "withinHours(now, 'Europe/Paris', 1, 5)"},
-                {"name": "r12-weekday", "reason": "weekend", "match": "'deploy' in grant.scopes && variables.kind == 'human'", "allowIf": "isWeekday(now, 'Europe/Paris')"},
-                {"name": "r13-dpop", "reason": "dpop_required", "match": "'payments' in grant.audiences", "allowIf": "has(network.dpopThumbprint)"},
-                {"name": "r14-exchange", "reason": "actor_not_allowed", "match": "actor.present", "allowIf": "globMatch(['svc-*', 'gateway'], actor.clientId)"},
-                {"name": "r15-shadow-external", "reason": "external_network", "mode": "shadow", "deny": "!variables.internal"},
-                {"name": "r16-roles", "reason": "missing_role", "match": "'billing-api' in grant.audiences", "allowIf": "'billing-reader' in client.roles || 'billing' in subject.realmRoles"},
-                {"name": "r17-purpose", "reason": "purpose_missing", "match": "nhi.present", "allowIf": "nhi.purpose != ''"},
-                {"name": "r18-narrow-ci", "reason": "ci_narrowing", "match": "variables.kind == 'ci-runner'", "allowIf": "true",
-                 "obligations": {"keepScopes": "grant.scopes.filter(s, s in ['read', 'deploy'])", "maxAccessTokenLifetime": "duration('10m')", "refreshToken": "false"}},
-                {"name": "r19-narrow-audience", "reason": "audience_narrowing", "match": "grant.audiences.size() > 0", "allowIf": "true",
-                 "obligations": {"keepAudiences": "grant.audiences.filter(a, globMatch(['deploy-*', 'billing-api'], a))", "claims": {"purpose": "nhi.purpose"}}},
-                {"name": "r20-cap", "reason": "lifetime_cap", "allowIf": "true", "onError": "allow",
-                 "obligations": {"maxAccessTokenLifetime": "duration('15m')", "maxRefreshTokenLifetime": "duration('8h')"}}
-              ]
-            }
-            """;
+    /** The 20 rules of PolicyEngineBenchmark (the same text, so the two cannot drift apart). */
+    private static final String BENCHMARK = PolicyEngineBenchmark.POLICY;
 
     /** Requests that take the benchmark and documented policies through most of their branches. */
     private static List<IssuanceRequest> variedRequests() {

@@ -41,7 +41,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 @Measurement(iterations = 3, time = 5)
 public class PolicyEngineBenchmark {
 
-    static final String POLICY = """
+    public static final String POLICY = """
             {
               "variables": [
                 {"name": "kind", "expression": "client.attributes[?'mintgate.kind'].orValue('')"},
