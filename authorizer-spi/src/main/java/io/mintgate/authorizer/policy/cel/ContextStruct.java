@@ -36,11 +36,13 @@ public final class ContextStruct<T> extends StructValue<String, Object> {
     @Override
     public Optional<?> find(String field) {
         Object value = read(field);
-        if (value == null || value instanceof String s && s.isEmpty()
-                || value instanceof Collection<?> c && c.isEmpty() || value instanceof Map<?, ?> m && m.isEmpty()) {
-            return Optional.empty();
-        }
-        return Optional.of(value);
+        return isPresent(value) ? Optional.of(value) : Optional.empty();
+    }
+
+    /** {@code has(x.f)}: set, and not an empty string, list or map. */
+    static boolean isPresent(Object value) {
+        return !(value == null || value instanceof String s && s.isEmpty()
+                || value instanceof Collection<?> c && c.isEmpty() || value instanceof Map<?, ?> m && m.isEmpty());
     }
 
     private Object read(String field) {
@@ -48,6 +50,15 @@ public final class ContextStruct<T> extends StructValue<String, Object> {
         if (slot < 0) {
             throw new IllegalArgumentException("no such field '" + field + "' in " + type.celType().name());
         }
+        return read(slot);
+    }
+
+    ContextType<T> type() {
+        return type;
+    }
+
+    /** The field at {@code slot} of this struct's type (null when absent), for callers that resolved the name. */
+    Object read(int slot) {
         ContextField<T> f = type.field(slot);
         if (!f.memoize()) {
             return f.reader().apply(record);

@@ -91,6 +91,16 @@ public final class ContextTypes {
 
     public static final List<ContextType<?>> ALL = List.of(GRANT, CLIENT, SUBJECT, ACTOR, NETWORK, WORKLOAD, ORGANIZATION, NHI);
 
+    /** The context type whose CEL struct type has this name, or null. */
+    static ContextType<?> byCelName(String name) {
+        for (ContextType<?> type : ALL) {
+            if (type.celType().name().equals(name)) {
+                return type;
+            }
+        }
+        return null;
+    }
+
     private ContextTypes() {
     }
 }

@@ -243,6 +243,20 @@ final class DirectEvaluator {
         throw undecided();
     }
 
+    private static Object select(Object operand, ContextType<?> type, int slot, String field, boolean testOnly) {
+        if (operand instanceof ContextStruct<?> struct && struct.type() == type) {
+            Object value = struct.read(slot);
+            if (testOnly) {
+                return ContextStruct.isPresent(value);
+            }
+            if (value == null) {
+                throw undecided();
+            }
+            return value;
+        }
+        return select(operand, field, testOnly);
+    }
+
     private static Object select(Object operand, String field, boolean testOnly) {
         if (operand instanceof SelectableValue<?>) {
             @SuppressWarnings("unchecked")
@@ -334,8 +348,12 @@ final class DirectEvaluator {
             if (slot >= 0) {
                 return frame -> frame.locals[slot];
             }
+            int index = RequestActivation.indexOf(name);
+            if (index < 0) {
+                return null;
+            }
             return frame -> {
-                Object value = frame.activation.value(name);
+                Object value = frame.activation.value(index);
                 if (value == null) {
                     throw undecided();
                 }
@@ -350,6 +368,13 @@ final class DirectEvaluator {
             }
             String field = select.field();
             boolean testOnly = select.testOnly();
+            // A field of one of our context structs: resolve its slot now rather than hash its name at every read
+            // (a decision runs with cold caches on a busy token endpoint, where every map probe is a miss).
+            ContextType<?> type = ast.getType(select.operand().id()).map(t -> ContextTypes.byCelName(t.name())).orElse(null);
+            int slot = type == null ? -1 : type.slot(field);
+            if (slot >= 0) {
+                return frame -> DirectEvaluator.select(operand.eval(frame), type, slot, field, testOnly);
+            }
             return frame -> DirectEvaluator.select(operand.eval(frame), field, testOnly);
         }
 

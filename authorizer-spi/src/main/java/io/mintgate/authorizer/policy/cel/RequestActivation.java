@@ -55,7 +55,8 @@ public final class RequestActivation implements CelVariableResolver {
         return index < 0 ? null : value(index);
     }
 
-    private Object value(int index) {
+    /** The variable at {@link #indexOf}'s position: the direct evaluator resolves names once, when it plans. */
+    Object value(int index) {
         Object value = values[index];
         if (value == null) {
             value = lookup(index);
@@ -64,7 +65,7 @@ public final class RequestActivation implements CelVariableResolver {
         return value;
     }
 
-    private static int indexOf(String name) {
+    static int indexOf(String name) {
         return switch (name) {
             case "realm" -> 0;
             case "now" -> 1;

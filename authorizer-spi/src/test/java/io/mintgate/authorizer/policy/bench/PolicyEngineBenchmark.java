@@ -126,6 +126,32 @@ public class PolicyEngineBenchmark {
         return policy.evaluate(request);
     }
 
+    /**
+     * The same decision with the CPU caches cold, as on a busy token endpoint: between two decisions Keycloak's own
+     * request handling (hundreds of KB allocated and touched per token) evicts the policy's compiled form and the
+     * request from L1/L2 and much of L3. Before each call this walks a buffer larger than the caches.
+     */
+    @Benchmark
+    public Decision evaluateColdCaches(CacheEvictor evictor) {
+        return policy.evaluate(request);
+    }
+
+    @State(Scope.Thread)
+    public static class CacheEvictor {
+        private final long[] buffer = new long[(32 << 20) / Long.BYTES];
+        private long sink;
+
+        @Setup(org.openjdk.jmh.annotations.Level.Invocation)
+        public void evict() {
+            long sum = sink;
+            for (int i = 0; i < buffer.length; i += 8) { // one write per 64-byte cache line
+                buffer[i] += sum;
+                sum += buffer[i];
+            }
+            sink = sum;
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         new Runner(new OptionsBuilder().include(PolicyEngineBenchmark.class.getSimpleName()).build()).run();
     }
