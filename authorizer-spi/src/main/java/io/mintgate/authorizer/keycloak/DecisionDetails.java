@@ -2,7 +2,7 @@ package io.mintgate.authorizer.keycloak;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Collectors;
+import java.util.StringJoiner;
 
 import io.mintgate.authorizer.policy.Decision;
 import io.mintgate.authorizer.policy.RuleFinding;
@@ -35,15 +35,21 @@ public final class DecisionDetails {
         put(details, REASON, decision.reason());
         put(details, MODE, decision.mode() == null ? null : decision.mode().name().toLowerCase());
         put(details, POLICY_VERSION, decision.policyVersion());
-        String shadow = decision.findings().stream()
-                .filter(f -> !f.error())
-                .map(f -> f.rule() + ":" + f.reason())
-                .collect(Collectors.joining(","));
-        put(details, SHADOW_DENIALS, shadow);
-        String errors = decision.findings().stream().filter(RuleFinding::error).map(RuleFinding::rule)
-                .collect(Collectors.joining(","));
-        if (!errors.isEmpty()) {
-            details.put("mintgate_rule_errors", errors);
+        if (decision.findings().isEmpty()) {
+            return details; // the common case: no shadow denial, no rule error
+        }
+        StringJoiner shadow = new StringJoiner(",");
+        StringJoiner errors = new StringJoiner(",");
+        for (RuleFinding f : decision.findings()) {
+            if (f.error()) {
+                errors.add(f.rule());
+            } else {
+                shadow.add(f.rule() + ":" + f.reason());
+            }
+        }
+        put(details, SHADOW_DENIALS, shadow.toString());
+        if (errors.length() > 0) {
+            details.put("mintgate_rule_errors", errors.toString());
         }
         return details;
     }

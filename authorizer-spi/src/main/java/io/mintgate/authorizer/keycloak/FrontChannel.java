@@ -103,7 +103,7 @@ final class FrontChannel {
     private static Set<String> scopes(ClientModel client, String requested) {
         Set<String> scopes = new LinkedHashSet<>();
         if (requested != null) {
-            for (String scope : requested.trim().split("\\s+")) {
+            for (String scope : ScopeStrings.split(requested)) {
                 if (!scope.isEmpty()) {
                     scopes.add(scope);
                 }

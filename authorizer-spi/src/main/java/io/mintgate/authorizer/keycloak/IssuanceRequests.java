@@ -261,9 +261,6 @@ final class IssuanceRequests {
     }
 
     static List<String> split(String scope) {
-        if (scope == null || scope.isBlank()) {
-            return List.of();
-        }
-        return List.of(scope.trim().split("\\s+"));
+        return ScopeStrings.split(scope);
     }
 }

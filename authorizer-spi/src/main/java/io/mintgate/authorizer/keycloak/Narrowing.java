@@ -87,7 +87,7 @@ final class Narrowing {
             return scope;
         }
         Set<String> kept = new LinkedHashSet<>();
-        for (String s : scope.trim().split("\\s+")) {
+        for (String s : ScopeStrings.split(scope)) {
             // "openid" marks an OIDC request, not a grant of access: narrowing it away would break ID tokens.
             if (keep.contains(s) || "openid".equals(s)) {
                 kept.add(s);

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Set;
 
 import io.mintgate.authorizer.keycloak.MapperNarrowing;
+import io.mintgate.authorizer.keycloak.ScopeStrings;
 import io.mintgate.authorizer.policy.Obligations;
 import io.mintgate.authorizer.policy.cel.Glob;
 import org.keycloak.models.ClientSessionContext;
@@ -40,7 +41,7 @@ public final class ScopeLimitMapper extends NarrowingMapper {
         }
         List<String> patterns = MapperSettings.list(model.getConfig(), SCOPES);
         Set<String> kept = new LinkedHashSet<>();
-        for (String s : scope.trim().split("\\s+")) {
+        for (String s : ScopeStrings.split(scope)) {
             if (Glob.matchesAny(patterns, s)) {
                 kept.add(s);
             }
