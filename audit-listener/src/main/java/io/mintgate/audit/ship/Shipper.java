@@ -37,7 +37,7 @@ public final class Shipper implements AutoCloseable {
         this.batchBytes = batchBytes;
         this.backoff = new Backoff(backoffBaseMs, backoffCapMs);
         metrics.sinkGauges(sink.name(), () -> spool.depth(sink.name()), this::oldestAgeSeconds);
-        this.thread = new Thread(this::run, "mintgate-audit-shipper-" + sink.name());
+        this.thread = new Thread(this::run, "mintgate-ship-" + sink.name());
         thread.setDaemon(true);
     }
 
