@@ -67,8 +67,8 @@ public final class AbBenchmark {
             String grants = System.getProperty("bench.grants", DEFAULT_GRANTS);
             return new Config(compare, dir, Path.of(required("bench.vanilla.home")), Path.of(required("bench.mintgate.home")),
                     parseDuration(System.getProperty("bench.warmup", "60s")),
-                    Integer.parseInt(System.getProperty("bench.rounds", "3")),
-                    parseDuration(System.getProperty("bench.duration", "20s")),
+                    Integer.parseInt(System.getProperty("bench.rounds", "8")),
+                    parseDuration(System.getProperty("bench.duration", "10s")),
                     Integer.parseInt(System.getProperty("bench.concurrency", "16")),
                     BenchGrants.parse(grants),
                     Path.of(System.getProperty("bench.report", dir.resolve(compare.reportFile).toString())),
@@ -78,8 +78,8 @@ public final class AbBenchmark {
                             + (compare == Comparison.VANILLA ? "" : " -Dbench.compare=" + compare.id)
                             + (grants.equals(DEFAULT_GRANTS) ? "" : " -Dbench.grants=" + grants)
                             + " -Dbench.warmup=" + System.getProperty("bench.warmup", "60s")
-                            + " -Dbench.rounds=" + System.getProperty("bench.rounds", "3")
-                            + " -Dbench.duration=" + System.getProperty("bench.duration", "20s")
+                            + " -Dbench.rounds=" + System.getProperty("bench.rounds", "8")
+                            + " -Dbench.duration=" + System.getProperty("bench.duration", "10s")
                             + " -Dbench.concurrency=" + System.getProperty("bench.concurrency", "16")));
         }
 
@@ -95,6 +95,9 @@ public final class AbBenchmark {
         final List<Window> b = new ArrayList<>();
         long warmupErrors;
     }
+
+    /** Pause before each measured window. */
+    static final long SETTLE_MILLIS = 3_000;
 
     private AbBenchmark() {
     }
@@ -172,6 +175,9 @@ public final class AbBenchmark {
                 for (int round = 1; round <= config.rounds(); round++) {
                     List<Target> order = round % 2 == 1 ? List.of(a, b) : List.of(b, a);
                     for (Target t : order) {
+                        // Let the server measured just before finish what its load left behind (JIT queue, GC, the
+                        // audit writer and shipper): measured, that after-work took ~0.1 core from the next window.
+                        Thread.sleep(SETTLE_MILLIS);
                         Window w = LoadGenerator.run(workers(grant, t, config.concurrency()), config.duration(),
                                 t == a ? pidA : pidB);
                         print(grant, t.name(), "round " + round + "/" + config.rounds(), w);
@@ -505,7 +511,57 @@ public final class AbBenchmark {
             }
         }
         md.append("\n</details>\n");
+        md.append(threadGroupTable(results, compare));
         return md.toString();
+    }
+
+    /**
+     * Where each server's CPU went, per request, by thread group (over all measured rounds): request threads, GC,
+     * JIT compilers, Mintgate's audit threads... The difference column is what B costs more, thread group by thread
+     * group, which separates the request path from garbage collection and background work without a profiler.
+     */
+    static String threadGroupTable(Map<Grant, GrantResult> results, Comparison compare) {
+        StringBuilder md = new StringBuilder("\n**Server CPU by thread group**, ms per request over all rounds (from "
+                + "`/proc/<pid>/task/*/stat`; groups under 0.005 ms/req on both servers are left out; \"ended threads\" is "
+                + "the process's time not found in a live thread):\n\n");
+        md.append("| grant | thread group | ").append(compare.serverA).append(" | ").append(compare.serverB)
+                .append(" | difference |\n|---|---|---|---|---|\n");
+        for (Map.Entry<Grant, GrantResult> e : results.entrySet()) {
+            GrantResult r = e.getValue();
+            if (r.a.isEmpty() || r.b.isEmpty()) {
+                continue;
+            }
+            Map<String, Double> a = perRequestByGroup(r.a);
+            Map<String, Double> b = perRequestByGroup(r.b);
+            java.util.Set<String> groups = new java.util.TreeSet<>(a.keySet());
+            groups.addAll(b.keySet());
+            List<String> ordered = groups.stream()
+                    .filter(g -> a.getOrDefault(g, 0.0) >= 0.005 || b.getOrDefault(g, 0.0) >= 0.005)
+                    .sorted(java.util.Comparator.comparingDouble((String g) -> -Math.max(a.getOrDefault(g, 0.0),
+                            b.getOrDefault(g, 0.0))))
+                    .toList();
+            for (String g : ordered) {
+                double va = a.getOrDefault(g, 0.0);
+                double vb = b.getOrDefault(g, 0.0);
+                md.append(String.format(Locale.ROOT, "| %s | %s | %.3f | %.3f | %+.3f |\n", e.getKey().id, g, va, vb, vb - va));
+            }
+        }
+        return md.append("\n").toString();
+    }
+
+    static Map<String, Double> perRequestByGroup(List<Window> windows) {
+        long requests = windows.stream().mapToLong(Window::requests).sum();
+        Map<String, Long> ticks = new java.util.TreeMap<>();
+        long process = 0;
+        for (Window w : windows) {
+            process += w.serverTicks();
+            w.serverThreadGroupTicks().forEach((g, t) -> ticks.merge(g, t, Long::sum));
+        }
+        long live = ticks.values().stream().mapToLong(Long::longValue).sum();
+        ticks.put("ended threads", Math.max(0, process - live));
+        Map<String, Double> perRequest = new java.util.TreeMap<>();
+        ticks.forEach((g, t) -> perRequest.put(g, requests == 0 ? 0 : ProcCpu.ticksToMillis(t) / requests));
+        return perRequest;
     }
 
     /** Issue 4's acceptance bound: narrowing adds at most this much to client_credentials CPU per request. */

@@ -3,6 +3,8 @@ package io.mintgate.it.bench;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -33,7 +35,7 @@ final class LoadGenerator {
     /** What one window measured. */
     record Window(long requests, long errors, long elapsedNanos, Histogram latencyMicros,
                   long serverTicks, long loaderTicks, long machineBusyTicks, long machineTotalTicks,
-                  List<String> errorSamples) {
+                  List<String> errorSamples, Map<String, Long> serverThreadGroupTicks) {
 
         double throughput() {
             return requests / (elapsedNanos / 1e9);
@@ -131,6 +133,7 @@ final class LoadGenerator {
         while (ready.get() < workers.size()) {
             Thread.onSpinWait();
         }
+        Map<String, Long> groupsBefore = ProcCpu.threadGroupTicks(serverPid);
         long serverBefore = ProcCpu.processTicks(serverPid);
         long loaderBefore = ProcCpu.processTicks(loaderPid);
         long[] machineBefore = ProcCpu.machineTicks();
@@ -144,6 +147,9 @@ final class LoadGenerator {
         long serverTicks = ProcCpu.processTicks(serverPid) - serverBefore;
         long loaderTicks = ProcCpu.processTicks(loaderPid) - loaderBefore;
         long[] machineAfter = ProcCpu.machineTicks();
+        Map<String, Long> groups = new TreeMap<>();
+        ProcCpu.threadGroupTicks(serverPid).forEach((group, ticks) ->
+                groups.put(group, ticks - groupsBefore.getOrDefault(group, 0L)));
 
         Histogram all = new Histogram(MAX_LATENCY_MICROS, 3);
         long requests = 0;
@@ -154,7 +160,7 @@ final class LoadGenerator {
             failed += errors[i];
         }
         return new Window(requests, failed, elapsed, all, serverTicks, loaderTicks,
-                machineAfter[0] - machineBefore[0], machineAfter[1] - machineBefore[1], List.copyOf(samples));
+                machineAfter[0] - machineBefore[0], machineAfter[1] - machineBefore[1], List.copyOf(samples), groups);
     }
 
     static String abbreviate(String s) {

@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * CPU time from Linux {@code /proc}: a process's user+system time ({@code /proc/<pid>/stat} fields 14 and 15,
@@ -25,6 +28,36 @@ final class ProcCpu {
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
         // f[0] is field 3 (state), so field 14 (utime) is f[11] and field 15 (stime) is f[12]
         return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+
+    /**
+     * utime + stime of each live thread of a process, summed per thread group: the thread's name
+     * ({@code /proc/<pid>/task/<tid>/comm}, which Linux cuts at 15 characters) without its trailing number, so that
+     * "executor-thread-7", "GC Thread#1" and "C2 CompilerThread0" count as "executor-thread", "GC Thread" and "C2
+     * CompilerThread". Threads that ended since are not listed (their time stays in {@link #processTicks}).
+     */
+    static Map<String, Long> threadGroupTicks(long pid) {
+        Map<String, Long> groups = new TreeMap<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            tasks.forEach(task -> {
+                try {
+                    String name = Files.readString(task.resolve("comm")).trim();
+                    String stat = Files.readString(task.resolve("stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+                    groups.merge(threadGroup(name), Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
+                } catch (IOException | RuntimeException threadEnded) {
+                    // the thread ended between the listing and the read: its time is in the process total
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return groups;
+    }
+
+    static String threadGroup(String name) {
+        String group = name.replaceAll("[-#_ ]*\\d+$", "");
+        return group.isEmpty() ? name : group;
     }
 
     /** {busy, total} ticks of all CPUs since boot; busy excludes idle and iowait. */
