@@ -16,6 +16,7 @@ import java.util.Set;
 import io.mintgate.authorizer.policy.ActorInfo;
 import io.mintgate.authorizer.policy.ClientInfo;
 import io.mintgate.authorizer.policy.DeferredList;
+import io.mintgate.authorizer.policy.DeferredMap;
 import io.mintgate.authorizer.policy.Grant;
 import io.mintgate.authorizer.policy.IssuanceRequest;
 import io.mintgate.authorizer.policy.NetworkInfo;
@@ -146,8 +147,9 @@ final class IssuanceRequests {
             realmRoles = DeferredList.of(() -> user.getRealmRoleMappingsStream().map(RoleModel::getName).toList());
         }
         List<String> groups = DeferredList.of(() -> user.getGroupsStream().map(GroupModel::getName).toList());
+        // Keycloak copies a user's attributes on every call and few policies read them: deferred.
         return new SubjectInfo(user.getId(), user.getUsername(), user.isEnabled(), user.getServiceAccountClientLink() != null,
-                user.getAttributes(), realmRoles, clientRoles, groups);
+                DeferredMap.ofMultimap(user::getAttributes), realmRoles, clientRoles, groups);
     }
 
     private static NetworkInfo network(KeycloakSession session) {
@@ -230,7 +232,7 @@ final class IssuanceRequests {
         boolean exists = false;
         boolean enabled = false;
         if (owner != null && !owner.isBlank()) {
-            UserModel user = session.users().getUserByUsername(realm, owner);
+            UserModel user = OwnerLookup.find(session, realm, owner);
             exists = user != null;
             enabled = user != null && user.isEnabled();
         }

@@ -50,6 +50,9 @@ final class Values {
     }
 
     static Map<String, List<String>> copyMultimap(Map<String, List<String>> map) {
+        if (map instanceof DeferredMap<List<String>>) {
+            return map; // copies when first read
+        }
         if (map == null || map.isEmpty()) {
             return Map.of();
         }
