@@ -116,6 +116,13 @@ public final class AbBenchmark {
                 config.dir().resolve(compare.serverA + "-logs"), compare.mintgateOnA() ? MINTGATE_START_OPTIONS : List.of());
         DistributionKeycloak serverB = new DistributionKeycloak(config.mintgateHome(),
                 config.dir().resolve(compare.serverB + "-logs"), MINTGATE_START_OPTIONS);
+        String jvmArgs = System.getProperty("bench.jvmArgs", "").trim();
+        if (!jvmArgs.isEmpty()) {
+            // Diagnostics on both servers alike (e.g. -Xlog:gc, -XX:+PrintCompilation); never part of a published run.
+            serverA.javaOptsAppend(jvmArgs);
+            serverB.javaOptsAppend(jvmArgs);
+            System.out.println("[bench] extra JVM options on both servers: " + jvmArgs);
+        }
         String jfr = System.getProperty("bench.jfr", "");
         if (!jfr.isBlank()) {
             // Where Mintgate's CPU goes: a profile of server B for the whole run (method samples every 10 ms), and

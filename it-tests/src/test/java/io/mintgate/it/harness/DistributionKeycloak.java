@@ -50,7 +50,7 @@ public final class DistributionKeycloak implements KeycloakRuntime {
 
     /** JVM options appended to kc.sh's defaults at the next start (profiling); null for none. */
     public DistributionKeycloak javaOptsAppend(String options) {
-        this.javaOptsAppend = options;
+        this.javaOptsAppend = javaOptsAppend == null ? options : javaOptsAppend + " " + options;
         return this;
     }
 
