@@ -1,7 +1,8 @@
 package io.mintgate.authorizer.keycloak;
 
-import java.util.ArrayList;
 import java.util.List;
+
+import io.mintgate.authorizer.policy.Tokens;
 
 /**
  * Space-separated OAuth parameter values ({@code scope}, RFC 6749 §3.3): the tokens between runs of whitespace,
@@ -17,27 +18,8 @@ public final class ScopeStrings {
         if (value == null) {
             return List.of();
         }
-        value = value.trim(); // also strips other control characters at the ends, as the regex version did
-        List<String> values = new ArrayList<>(4);
-        int start = -1;
-        for (int i = 0; i < value.length(); i++) {
-            if (isSeparator(value.charAt(i))) {
-                if (start >= 0) {
-                    values.add(value.substring(start, i));
-                    start = -1;
-                }
-            } else if (start < 0) {
-                start = i;
-            }
-        }
-        if (start >= 0) {
-            values.add(start == 0 ? value : value.substring(start));
-        }
+        // trim() also strips other control characters at the ends, as the regex version did
+        List<String> values = Tokens.split(value.trim(), false);
         return values.isEmpty() ? List.of() : List.copyOf(values);
-    }
-
-    /** The regex {@code \s} class: space, tab, newline, vertical tab, form feed, carriage return. */
-    private static boolean isSeparator(char c) {
-        return c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
     }
 }

@@ -9,8 +9,8 @@ import dev.cel.common.types.CelType;
 import dev.cel.common.types.ListType;
 import dev.cel.common.types.SimpleType;
 import dev.cel.runtime.CelFunctionBinding;
+import io.mintgate.authorizer.policy.Tokens;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
 /** Functions CEL lacks that issuance policies need: CIDR and glob matching, local time windows, list parsing. */
@@ -61,22 +61,6 @@ public final class MintgateFunctions {
      * Hand-rolled rather than {@code String.split("[,\\s]+")}, which compiles a regex on every call.
      */
     static List<String> splitList(String text) {
-        List<String> out = new ArrayList<>();
-        int start = -1;
-        for (int i = 0; i <= text.length(); i++) {
-            boolean separator = i == text.length() || isSeparator(text.charAt(i));
-            if (!separator && start < 0) {
-                start = i;
-            } else if (separator && start >= 0) {
-                out.add(text.substring(start, i));
-                start = -1;
-            }
-        }
-        return PreAdapted.list(out);
-    }
-
-    /** A comma or what the regex class {@code \s} matches. */
-    private static boolean isSeparator(char c) {
-        return c == ',' || c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
+        return PreAdapted.list(Tokens.split(text, true));
     }
 }
