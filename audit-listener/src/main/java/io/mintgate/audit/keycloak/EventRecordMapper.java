@@ -44,9 +44,6 @@ public final class EventRecordMapper {
             EventType.CLIENT_DELETE, EventType.CLIENT_REGISTER_ERROR, EventType.CLIENT_UPDATE_ERROR,
             EventType.CLIENT_DELETE_ERROR);
 
-    /** Compiled once: String.split compiles a character-class regex such as "[ ,]" on every call. */
-    private static final Pattern SCOPE_SEPARATOR = Pattern.compile(" ");
-    private static final Pattern AUDIENCE_SEPARATOR = Pattern.compile("[ ,]");
 
     private final Set<AuditKind> kinds;
 
@@ -78,8 +75,8 @@ public final class EventRecordMapper {
         AccessData data = new AccessData(realm, event.getClientId(), event.getUserId(),
                 DetailFilter.safeValue(details, "username"),
                 new Actor(null, event.getClientId(), realm, event.getIpAddress()),
-                grantType, split(DetailFilter.safeValue(details, "scope"), SCOPE_SEPARATOR),
-                split(DetailFilter.safeValue(details, "audience"), AUDIENCE_SEPARATOR),
+                grantType, split(DetailFilter.safeValue(details, "scope"), false),
+                split(DetailFilter.safeValue(details, "audience"), true),
                 DetailFilter.safeValue(details, "token_id"),
                 parseLong(details.get("access_token_expiration_time")),
                 event.getIpAddress(), event.getId(), event.getType().name(), event.getError(),
@@ -206,15 +203,25 @@ public final class EventRecordMapper {
                 .filter(s -> !s.isEmpty()).toList();
     }
 
-    static List<String> split(String value, Pattern separator) {
+    /**
+     * The non-blank parts of {@code value} (trimmed first) between spaces, and commas too when {@code commaSeparates}:
+     * what {@code Pattern.compile(commaSeparates ? "[ ,]" : " ").split(value.trim())} keeps, without a regex walk on
+     * every token event (it showed in the server's CPU profile).
+     */
+    static List<String> split(String value, boolean commaSeparates) {
         if (value == null || value.isBlank()) {
             return List.of();
         }
-        String[] parts = separator.split(value.trim());
-        List<String> kept = new ArrayList<>(parts.length);
-        for (String part : parts) {
-            if (!part.isBlank()) {
-                kept.add(part);
+        String text = value.trim();
+        List<String> kept = new ArrayList<>(4);
+        int start = 0;
+        for (int i = 0, n = text.length(); i <= n; i++) {
+            if (i == n || text.charAt(i) == ' ' || (commaSeparates && text.charAt(i) == ',')) {
+                String part = i > start ? text.substring(start, i) : "";
+                if (!part.isBlank()) {
+                    kept.add(part);
+                }
+                start = i + 1;
             }
         }
         return List.copyOf(kept);

@@ -22,10 +22,13 @@ final class EventTime {
             last = cached;
         }
         if (millis == 0) {
-            return cached.text + 'Z';
+            return cached.withZ;
         }
-        // ISO_INSTANT prints a whole-millisecond fraction as exactly three digits.
-        return cached.text + '.' + digit(millis / 100) + digit(millis / 10 % 10) + digit(millis % 10) + 'Z';
+        // ISO_INSTANT prints a whole-millisecond fraction as exactly three digits. A plain builder: the indy string
+        // concatenation of five parts showed as its own method-handle frames in the server's CPU profile.
+        return new StringBuilder(cached.text.length() + 5).append(cached.text).append('.')
+                .append(digit(millis / 100)).append(digit(millis / 10 % 10)).append(digit(millis % 10)).append('Z')
+                .toString();
     }
 
     private static char digit(int d) {
@@ -37,6 +40,9 @@ final class EventTime {
     }
 
     /** Immutable, so a racing reader sees either the old or the new second whole. */
-    private record Second(long epochSecond, String text) {
+    private record Second(long epochSecond, String text, String withZ) {
+        Second(long epochSecond, String text) {
+            this(epochSecond, text, text + 'Z');
+        }
     }
 }

@@ -70,8 +70,9 @@ public final class DetailFilter {
 
     /**
      * False only when {@link #SECRET_VALUE} cannot match, checked without allocating: every alternative needs either a
-     * {@code ?}, {@code #} or {@code &} somewhere, or (after trimming) a first character of {@code eyJ}, {@code bearer},
-     * {@code basic} or {@code dpop} in either case. Most details (ids, scopes, client ids) pass no regex at all.
+     * {@code ?}, {@code #} or {@code &} somewhere, or (after trimming) a start of {@code eyJ}, {@code bearer},
+     * {@code basic} or {@code dpop} in any case. Most details (ids, scopes, client ids) pass no regex at all; a first
+     * letter alone let every id starting with b, d or e through to the regex, which showed in the server's profile.
      */
     static boolean mayLookLikeCredential(String value) {
         int first = -1;
@@ -81,13 +82,13 @@ public final class DetailFilter {
                 return true;
             }
             if (first < 0 && c > ' ') {
-                first = c;
+                first = i;
             }
         }
-        return switch (first) {
-            case 'e', 'E', 'b', 'B', 'd', 'D' -> true;
-            default -> false;
-        };
+        return first >= 0 && (value.regionMatches(true, first, "eyJ", 0, 3)
+                || value.regionMatches(true, first, "bearer", 0, 6)
+                || value.regionMatches(true, first, "basic", 0, 5)
+                || value.regionMatches(true, first, "dpop", 0, 4));
     }
 
     /** A single value read from a detail we need for a typed field (e.g. scope): null when it looks like a secret. */

@@ -1,35 +1,96 @@
 package io.mintgate.audit.record;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.MapperFeature;
-import com.fasterxml.jackson.databind.ObjectWriter;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.SerializedString;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Writes a record's two byte forms straight from the record, without building a JSON tree: the canonical form the
  * hash chain covers and the CloudEvent JSON that is spooled and shipped. Both are byte for byte what
  * {@link RecordJson#canonicalWithoutHash} and {@link RecordJson#toBytes} produce from {@link RecordJson#toTree} (the
  * verifier's view), only cheaper: the spool writer encodes every token request, and the tree was most of the audit
- * listener's garbage. Not thread-safe: one encoder per spool writer; the returned bytes are reused by the next call.
+ * listener's garbage. The data member is written by hand too, not by Jackson's bean serializers (see
+ * {@code writeData}); only Jackson's generator is used, for escaping and number output. Not thread-safe: one encoder
+ * per spool writer; the returned bytes are reused by the next call.
  */
 public final class RecordEncoder {
-    /** Canonical = keys sorted at every level; for records and maps this is what these two features do. */
-    private static final ObjectWriter CANONICAL_DATA = JsonMapper.builder()
-            .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
-            .enable(MapperFeature.SORT_CREATOR_PROPERTIES_FIRST)
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-            .build().writer().without(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
-    private static final ObjectWriter DATA = RecordJson.MAPPER.writer().without(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
+    /*
+     * Member names, quoted and UTF-8 encoded once (what Jackson's bean serializers do too) instead of escaped again for
+     * every record: names are about a third of the bytes written. Each name is declared once, under the first type
+     * (in the order below) that uses it.
+     */
+    private static final SerializedString DATA = new SerializedString("data");
+    private static final SerializedString DATACONTENTTYPE = new SerializedString("datacontenttype");
+    private static final SerializedString ID = new SerializedString("id");
+    private static final SerializedString SOURCE = new SerializedString("source");
+    private static final SerializedString SPECVERSION = new SerializedString("specversion");
+    private static final SerializedString SUBJECT = new SerializedString("subject");
+    private static final SerializedString TIME = new SerializedString("time");
+    private static final SerializedString TYPE = new SerializedString("type");
+    private static final SerializedString MINTGATESEQ = new SerializedString(RecordJson.EXT_SEQ);
+    private static final SerializedString MINTGATEPREV = new SerializedString(RecordJson.EXT_PREV);
+    private static final SerializedString MINTGATEHASH = new SerializedString(RecordJson.EXT_HASH);
+    private static final SerializedString SPEC_VERSION_VALUE = new SerializedString(AuditRecord.SPEC_VERSION);
+    private static final SerializedString DATA_CONTENT_TYPE_VALUE = new SerializedString(AuditRecord.DATA_CONTENT_TYPE);
+
+    // AccessData
+    private static final SerializedString REALM = new SerializedString("realm");
+    private static final SerializedString CLIENT_ID = new SerializedString("clientId");
+    private static final SerializedString USERNAME = new SerializedString("username");
+    private static final SerializedString ACTOR = new SerializedString("actor");
+    private static final SerializedString GRANT_TYPE = new SerializedString("grantType");
+    private static final SerializedString SCOPES = new SerializedString("scopes");
+    private static final SerializedString AUDIENCE = new SerializedString("audience");
+    private static final SerializedString TOKEN_ID = new SerializedString("tokenId");
+    private static final SerializedString EXPIRES_AT = new SerializedString("expiresAt");
+    private static final SerializedString SOURCE_ADDRESS = new SerializedString("sourceAddress");
+    private static final SerializedString KEYCLOAK_EVENT_ID = new SerializedString("keycloakEventId");
+    private static final SerializedString KEYCLOAK_EVENT_TYPE = new SerializedString("keycloakEventType");
+    private static final SerializedString ERROR = new SerializedString("error");
+    private static final SerializedString DECISION = new SerializedString("decision");
+    private static final SerializedString RESOURCE = new SerializedString("resource");
+    private static final SerializedString DETAILS = new SerializedString("details");
+    private static final SerializedString NHI = new SerializedString("nhi");
+    // Actor
+    private static final SerializedString USER_ID = new SerializedString("userId");
+    private static final SerializedString IP_ADDRESS = new SerializedString("ipAddress");
+    // Decision
+    private static final SerializedString RULE = new SerializedString("rule");
+    private static final SerializedString REASON = new SerializedString("reason");
+    private static final SerializedString MODE = new SerializedString("mode");
+    private static final SerializedString OUTCOME = new SerializedString("outcome");
+    private static final SerializedString POLICY_VERSION = new SerializedString("policyVersion");
+    private static final SerializedString NARROWED = new SerializedString("narrowed");
+    private static final SerializedString SHADOW_DENIALS = new SerializedString("shadowDenials");
+    // AdminResource
+    private static final SerializedString OPERATION = new SerializedString("operation");
+    private static final SerializedString PATH = new SerializedString("path");
+    private static final SerializedString SERVICE_ACCOUNT = new SerializedString("serviceAccount");
+    private static final SerializedString SECRET_ROTATION = new SerializedString("secretRotation");
+    // NhiFacts
+    private static final SerializedString OWNER = new SerializedString("owner");
+    private static final SerializedString PURPOSE = new SerializedString("purpose");
+    // CheckpointData
+    private static final SerializedString SEQ = new SerializedString("seq");
+    private static final SerializedString HASH = new SerializedString("hash");
+    private static final SerializedString COUNT = new SerializedString("count");
+    private static final SerializedString ALG = new SerializedString("alg");
+    private static final SerializedString KID = new SerializedString("kid");
+    private static final SerializedString JWS = new SerializedString("jws");
 
     private final Bytes canonical = new Bytes();
     private final Bytes payload = new Bytes();
     private JsonGenerator canonicalGen;
     private JsonGenerator payloadGen;
+    /** Keys of a details map being sorted for the canonical form; reused so sorting allocates nothing. */
+    private String[] keys = new String[16];
 
     /**
      * Canonical bytes of the record as chained at {@code seq} after {@code prevHash}, without the hash member:
@@ -41,19 +102,21 @@ public final class RecordEncoder {
             JsonGenerator gen = canonicalGen();
             // Top-level members in sorted order (String.compareTo), like the tree walk of the verifier.
             gen.writeStartObject();
-            gen.writeFieldName("data");
-            CANONICAL_DATA.writeValue(gen, record.data());
-            gen.writeStringField("datacontenttype", AuditRecord.DATA_CONTENT_TYPE);
-            gen.writeStringField("id", record.id());
-            gen.writeStringField(RecordJson.EXT_PREV, prevHash);
-            gen.writeNumberField(RecordJson.EXT_SEQ, seq);
-            gen.writeStringField("source", record.source());
-            gen.writeStringField("specversion", AuditRecord.SPEC_VERSION);
+            gen.writeFieldName(DATA);
+            writeData(gen, record.data(), true);
+            gen.writeFieldName(DATACONTENTTYPE);
+            gen.writeString(DATA_CONTENT_TYPE_VALUE);
+            field(gen, ID, record.id());
+            field(gen, MINTGATEPREV, prevHash);
+            number(gen, MINTGATESEQ, seq);
+            field(gen, SOURCE, record.source());
+            gen.writeFieldName(SPECVERSION);
+            gen.writeString(SPEC_VERSION_VALUE);
             if (record.subject() != null) {
-                gen.writeStringField("subject", record.subject());
+                field(gen, SUBJECT, record.subject());
             }
-            gen.writeStringField("time", record.time());
-            gen.writeStringField("type", record.type());
+            field(gen, TIME, record.time());
+            field(gen, TYPE, record.type());
             gen.writeEndObject();
             gen.flush();
         } catch (IOException | RuntimeException e) {
@@ -69,20 +132,22 @@ public final class RecordEncoder {
         try {
             JsonGenerator gen = payloadGen();
             gen.writeStartObject();
-            gen.writeStringField("specversion", AuditRecord.SPEC_VERSION);
-            gen.writeStringField("id", record.id());
-            gen.writeStringField("source", record.source());
-            gen.writeStringField("type", record.type());
-            gen.writeStringField("time", record.time());
+            gen.writeFieldName(SPECVERSION);
+            gen.writeString(SPEC_VERSION_VALUE);
+            field(gen, ID, record.id());
+            field(gen, SOURCE, record.source());
+            field(gen, TYPE, record.type());
+            field(gen, TIME, record.time());
             if (record.subject() != null) {
-                gen.writeStringField("subject", record.subject());
+                field(gen, SUBJECT, record.subject());
             }
-            gen.writeStringField("datacontenttype", AuditRecord.DATA_CONTENT_TYPE);
-            gen.writeFieldName("data");
-            DATA.writeValue(gen, record.data());
-            gen.writeNumberField(RecordJson.EXT_SEQ, seq);
-            gen.writeStringField(RecordJson.EXT_PREV, prevHash);
-            gen.writeStringField(RecordJson.EXT_HASH, hash);
+            gen.writeFieldName(DATACONTENTTYPE);
+            gen.writeString(DATA_CONTENT_TYPE_VALUE);
+            gen.writeFieldName(DATA);
+            writeData(gen, record.data(), false);
+            number(gen, MINTGATESEQ, seq);
+            field(gen, MINTGATEPREV, prevHash);
+            field(gen, MINTGATEHASH, hash);
             gen.writeEndObject();
             gen.flush();
         } catch (IOException | RuntimeException e) {
@@ -95,6 +160,317 @@ public final class RecordEncoder {
     /** What the last {@link #payload} call wrote. */
     public Bytes payloadBytes() {
         return payload;
+    }
+
+    /*
+     * The data member, written by hand. It used to go through Jackson's bean serializers (a sorted-properties,
+     * sorted-map-entries writer for the canonical form, the plain mapper for the payload); those two calls were the
+     * main cost of the spool writer thread (property sorting, map entries copied into a TreeMap per record). The code
+     * below walks the record types directly and writes exactly what those serializers wrote, as the Jackson
+     * annotations on the record types define it; RecordEncoderTest pins the bytes to the Jackson tree path
+     * (RecordJson.toTree). A new record component, or a changed @JsonInclude, has to be mirrored here.
+     *
+     * Inclusion rules mirrored:
+     *   NON_EMPTY (AccessData, Decision): skips null, "" and empty lists and maps; keeps 0L (NON_EMPTY is not
+     *     NON_DEFAULT) and keeps a non-null nested record even when all its members are left out ({}).
+     *   NON_NULL (Actor, AdminResource, NhiFacts): skips null only; keeps "" and Boolean false.
+     *   none (CheckpointData): the mapper default ALWAYS, so null members are written as null.
+     *   Map values are not affected by the class-level inclusion: "" values are written.
+     * Canonical form: members sorted by String.compareTo at every level (the orders below are that order, spelt
+     * out); payload form: record declaration order, map entries in the map's own iteration order.
+     */
+
+    private void writeData(JsonGenerator gen, RecordData data, boolean canonical) throws IOException {
+        // Java 17 has no exhaustive switch over the sealed RecordData; RecordEncoderTest fails when a permitted type is
+        // added, and any type not handled here fails loudly instead of writing a wrong hash.
+        if (data instanceof AccessData access) {
+            if (canonical) {
+                writeCanonical(gen, access);
+            } else {
+                writePayload(gen, access);
+            }
+        } else if (data instanceof CheckpointData checkpoint) {
+            if (canonical) {
+                writeCanonical(gen, checkpoint);
+            } else {
+                writePayload(gen, checkpoint);
+            }
+        } else {
+            throw new IllegalStateException("RecordEncoder cannot write " + data.getClass().getName());
+        }
+    }
+
+    private void writeCanonical(JsonGenerator gen, AccessData d) throws IOException {
+        gen.writeStartObject();
+        if (d.actor() != null) {
+            gen.writeFieldName(ACTOR);
+            writeCanonical(gen, d.actor());
+        }
+        nonEmpty(gen, AUDIENCE, d.audience());
+        nonEmpty(gen, CLIENT_ID, d.clientId());
+        if (d.decision() != null) {
+            gen.writeFieldName(DECISION);
+            writeCanonical(gen, d.decision());
+        }
+        if (d.details() != null && !d.details().isEmpty()) {
+            gen.writeFieldName(DETAILS);
+            writeSorted(gen, d.details());
+        }
+        nonEmpty(gen, ERROR, d.error());
+        nonNull(gen, EXPIRES_AT, d.expiresAt());
+        nonEmpty(gen, GRANT_TYPE, d.grantType());
+        nonEmpty(gen, KEYCLOAK_EVENT_ID, d.keycloakEventId());
+        nonEmpty(gen, KEYCLOAK_EVENT_TYPE, d.keycloakEventType());
+        if (d.nhi() != null) {
+            gen.writeFieldName(NHI);
+            writeCanonical(gen, d.nhi());
+        }
+        nonEmpty(gen, REALM, d.realm());
+        if (d.resource() != null) {
+            gen.writeFieldName(RESOURCE);
+            writeCanonical(gen, d.resource());
+        }
+        nonEmpty(gen, SCOPES, d.scopes());
+        nonEmpty(gen, SOURCE_ADDRESS, d.sourceAddress());
+        nonEmpty(gen, SUBJECT, d.subject());
+        nonEmpty(gen, TOKEN_ID, d.tokenId());
+        nonEmpty(gen, USERNAME, d.username());
+        gen.writeEndObject();
+    }
+
+    private static void writePayload(JsonGenerator gen, AccessData d) throws IOException {
+        gen.writeStartObject();
+        nonEmpty(gen, REALM, d.realm());
+        nonEmpty(gen, CLIENT_ID, d.clientId());
+        nonEmpty(gen, SUBJECT, d.subject());
+        nonEmpty(gen, USERNAME, d.username());
+        if (d.actor() != null) {
+            gen.writeFieldName(ACTOR);
+            writePayload(gen, d.actor());
+        }
+        nonEmpty(gen, GRANT_TYPE, d.grantType());
+        nonEmpty(gen, SCOPES, d.scopes());
+        nonEmpty(gen, AUDIENCE, d.audience());
+        nonEmpty(gen, TOKEN_ID, d.tokenId());
+        nonNull(gen, EXPIRES_AT, d.expiresAt());
+        nonEmpty(gen, SOURCE_ADDRESS, d.sourceAddress());
+        nonEmpty(gen, KEYCLOAK_EVENT_ID, d.keycloakEventId());
+        nonEmpty(gen, KEYCLOAK_EVENT_TYPE, d.keycloakEventType());
+        nonEmpty(gen, ERROR, d.error());
+        if (d.decision() != null) {
+            gen.writeFieldName(DECISION);
+            writePayload(gen, d.decision());
+        }
+        if (d.resource() != null) {
+            gen.writeFieldName(RESOURCE);
+            writePayload(gen, d.resource());
+        }
+        if (d.details() != null && !d.details().isEmpty()) {
+            gen.writeFieldName(DETAILS);
+            writeInIterationOrder(gen, d.details());
+        }
+        if (d.nhi() != null) {
+            gen.writeFieldName(NHI);
+            writePayload(gen, d.nhi());
+        }
+        gen.writeEndObject();
+    }
+
+    private static void writeCanonical(JsonGenerator gen, Actor a) throws IOException {
+        gen.writeStartObject();
+        nonNull(gen, CLIENT_ID, a.clientId());
+        nonNull(gen, IP_ADDRESS, a.ipAddress());
+        nonNull(gen, REALM, a.realm());
+        nonNull(gen, USER_ID, a.userId());
+        gen.writeEndObject();
+    }
+
+    private static void writePayload(JsonGenerator gen, Actor a) throws IOException {
+        gen.writeStartObject();
+        nonNull(gen, USER_ID, a.userId());
+        nonNull(gen, CLIENT_ID, a.clientId());
+        nonNull(gen, REALM, a.realm());
+        nonNull(gen, IP_ADDRESS, a.ipAddress());
+        gen.writeEndObject();
+    }
+
+    private static void writeCanonical(JsonGenerator gen, Decision d) throws IOException {
+        gen.writeStartObject();
+        nonEmpty(gen, ID, d.id());
+        nonEmpty(gen, MODE, d.mode());
+        nonEmpty(gen, NARROWED, d.narrowed());
+        nonEmpty(gen, OUTCOME, d.outcome());
+        nonEmpty(gen, POLICY_VERSION, d.policyVersion());
+        nonEmpty(gen, REASON, d.reason());
+        nonEmpty(gen, RULE, d.rule());
+        nonEmpty(gen, SHADOW_DENIALS, d.shadowDenials());
+        gen.writeEndObject();
+    }
+
+    private static void writePayload(JsonGenerator gen, Decision d) throws IOException {
+        gen.writeStartObject();
+        nonEmpty(gen, ID, d.id());
+        nonEmpty(gen, RULE, d.rule());
+        nonEmpty(gen, REASON, d.reason());
+        nonEmpty(gen, MODE, d.mode());
+        nonEmpty(gen, OUTCOME, d.outcome());
+        nonEmpty(gen, POLICY_VERSION, d.policyVersion());
+        nonEmpty(gen, NARROWED, d.narrowed());
+        nonEmpty(gen, SHADOW_DENIALS, d.shadowDenials());
+        gen.writeEndObject();
+    }
+
+    private static void writeCanonical(JsonGenerator gen, AdminResource r) throws IOException {
+        gen.writeStartObject();
+        nonNull(gen, ID, r.id());
+        nonNull(gen, OPERATION, r.operation());
+        nonNull(gen, PATH, r.path());
+        nonNull(gen, SECRET_ROTATION, r.secretRotation());
+        nonNull(gen, SERVICE_ACCOUNT, r.serviceAccount());
+        nonNull(gen, TYPE, r.type());
+        gen.writeEndObject();
+    }
+
+    private static void writePayload(JsonGenerator gen, AdminResource r) throws IOException {
+        gen.writeStartObject();
+        nonNull(gen, TYPE, r.type());
+        nonNull(gen, OPERATION, r.operation());
+        nonNull(gen, PATH, r.path());
+        nonNull(gen, ID, r.id());
+        nonNull(gen, SERVICE_ACCOUNT, r.serviceAccount());
+        nonNull(gen, SECRET_ROTATION, r.secretRotation());
+        gen.writeEndObject();
+    }
+
+    private static void writeCanonical(JsonGenerator gen, NhiFacts n) throws IOException {
+        gen.writeStartObject();
+        nonNull(gen, EXPIRES_AT, n.expiresAt());
+        nonNull(gen, OWNER, n.owner());
+        nonNull(gen, PURPOSE, n.purpose());
+        gen.writeEndObject();
+    }
+
+    private static void writePayload(JsonGenerator gen, NhiFacts n) throws IOException {
+        gen.writeStartObject();
+        nonNull(gen, OWNER, n.owner());
+        nonNull(gen, EXPIRES_AT, n.expiresAt());
+        nonNull(gen, PURPOSE, n.purpose());
+        gen.writeEndObject();
+    }
+
+    private static void writeCanonical(JsonGenerator gen, CheckpointData c) throws IOException {
+        gen.writeStartObject();
+        always(gen, ALG, c.alg());
+        number(gen, COUNT, c.count());
+        always(gen, HASH, c.hash());
+        always(gen, JWS, c.jws());
+        always(gen, KID, c.kid());
+        number(gen, SEQ, c.seq());
+        gen.writeEndObject();
+    }
+
+    private static void writePayload(JsonGenerator gen, CheckpointData c) throws IOException {
+        gen.writeStartObject();
+        number(gen, SEQ, c.seq());
+        always(gen, HASH, c.hash());
+        number(gen, COUNT, c.count());
+        always(gen, ALG, c.alg());
+        always(gen, KID, c.kid());
+        always(gen, JWS, c.jws());
+        gen.writeEndObject();
+    }
+
+    /** Map entries by key (String.compareTo), as ORDER_MAP_ENTRIES_BY_KEYS and the canonical tree walk order them. */
+    private void writeSorted(JsonGenerator gen, Map<String, String> map) throws IOException {
+        int n = map.size();
+        if (keys.length < n) {
+            keys = new String[Math.max(n, keys.length * 2)];
+        }
+        int i = 0;
+        for (String key : map.keySet()) {
+            keys[i++] = key;
+        }
+        Arrays.sort(keys, 0, n);
+        gen.writeStartObject();
+        for (i = 0; i < n; i++) {
+            gen.writeStringField(keys[i], map.get(keys[i]));
+        }
+        gen.writeEndObject();
+        Arrays.fill(keys, 0, n, null);
+    }
+
+    private static void writeInIterationOrder(JsonGenerator gen, Map<String, String> map) throws IOException {
+        gen.writeStartObject();
+        for (Map.Entry<String, String> entry : map.entrySet()) {
+            gen.writeStringField(entry.getKey(), entry.getValue());
+        }
+        gen.writeEndObject();
+    }
+
+    /** A string member written as is (null as null), like writeStringField. */
+    private static void field(JsonGenerator gen, SerializableString name, String value) throws IOException {
+        gen.writeFieldName(name);
+        gen.writeString(value);
+    }
+
+    private static void number(JsonGenerator gen, SerializableString name, long value) throws IOException {
+        gen.writeFieldName(name);
+        gen.writeNumber(value);
+    }
+
+    /** NON_EMPTY string: neither null nor "". */
+    private static void nonEmpty(JsonGenerator gen, SerializableString name, String value) throws IOException {
+        if (value != null && !value.isEmpty()) {
+            gen.writeFieldName(name);
+            gen.writeString(value);
+        }
+    }
+
+    /** NON_EMPTY list: neither null nor empty. */
+    private static void nonEmpty(JsonGenerator gen, SerializableString name, List<String> values) throws IOException {
+        if (values == null || values.isEmpty()) {
+            return;
+        }
+        gen.writeFieldName(name);
+        gen.writeStartArray();
+        for (int i = 0, n = values.size(); i < n; i++) {
+            gen.writeString(values.get(i));
+        }
+        gen.writeEndArray();
+    }
+
+    /** NON_NULL string: "" is written. */
+    private static void nonNull(JsonGenerator gen, SerializableString name, String value) throws IOException {
+        if (value != null) {
+            gen.writeFieldName(name);
+            gen.writeString(value);
+        }
+    }
+
+    /** A Long under NON_EMPTY as well as NON_NULL: only null is left out, 0 is written. */
+    private static void nonNull(JsonGenerator gen, SerializableString name, Long value) throws IOException {
+        if (value != null) {
+            gen.writeFieldName(name);
+            gen.writeNumber(value.longValue());
+        }
+    }
+
+    /** NON_NULL Boolean: false is written. */
+    private static void nonNull(JsonGenerator gen, SerializableString name, Boolean value) throws IOException {
+        if (value != null) {
+            gen.writeFieldName(name);
+            gen.writeBoolean(value.booleanValue());
+        }
+    }
+
+    /** Default inclusion (ALWAYS): null is written as null. */
+    private static void always(JsonGenerator gen, SerializableString name, String value) throws IOException {
+        gen.writeFieldName(name);
+        if (value == null) {
+            gen.writeNull();
+        } else {
+            gen.writeString(value);
+        }
     }
 
     private JsonGenerator canonicalGen() throws IOException {

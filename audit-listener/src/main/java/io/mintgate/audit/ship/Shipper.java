@@ -16,6 +16,11 @@ import java.util.List;
 public final class Shipper implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Shipper.class);
     private static final long UNREACHABLE_REPORT_MS = 30_000;
+    /**
+     * How long a caught-up shipper waits for a batch to fill: at most this much more delivery delay, in exchange for
+     * one sink write, sink flush (fsync for the file sink) and cursor update per batch instead of per few records.
+     */
+    static final long LINGER_MS = 100;
 
     private final Spool spool;
     private final Sink sink;
@@ -60,7 +65,12 @@ public final class Shipper implements AutoCloseable {
                         batch = reader.read(spool.cursor(sink.name()), batchRecords, batchBytes);
                         if (batch.isEmpty()) {
                             oldestPendingAppendedAt = -1;
-                            spool.awaitDurableAfter(spool.cursor(sink.name()), 500);
+                            long cursor = spool.cursor(sink.name());
+                            if (spool.awaitDurableAfter(cursor, 500)) {
+                                // Caught up and records are arriving: let the batch fill for a moment rather than
+                                // paying a send, a sink flush and a cursor write for every few records.
+                                spool.awaitDurableAfter(cursor + batchRecords - 1, LINGER_MS);
+                            }
                             continue;
                         }
                         oldestPendingAppendedAt = batch.get(0).appendedAtMillis();

@@ -52,6 +52,21 @@ class DetailFilterTest {
             }
             values.add(b.toString());
         }
+        // The prefixes the pre-check looks for, in random case, with random leading blanks and tails.
+        String[] prefixes = {"eyJ", "bearer", "basic", "dpop", "eyjA", "beare", "basi", "dpo"};
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder b = new StringBuilder();
+            for (int n = random.nextInt(3); n > 0; n--) {
+                b.append(" \t\u0001".charAt(random.nextInt(3)));
+            }
+            for (char c : prefixes[random.nextInt(prefixes.length)].toCharArray()) {
+                b.append(random.nextBoolean() ? Character.toUpperCase(c) : c);
+            }
+            for (int n = random.nextInt(8); n > 0; n--) {
+                b.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            values.add(b.toString());
+        }
         for (String value : values) {
             boolean byPattern = DetailFilter.SECRET_VALUE.matcher(value.trim()).find();
             assertThat(DetailFilter.looksLikeCredentialValue(value)).as(value).isEqualTo(byPattern);

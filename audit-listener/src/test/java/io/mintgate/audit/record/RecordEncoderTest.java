@@ -1,12 +1,16 @@
 package io.mintgate.audit.record;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mintgate.audit.TestRecords;
 import io.mintgate.audit.chain.HashChain;
 import org.junit.jupiter.api.Test;
 
+import java.lang.reflect.RecordComponent;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +33,7 @@ class RecordEncoderTest {
         long seq = 0;
         // Twice through, so the encoder's reused generators and buffers carry state from record to record.
         for (int round = 0; round < 2; round++) {
-            for (AuditRecord record : records()) {
+            for (AuditRecord record : concat(records(), inclusionEdges())) {
                 seq++;
                 ObjectNode tree = RecordJson.toTree(record);
                 tree.put(RecordJson.EXT_SEQ, seq);
@@ -52,6 +56,38 @@ class RecordEncoderTest {
                 prev = treeHash;
             }
         }
+    }
+
+    /** The encoder spells out each record type's members; a record with all of them set must show all of them. */
+    @Test
+    void aFullyPopulatedRecordWritesEveryComponentInDeclarationOrder() {
+        AuditRecord record = new AuditRecord("id", RecordType.TOKEN_ISSUED, "/realms/r", "t", "s", everything());
+        RecordEncoder encoder = new RecordEncoder();
+        encoder.canonical(record, 1, HashChain.GENESIS);
+        JsonNode data = RecordJson.parse(encoder.payload(record, 1, HashChain.GENESIS, HashChain.GENESIS).copy())
+                .get("data");
+        assertThat(fieldNames(data)).containsExactlyElementsOf(componentNames(AccessData.class));
+        assertThat(fieldNames(data.get("actor"))).containsExactlyElementsOf(componentNames(Actor.class));
+        assertThat(fieldNames(data.get("decision"))).containsExactlyElementsOf(componentNames(Decision.class));
+        assertThat(fieldNames(data.get("resource"))).containsExactlyElementsOf(componentNames(AdminResource.class));
+        assertThat(fieldNames(data.get("nhi"))).containsExactlyElementsOf(componentNames(NhiFacts.class));
+
+        AuditRecord checkpoint = new AuditRecord("cp", RecordType.CHECKPOINT, "/mintgate/audit", "t", null,
+                new CheckpointData(1, "h", 1, "ES256", "k", "j"));
+        encoder.canonical(checkpoint, 2, HashChain.GENESIS);
+        JsonNode cpData = RecordJson.parse(encoder.payload(checkpoint, 2, HashChain.GENESIS, HashChain.GENESIS).copy())
+                .get("data");
+        assertThat(fieldNames(cpData)).containsExactlyElementsOf(componentNames(CheckpointData.class));
+    }
+
+    /**
+     * RecordEncoder handles the permitted types of RecordData one by one (Java 17 has no exhaustive pattern switch):
+     * a new one must be added there, and to the records above, before this passes again.
+     */
+    @Test
+    void theEncoderKnowsEveryKindOfRecordData() {
+        assertThat(RecordData.class.getPermittedSubclasses()).containsExactlyInAnyOrder(AccessData.class,
+                CheckpointData.class);
     }
 
     @Test
@@ -94,11 +130,89 @@ class RecordEncoderTest {
                 withDetails(Map.of("mintgatehash", "nested", "mintgateseq", "1")));
     }
 
+    /**
+     * Every inclusion edge of the annotations the encoder mirrors by hand: NON_EMPTY (AccessData, Decision) drops
+     * null, "" and empty lists/maps but keeps 0L and non-null nested records even when they come out empty; NON_NULL
+     * (Actor, AdminResource, NhiFacts) keeps "" and false; CheckpointData (no annotation) writes null members.
+     */
+    private static List<AuditRecord> inclusionEdges() {
+        Map<String, String> trickyKeys = new LinkedHashMap<>();
+        trickyKeys.put("mintgatehash", "nested hash");
+        trickyKeys.put("a", "lower");
+        trickyKeys.put("_", "underscore");
+        trickyKeys.put("Z", "upper");
+        trickyKeys.put("", "empty key");
+        trickyKeys.put("a\u0000", "key with nul");
+        trickyKeys.put("\uFF5A", "fullwidth z: after the rocket by UTF-16 unit, before it by code point");
+        trickyKeys.put("\uD83D\uDE80", "rocket key");
+        trickyKeys.put("é", "e acute");
+        trickyKeys.put("ctl", "\u0001\u001f\u007f\u2028\u2029 \b\f\r\n\t \" \\ / </script> \uD83D\uDE80 \uDBFF lone");
+        trickyKeys.put("empty", "");
+        List<String> trickyList = List.of("", "a\u0001b", "tab\t", "quote\"", "back\\slash", "\u2028", "\u007f", "é",
+                "東京", "\uD83D\uDE80", "lone \uDC00");
+
+        AccessData emptyStrings = new AccessData("", "", "", "", new Actor(null, null, null, null), "", List.of(),
+                List.of(), "", 0L, "", "", "", "", new Decision(null, null, null, null, null, null, null, null),
+                new AdminResource(null, null, null, null, null, null), Map.of(), new NhiFacts(null, null, null));
+        AccessData allNull = new AccessData(null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null, null, null, null, null);
+        AccessData nonNullEmpties = new AccessData("r", null, "s", "", new Actor("", "", "", ""), null, trickyList,
+                List.of("one"), null, -1L, null, "", null, "e", new Decision("", "", "", "", "", "", "", List.of()),
+                new AdminResource("", "", "", "", false, true), trickyKeys, new NhiFacts("", null, "purpose"));
+        AccessData extremes = new AccessData("r", "c", null, null, new Actor("u", null, null, null), null, List.of("x"),
+                null, null, Long.MAX_VALUE, null, null, null, null,
+                new Decision("id", null, "", null, "deny", null, "false", List.of("", "r\u0000")),
+                new AdminResource("CLIENT", null, null, null, true, null), Map.of("Z", "", "z", "\u0000"),
+                new NhiFacts(null, "2027-01-31T00:00:00Z", null));
+        AccessData minimum = new AccessData(null, null, null, null, null, null, null, null, null, Long.MIN_VALUE, null,
+                null, null, null, null, new AdminResource(null, null, null, null, false, false), null,
+                new NhiFacts("owner", "", ""));
+        return List.of(
+                new AuditRecord("e-1", RecordType.TOKEN_ISSUED, "/realms/r", "2026-11-23T05:00:00Z", "", emptyStrings),
+                new AuditRecord("e-2", RecordType.TOKEN_DENIED, "/realms/r", "2026-11-23T05:00:01Z", null, allNull),
+                new AuditRecord("e-3 \u0001\"", RecordType.NHI_CHANGED, "/realms/ä", "t", "ü \uD83D\uDE80",
+                        nonNullEmpties),
+                new AuditRecord("e-4", RecordType.NHI_CHANGED, "/realms/r", "t", "s", extremes),
+                new AuditRecord("e-5", RecordType.TOKEN_REVOKED, "/realms/r", "t", null, minimum),
+                new AuditRecord("e-6", RecordType.TOKEN_ISSUED, "/realms/r", "t", "s", everything()),
+                new AuditRecord("cp-0", RecordType.CHECKPOINT, "/mintgate/audit", "t", null,
+                        new CheckpointData(0, null, 0, null, null, null)),
+                new AuditRecord("cp-2", RecordType.CHECKPOINT, "/mintgate/audit", "t", null,
+                        new CheckpointData(-1, "", Long.MAX_VALUE, "", "kid-1", null)),
+                new AuditRecord("cp-3", RecordType.CHECKPOINT, "/mintgate/audit", "t", null,
+                        new CheckpointData(Long.MAX_VALUE, "h", 1, null, "", "")));
+    }
+
+    /** Every component of every record type set and non-empty; built with the canonical constructors on purpose. */
+    private static AccessData everything() {
+        return new AccessData("realm", "client", "subject", "user", new Actor("u", "c", "r", "ip"), "grant",
+                List.of("s1", "s2"), List.of("a1"), "jti", 42L, "addr", "ev", "CLIENT_LOGIN", "err",
+                new Decision("id", "rule", "reason", "mode", "allow", "v1", "true", List.of("d1")),
+                new AdminResource("CLIENT", "UPDATE", "clients/x", "x", true, false), Map.of("k", "v"),
+                new NhiFacts("owner", "2027-01-01T00:00:00Z", "purpose"));
+    }
+
     private static AuditRecord withDetails(Map<String, String> details) {
         AccessData data = new AccessData("r", "c", null, null, null, null, null, null, null, null, null, null, "LOGIN",
                 null, null, null, details);
         return new AuditRecord("id-" + details.size(), RecordType.TOKEN_ISSUED, "/realms/r", "2026-11-23T05:00:00Z",
                 "c", data);
+    }
+
+    private static List<AuditRecord> concat(List<AuditRecord> a, List<AuditRecord> b) {
+        List<AuditRecord> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    private static List<String> fieldNames(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    private static List<String> componentNames(Class<? extends Record> type) {
+        return Arrays.stream(type.getRecordComponents()).map(RecordComponent::getName).toList();
     }
 
     private static String utf8(byte[] bytes) {
