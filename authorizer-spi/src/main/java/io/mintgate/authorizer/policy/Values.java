@@ -16,9 +16,16 @@ final class Values {
         return s == null ? "" : s;
     }
 
+    /** The JDK's own immutable lists ({@code List.of}, {@code List.copyOf}): they hold no nulls and cannot change. */
+    private static final Class<?> IMMUTABLE_LIST_12 = List.of(0).getClass();
+    private static final Class<?> IMMUTABLE_LIST_N = List.of(0, 1, 2).getClass();
+
     static <T> List<T> copy(List<T> list) {
         if (list instanceof DeferredList<T>) {
             return list; // copies (and drops nulls) when first read
+        }
+        if (list != null && (list.getClass() == IMMUTABLE_LIST_12 || list.getClass() == IMMUTABLE_LIST_N)) {
+            return list; // e.g. the scopes of every request: nothing to drop, nothing anyone can change
         }
         return copyEager(list);
     }

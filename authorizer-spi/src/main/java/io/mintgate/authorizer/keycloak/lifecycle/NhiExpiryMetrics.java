@@ -27,11 +27,15 @@ public final class NhiExpiryMetrics {
 
     private final MeterRegistry registry;
     private final Duration window;
+    private final long windowSeconds;
+    private final int windowNanos;
     private final Map<String, Series> series = new ConcurrentHashMap<>();
 
     NhiExpiryMetrics(MeterRegistry registry, Duration window) {
         this.registry = registry;
         this.window = window;
+        this.windowSeconds = window.getSeconds();
+        this.windowNanos = window.getNano();
     }
 
     public static NhiExpiryMetrics get() {
@@ -45,12 +49,33 @@ public final class NhiExpiryMetrics {
 
     /** Records one mint attempt; cheap when the identity has no expiry or is far from it (one comparison). */
     public void mint(String realm, String clientId, Instant expiresAt, Instant now) {
-        if (expiresAt == null || expiresAt.isAfter(now.plus(window))) {
+        if (expiresAt == null || beyondWindow(expiresAt, now)) {
             return;
         }
         Series s = series.computeIfAbsent(realm + '\u0000' + clientId, k -> new Series(registry, realm, clientId));
         s.secondsLeft.set(Duration.between(now, expiresAt).getSeconds());
         s.mints.increment();
+    }
+
+    /**
+     * {@code expiresAt.isAfter(now.plus(window))} in plain arithmetic: on the token path {@code Instant.plus(Duration)}
+     * (an interface call through {@code Duration.addTo}) showed in the server's CPU profile. A window so long that the
+     * sum overflows puts every expiry inside it, as it would be.
+     */
+    private boolean beyondWindow(Instant expiresAt, Instant now) {
+        long limitSeconds;
+        try {
+            limitSeconds = Math.addExact(now.getEpochSecond(), windowSeconds);
+        } catch (ArithmeticException overflow) {
+            return false;
+        }
+        long limitNanos = (long) now.getNano() + windowNanos;
+        if (limitNanos >= 1_000_000_000L) {
+            limitSeconds++;
+            limitNanos -= 1_000_000_000L;
+        }
+        return expiresAt.getEpochSecond() > limitSeconds
+                || expiresAt.getEpochSecond() == limitSeconds && expiresAt.getNano() > limitNanos;
     }
 
     public Duration window() {

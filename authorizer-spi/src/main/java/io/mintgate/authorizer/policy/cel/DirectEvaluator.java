@@ -108,9 +108,14 @@ final class DirectEvaluator {
         }
     }
 
-    @FunctionalInterface
-    private interface Node {
-        Object eval(Frame frame);
+    /**
+     * A step of the plan. An abstract class, not a functional interface: every call between steps is megamorphic, and
+     * HotSpot dispatches an interface call through an itable stub that reads more of the receiver's class than a
+     * virtual call does; with the cold caches of a busy token endpoint the stubs were a fifth of the evaluator's CPU
+     * samples (async-profiler in the server).
+     */
+    private abstract static class Node {
+        abstract Object eval(Frame frame);
     }
 
     /** A present or absent optional value, only inside this evaluator. */
@@ -336,7 +341,12 @@ final class DirectEvaluator {
                 case STRING_VALUE -> constant.stringValue();
                 default -> null;
             };
-            return value == null ? null : frame -> value;
+            return value == null ? null : new Node() {
+                @Override
+                Object eval(Frame frame) {
+                    return value;
+                }
+            };
         }
 
         private Node ident(CelExpr expr, List<String> locals) {
@@ -346,18 +356,26 @@ final class DirectEvaluator {
             }
             int slot = locals.lastIndexOf(name);
             if (slot >= 0) {
-                return frame -> frame.locals[slot];
+                return new Node() {
+                    @Override
+                    Object eval(Frame frame) {
+                        return frame.locals[slot];
+                    }
+                };
             }
             int index = RequestActivation.indexOf(name);
             if (index < 0) {
                 return null;
             }
-            return frame -> {
-                Object value = frame.activation.value(index);
-                if (value == null) {
-                    throw undecided();
+            return new Node() {
+                @Override
+                Object eval(Frame frame) {
+                    Object value = frame.activation.value(index);
+                    if (value == null) {
+                        throw undecided();
+                    }
+                    return value;
                 }
-                return value;
             };
         }
 
@@ -373,9 +391,19 @@ final class DirectEvaluator {
             ContextType<?> type = ast.getType(select.operand().id()).map(t -> ContextTypes.byCelName(t.name())).orElse(null);
             int slot = type == null ? -1 : type.slot(field);
             if (slot >= 0) {
-                return frame -> DirectEvaluator.select(operand.eval(frame), type, slot, field, testOnly);
+                return new Node() {
+                    @Override
+                    Object eval(Frame frame) {
+                        return DirectEvaluator.select(operand.eval(frame), type, slot, field, testOnly);
+                    }
+                };
             }
-            return frame -> DirectEvaluator.select(operand.eval(frame), field, testOnly);
+            return new Node() {
+                @Override
+                Object eval(Frame frame) {
+                    return DirectEvaluator.select(operand.eval(frame), field, testOnly);
+                }
+            };
         }
 
         private Node listLiteral(CelExpr.CelList list, List<String> locals) {
@@ -392,14 +420,22 @@ final class DirectEvaluator {
                     items[i] = elements[i].eval(null); // constants ignore the frame
                 }
                 Results constant = new Results(items);
-                return frame -> constant;
+                return new Node() {
+                    @Override
+                    Object eval(Frame frame) {
+                        return constant;
+                    }
+                };
             }
-            return frame -> {
-                Object[] items = new Object[elements.length];
-                for (int i = 0; i < items.length; i++) {
-                    items[i] = elements[i].eval(frame);
+            return new Node() {
+                @Override
+                Object eval(Frame frame) {
+                    Object[] items = new Object[elements.length];
+                    for (int i = 0; i < items.length; i++) {
+                        items[i] = elements[i].eval(frame);
+                    }
+                    return new Results(items);
                 }
-                return new Results(items);
             };
         }
 
@@ -432,21 +468,24 @@ final class DirectEvaluator {
             if (range == null || init == null || result == null || condition == null || step == null) {
                 return null;
             }
-            return frame -> {
-                List<?> items = list(range.eval(frame));
-                frame.locals[accuSlot] = init.eval(frame);
-                for (int i = 0; i < items.size(); i++) {
-                    if (++frame.iterations > CelEnvironment.MAX_COMPREHENSION_ITERATIONS) {
-                        throw undecided(); // CEL fails here; let it say so
+            return new Node() {
+                @Override
+                Object eval(Frame frame) {
+                    List<?> items = list(range.eval(frame));
+                    frame.locals[accuSlot] = init.eval(frame);
+                    for (int i = 0; i < items.size(); i++) {
+                        if (++frame.iterations > CelEnvironment.MAX_COMPREHENSION_ITERATIONS) {
+                            throw undecided(); // CEL fails here; let it say so
+                        }
+                        frame.locals[iterSlot] = items.get(i);
+                        if (!bool(condition.eval(frame))) {
+                            break;
+                        }
+                        frame.locals[accuSlot] = step.eval(frame);
                     }
-                    frame.locals[iterSlot] = items.get(i);
-                    if (!bool(condition.eval(frame))) {
-                        break;
-                    }
-                    frame.locals[accuSlot] = step.eval(frame);
+                    frame.locals[iterSlot] = null;
+                    return result.eval(frame);
                 }
-                frame.locals[iterSlot] = null;
-                return result.eval(frame);
             };
         }
 
@@ -471,61 +510,199 @@ final class DirectEvaluator {
         }
 
         private static Node global(String function, Node[] a) {
+            // The operands as fields of the step itself: one pointer less to follow than through the array.
+            Node x = a.length > 0 ? a[0] : null;
+            Node y = a.length > 1 ? a[1] : null;
+            Node z = a.length > 2 ? a[2] : null;
+            Node w = a.length > 3 ? a[3] : null;
             return switch (function + "/" + a.length) {
-                case "_&&_/2" -> f -> bool(a[0].eval(f)) ? bool(a[1].eval(f)) : Boolean.FALSE;
-                case "_||_/2" -> f -> bool(a[0].eval(f)) ? Boolean.TRUE : bool(a[1].eval(f));
-                case "!_/1" -> f -> !bool(a[0].eval(f));
-                case "_?_:_/3" -> f -> bool(a[0].eval(f)) ? a[1].eval(f) : a[2].eval(f);
-                case "@not_strictly_false/1" -> f -> bool(a[0].eval(f));
-                case "_==_/2" -> f -> equal(a[0].eval(f), a[1].eval(f));
-                case "_!=_/2" -> f -> !equal(a[0].eval(f), a[1].eval(f));
-                case "@in/2" -> f -> in(a[0].eval(f), a[1].eval(f));
-                case "_<_/2" -> f -> compare(a[0].eval(f), a[1].eval(f)) < 0;
-                case "_<=_/2" -> f -> compare(a[0].eval(f), a[1].eval(f)) <= 0;
-                case "_>_/2" -> f -> compare(a[0].eval(f), a[1].eval(f)) > 0;
-                case "_>=_/2" -> f -> compare(a[0].eval(f), a[1].eval(f)) >= 0;
-                case "_[_]/2" -> f -> index(a[0].eval(f), a[1].eval(f));
-                case "_[?_]/2" -> f -> optionalIndex(a[0].eval(f), a[1].eval(f));
-                case "_+_/2" -> f -> plus(a[0].eval(f), a[1].eval(f));
-                case "size/1" -> f -> size(a[0].eval(f));
-                case "globMatch/2" -> f -> {
-                    Object patterns = a[0].eval(f);
-                    String value = string(a[1].eval(f));
-                    return patterns instanceof String p ? Glob.matches(p, value) : Glob.matchesAny(list(patterns), value);
+                case "_&&_/2" -> new Node() {
+                    @Override
+                    Object eval(Frame f) {
+                        return bool(x.eval(f)) ? bool(y.eval(f)) : Boolean.FALSE;
+                    }
                 };
-                case "allGlobMatch/2" -> f -> Glob.allMatchAny(list(a[0].eval(f)), list(a[1].eval(f)));
-                case "isWeekday/2" -> f -> TimeWindows.isWeekday(instant(a[0].eval(f)), string(a[1].eval(f)));
-                case "withinHours/4" -> f -> TimeWindows.withinHours(instant(a[0].eval(f)), string(a[1].eval(f)),
-                        integer(a[2].eval(f)), integer(a[3].eval(f)));
+                case "_||_/2" -> new Node() {
+                    @Override
+                    Object eval(Frame f) {
+                        return bool(x.eval(f)) ? Boolean.TRUE : bool(y.eval(f));
+                    }
+                };
+                case "!_/1" -> new Node() {
+                    @Override
+                    Object eval(Frame f) {
+                        return !bool(x.eval(f));
+                    }
+                };
+                case "_?_:_/3" -> new Node() {
+                    @Override
+                    Object eval(Frame f) {
+                        return bool(x.eval(f)) ? y.eval(f) : z.eval(f);
+                    }
+                };
+                case "@not_strictly_false/1" -> new Node() {
+                    @Override
+                    Object eval(Frame f) {
+                        return bool(x.eval(f));
+                    }
+                };
+                case "_==_/2" -> new Node() {
+                    @Override
+                    Object eval(Frame f) {
+                        return equal(x.eval(f), y.eval(f));
+                    }
+                };
+                case "_!=_/2" -> new Node() {
+                    @Override
+                    Object eval(Frame f) {
+                        return !equal(x.eval(f), y.eval(f));
+                    }
+                };
+                case "@in/2" -> new Node() {
+                    @Override
+                    Object eval(Frame f) {
+                        return in(x.eval(f), y.eval(f));
+                    }
+                };
+                case "_<_/2" -> new Node() {
+                    @Override
+                    Object eval(Frame f) {
+                        return compare(x.eval(f), y.eval(f)) < 0;
+                    }
+                };
+                case "_<=_/2" -> new Node() {
+                    @Override
+                    Object eval(Frame f) {
+                        return compare(x.eval(f), y.eval(f)) <= 0;
+                    }
+                };
+                case "_>_/2" -> new Node() {
+                    @Override
+                    Object eval(Frame f) {
+                        return compare(x.eval(f), y.eval(f)) > 0;
+                    }
+                };
+                case "_>=_/2" -> new Node() {
+                    @Override
+                    Object eval(Frame f) {
+                        return compare(x.eval(f), y.eval(f)) >= 0;
+                    }
+                };
+                case "_[_]/2" -> new Node() {
+                    @Override
+                    Object eval(Frame f) {
+                        return index(x.eval(f), y.eval(f));
+                    }
+                };
+                case "_[?_]/2" -> new Node() {
+                    @Override
+                    Object eval(Frame f) {
+                        return optionalIndex(x.eval(f), y.eval(f));
+                    }
+                };
+                case "_+_/2" -> new Node() {
+                    @Override
+                    Object eval(Frame f) {
+                        return plus(x.eval(f), y.eval(f));
+                    }
+                };
+                case "size/1" -> new Node() {
+                    @Override
+                    Object eval(Frame f) {
+                        return size(x.eval(f));
+                    }
+                };
+                case "globMatch/2" -> new Node() {
+                    @Override
+                    Object eval(Frame f) {
+                        Object patterns = x.eval(f);
+                        String value = string(y.eval(f));
+                        return patterns instanceof String p ? Glob.matches(p, value) : Glob.matchesAny(list(patterns), value);
+                    }
+                };
+                case "allGlobMatch/2" -> new Node() {
+                    @Override
+                    Object eval(Frame f) {
+                        return Glob.allMatchAny(list(x.eval(f)), list(y.eval(f)));
+                    }
+                };
+                case "isWeekday/2" -> new Node() {
+                    @Override
+                    Object eval(Frame f) {
+                        return TimeWindows.isWeekday(instant(x.eval(f)), string(y.eval(f)));
+                    }
+                };
+                case "withinHours/4" -> new Node() {
+                    @Override
+                    Object eval(Frame f) {
+                        return TimeWindows.withinHours(instant(x.eval(f)), string(y.eval(f)),
+                                integer(z.eval(f)), integer(w.eval(f)));
+                    }
+                };
                 default -> null;
             };
         }
 
         private static Node member(String function, Node t, Node[] a) {
+            Node x = a.length > 0 ? a[0] : null;
             return switch (function + "/" + a.length) {
-                case "orValue/1" -> f -> {
-                    Object target = t.eval(f);
-                    Object fallback = a[0].eval(f);
-                    if (!(target instanceof Opt opt)) {
-                        throw undecided();
+                case "orValue/1" -> new Node() {
+                    @Override
+                    Object eval(Frame f) {
+                        Object target = t.eval(f);
+                        Object fallback = x.eval(f);
+                        if (!(target instanceof Opt opt)) {
+                            throw undecided();
+                        }
+                        return opt == Opt.NONE ? fallback : opt.value();
                     }
-                    return opt == Opt.NONE ? fallback : opt.value();
                 };
-                case "hasValue/0" -> f -> {
-                    if (!(t.eval(f) instanceof Opt opt)) {
-                        throw undecided();
+                case "hasValue/0" -> new Node() {
+                    @Override
+                    Object eval(Frame f) {
+                        if (!(t.eval(f) instanceof Opt opt)) {
+                            throw undecided();
+                        }
+                        return opt != Opt.NONE;
                     }
-                    return opt != Opt.NONE;
                 };
-                case "size/0" -> f -> size(t.eval(f));
-                case "startsWith/1" -> f -> string(t.eval(f)).startsWith(string(a[0].eval(f)));
-                case "endsWith/1" -> f -> string(t.eval(f)).endsWith(string(a[0].eval(f)));
-                case "contains/1" -> f -> string(t.eval(f)).contains(string(a[0].eval(f)));
-                case "splitList/0" -> f -> MintgateFunctions.splitList(string(t.eval(f)));
-                case "inCidr/1" -> f -> {
-                    String ip = string(t.eval(f));
-                    Object cidrs = a[0].eval(f);
-                    return cidrs instanceof String c ? Cidr.parse(c).contains(ip) : Cidr.anyContains(list(cidrs), ip);
+                case "size/0" -> new Node() {
+                    @Override
+                    Object eval(Frame f) {
+                        return size(t.eval(f));
+                    }
+                };
+                case "startsWith/1" -> new Node() {
+                    @Override
+                    Object eval(Frame f) {
+                        return string(t.eval(f)).startsWith(string(x.eval(f)));
+                    }
+                };
+                case "endsWith/1" -> new Node() {
+                    @Override
+                    Object eval(Frame f) {
+                        return string(t.eval(f)).endsWith(string(x.eval(f)));
+                    }
+                };
+                case "contains/1" -> new Node() {
+                    @Override
+                    Object eval(Frame f) {
+                        return string(t.eval(f)).contains(string(x.eval(f)));
+                    }
+                };
+                case "splitList/0" -> new Node() {
+                    @Override
+                    Object eval(Frame f) {
+                        return MintgateFunctions.splitList(string(t.eval(f)));
+                    }
+                };
+                case "inCidr/1" -> new Node() {
+                    @Override
+                    Object eval(Frame f) {
+                        String ip = string(t.eval(f));
+                        Object cidrs = x.eval(f);
+                        return cidrs instanceof String c ? Cidr.parse(c).contains(ip) : Cidr.anyContains(list(cidrs), ip);
+                    }
                 };
                 default -> null;
             };
