@@ -1,8 +1,11 @@
 package io.mintgate.authorizer.keycloak;
 
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import io.mintgate.authorizer.policy.ActorInfo;
 import io.mintgate.authorizer.policy.WorkloadInfo;
@@ -19,6 +22,7 @@ import org.keycloak.protocol.oidc.TokenManager;
 import org.keycloak.protocol.oidc.grants.ciba.clientpolicy.context.BackchannelTokenResponseContext;
 import org.keycloak.protocol.oidc.grants.device.clientpolicy.context.DeviceTokenResponseContext;
 import org.keycloak.services.clientpolicy.ClientPolicyContext;
+import org.keycloak.services.clientpolicy.ClientPolicyEvent;
 import org.keycloak.services.clientpolicy.context.ClientModelContext;
 import org.keycloak.services.clientpolicy.context.ImplicitHybridTokenResponse;
 import org.keycloak.services.clientpolicy.context.JWTAuthorizationGrantContext;
@@ -39,6 +43,13 @@ final class EventMints {
     /** What a token-response event carries: the mint to decide on and the builder of its (unsigned) tokens. */
     record TokenResponse(IssuanceRequests.Mint mint, TokenManager.AccessTokenResponseBuilder builder) {
     }
+
+    /** The events {@link #atTokenResponse} answers; for every other event it returns null. */
+    static final Set<ClientPolicyEvent> TOKEN_RESPONSE_EVENTS = Collections.unmodifiableSet(EnumSet.of(
+            ClientPolicyEvent.SERVICE_ACCOUNT_TOKEN_RESPONSE, ClientPolicyEvent.TOKEN_RESPONSE,
+            ClientPolicyEvent.TOKEN_REFRESH_RESPONSE, ClientPolicyEvent.RESOURCE_OWNER_PASSWORD_CREDENTIALS_RESPONSE,
+            ClientPolicyEvent.DEVICE_TOKEN_RESPONSE, ClientPolicyEvent.BACKCHANNEL_TOKEN_RESPONSE,
+            ClientPolicyEvent.IMPLICIT_HYBRID_TOKEN_RESPONSE));
 
     /** The mint and builder at a token-response event, or null for events that mint nothing yet. */
     static TokenResponse atTokenResponse(ClientPolicyContext context) {

@@ -1,5 +1,10 @@
 package io.mintgate.authorizer.keycloak;
 
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
 import io.mintgate.authorizer.policy.Obligations;
 import io.mintgate.authorizer.policy.PolicySet;
 import io.mintgate.authorizer.policy.PolicyValidationException;
@@ -7,6 +12,7 @@ import jakarta.ws.rs.core.Response;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.protocol.oidc.TokenManager;
 import org.keycloak.services.clientpolicy.ClientPolicyContext;
+import org.keycloak.services.clientpolicy.ClientPolicyEvent;
 import org.keycloak.services.clientpolicy.ClientPolicyException;
 import org.keycloak.services.clientpolicy.context.JWTAuthorizationGrantContext;
 import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
@@ -20,6 +26,21 @@ import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
  * can decide without the subject ({@link FrontChannel}); the token-time decision is taken all the same.
  */
 public final class IssuanceAuthorizerExecutor implements ClientPolicyExecutorProvider<IssuanceAuthorizerConfiguration> {
+
+    /**
+     * Every client-policy event at which this executor does something (see {@link #executeOnEvent}); on the others
+     * (the token-request events before a response, registration, introspection, logout, ...) it does nothing, which
+     * the {@code issuance-events} condition uses to spare Keycloak setting the executor up there.
+     */
+    static final Set<ClientPolicyEvent> DECIDING_EVENTS;
+
+    static {
+        EnumSet<ClientPolicyEvent> events = EnumSet.copyOf(EventMints.TOKEN_RESPONSE_EVENTS);
+        events.addAll(List.of(ClientPolicyEvent.TOKEN_EXCHANGE_REQUEST, ClientPolicyEvent.JWT_AUTHORIZATION_GRANT,
+                ClientPolicyEvent.AUTHORIZATION_REQUEST, ClientPolicyEvent.PUSHED_AUTHORIZATION_REQUEST,
+                ClientPolicyEvent.DEVICE_AUTHORIZATION_REQUEST, ClientPolicyEvent.BACKCHANNEL_AUTHENTICATION_REQUEST));
+        DECIDING_EVENTS = Collections.unmodifiableSet(events);
+    }
 
     private final KeycloakSession session;
     private IssuanceAuthorizerConfiguration configuration;

@@ -23,7 +23,7 @@ import org.keycloak.services.clientpolicy.ClientPolicyException;
 /**
  * The issuance-authorizer policies of a realm's enabled client policies, for the grant paths on which Keycloak
  * fires no client-policy event (UMA, OID4VCI pre-authorized code). Conditions are evaluated the way Mintgate can:
- * {@code any-client} holds, {@code issuance-context} is evaluated; any other condition cannot be evaluated without
+ * {@code any-client} and {@code issuance-events} hold (these paths are issuance), {@code issuance-context} is evaluated; any other condition cannot be evaluated without
  * its event, so it is taken to hold — the rules then apply (fail closed) and can narrow with their own {@code match}.
  */
 final class RealmIssuancePolicies {
