@@ -59,12 +59,13 @@ public final class AbBenchmark {
      */
     record Config(Comparison compare, Path dir, Path vanillaHome, Path mintgateHome, Duration warmup, int rounds,
                   Duration duration, int concurrency, List<Grant> grants, Path report, Path doc, boolean updateDoc,
-                  String command) {
+                  String command, boolean profile, Path profilerLibrary) {
 
         static Config fromSystemProperties() {
             Path dir = Path.of(required("bench.dir"));
             Comparison compare = Comparison.of(System.getProperty("bench.compare", "vanilla"));
             String grants = System.getProperty("bench.grants", DEFAULT_GRANTS);
+            boolean profile = Boolean.parseBoolean(System.getProperty("bench.profile", "false"));
             return new Config(compare, dir, Path.of(required("bench.vanilla.home")), Path.of(required("bench.mintgate.home")),
                     parseDuration(System.getProperty("bench.warmup", "60s")),
                     Integer.parseInt(System.getProperty("bench.rounds", "8")),
@@ -80,7 +81,10 @@ public final class AbBenchmark {
                             + " -Dbench.warmup=" + System.getProperty("bench.warmup", "60s")
                             + " -Dbench.rounds=" + System.getProperty("bench.rounds", "8")
                             + " -Dbench.duration=" + System.getProperty("bench.duration", "10s")
-                            + " -Dbench.concurrency=" + System.getProperty("bench.concurrency", "16")));
+                            + " -Dbench.concurrency=" + System.getProperty("bench.concurrency", "16")
+                            + (profile ? " -Dbench.profile=true" : "")),
+                    profile, Path.of(System.getProperty("bench.asyncProfiler",
+                            dir.resolve("async-profiler/linux-x64/libasyncProfiler.so").toString())));
         }
 
         String describe() {
@@ -94,6 +98,9 @@ public final class AbBenchmark {
         final List<Window> a = new ArrayList<>();
         final List<Window> b = new ArrayList<>();
         long warmupErrors;
+        /** With {@code -Dbench.profile=true}: each server's CPU profile of the measured windows (collapsed stacks). */
+        Path profileA;
+        Path profileB;
     }
 
     /** Pause before each measured window. */
@@ -112,6 +119,9 @@ public final class AbBenchmark {
         System.out.println("[bench] load average before: " + loadBefore);
 
         checkHomes(config);
+        if (config.profile()) {
+            checkProfiler(config);
+        }
         DistributionKeycloak serverA = new DistributionKeycloak(config.vanillaHome(),
                 config.dir().resolve(compare.serverA + "-logs"), compare.mintgateOnA() ? MINTGATE_START_OPTIONS : List.of());
         DistributionKeycloak serverB = new DistributionKeycloak(config.mintgateHome(),
@@ -133,6 +143,13 @@ public final class AbBenchmark {
             serverA.javaOptsAppend("-XX:StartFlightRecording=settings=profile,filename=" + fileA + ",dumponexit=true");
             System.out.println("[bench] recording server B (" + compare.labelB + ") with JFR to " + fileB
                     + " and server A (" + compare.labelA + ") to " + fileA);
+        }
+        if (config.profile()) {
+            // loaded idle at the start of both servers; started around the measured windows only (ServerProfiler)
+            serverA.javaOptsAppend(ServerProfiler.agentOption(config.profilerLibrary()));
+            serverB.javaOptsAppend(ServerProfiler.agentOption(config.profilerLibrary()));
+            System.out.println("[bench] profiling both servers' measured windows with async-profiler ("
+                    + config.profilerLibrary() + "): CPU samples every " + ProfileAttribution.MICROS_PER_SAMPLE + " µs");
         }
         Thread stopper = new Thread(() -> {
             serverA.close();
@@ -158,6 +175,8 @@ public final class AbBenchmark {
             Target b = new Target(compare.serverB, serverB, Target.newClient());
             long pidA = serverA.javaProcess().pid();
             long pidB = serverB.javaProcess().pid();
+            ServerProfiler profilerA = config.profile() ? new ServerProfiler(compare.serverA, pidA, config.profilerLibrary()) : null;
+            ServerProfiler profilerB = config.profile() ? new ServerProfiler(compare.serverB, pidB, config.profilerLibrary()) : null;
 
             for (Grant grant : config.grants()) {
                 GrantResult result = new GrantResult();
@@ -185,12 +204,19 @@ public final class AbBenchmark {
                         // Let the server measured just before finish what its load left behind (JIT queue, GC, the
                         // audit writer and shipper): measured, that after-work took ~0.1 core from the next window.
                         Thread.sleep(SETTLE_MILLIS);
-                        Window w = LoadGenerator.run(workers(grant, t, config.concurrency()), config.duration(),
-                                t == a ? pidA : pidB);
+                        ServerProfiler profiler = t == a ? profilerA : profilerB;
+                        Window w = profiler == null
+                                ? LoadGenerator.run(workers(grant, t, config.concurrency()), config.duration(), t == a ? pidA : pidB)
+                                : LoadGenerator.run(workers(grant, t, config.concurrency()), config.duration(), t == a ? pidA : pidB,
+                                        profiler::beginWindow, profiler::endWindow);
                         print(grant, t.name(), "round " + round + "/" + config.rounds(), w);
                         (t == a ? result.a : result.b).add(w);
                         audit.served(t == b, w);
                     }
+                }
+                if (config.profile()) {
+                    result.profileA = dumpProfile(profilerA, config, compare.serverA, grant);
+                    result.profileB = dumpProfile(profilerB, config, compare.serverB, grant);
                 }
             }
             audit.recordsB = awaitAuditRecords(serverB, audit.okB);
@@ -340,7 +366,7 @@ public final class AbBenchmark {
 
         ObjectNode policies = JSON.createObjectNode();
         ObjectNode clientPolicy = policies.putArray("policies").addObject().put("name", "mintgate").put("enabled", true);
-        clientPolicy.putArray("conditions").addObject().put("condition", "any-client").putObject("configuration");
+        clientPolicy.putArray("conditions").addObject().put("condition", "issuance-events").putObject("configuration");
         clientPolicy.putArray("profiles").add("mintgate");
         admin.put(realm + "/client-policies/policies", policies).expect(204);
 
@@ -439,8 +465,13 @@ public final class AbBenchmark {
                     + "with its min–max spread; rerun on a quiet machine.%n>%n", median(allOthers), max(allOthers), load1,
                     Runtime.getRuntime().availableProcessors()));
         }
-        if (config.warmup().toSeconds() < 30 || config.duration().toSeconds() < 20 || config.rounds() < 3) {
-            md.append("> **Short configuration:** less than 30 s warm-up, 20 s windows or 3 rounds: the JIT is not "
+        if (config.profile()) {
+            md.append("> **Profiled run** (`-Dbench.profile=true`): async-profiler sampled both servers' measured windows, "
+                    + "which costs CPU; its throughput, CPU and ratios are not the published ones (profile at the end).\n>\n");
+        }
+        // Thresholds below the defaults (8 rounds x 10 s windows): a run with them is not comparable to the published ones.
+        if (config.warmup().toSeconds() < 60 || config.duration().toSeconds() < 10 || config.rounds() < 3) {
+            md.append("> **Short configuration:** less than 60 s warm-up, 10 s windows or 3 rounds: the JIT is not "
                     + "settled, so figures are indicative only.\n\n");
         } else if (md.charAt(md.length() - 2) == '>') {
             md.setLength(md.length() - 2);
@@ -519,7 +550,67 @@ public final class AbBenchmark {
         }
         md.append("\n</details>\n");
         md.append(threadGroupTable(results, compare));
+        if (config.profile()) {
+            md.append(profileSection(results, compare));
+        }
         return md.toString();
+    }
+
+    /**
+     * With {@code -Dbench.profile=true}, per grant: where each server's CPU went in the measured windows, from its
+     * async-profiler profile ({@link ProfileAttribution}), per successful token request of those windows.
+     */
+    static String profileSection(Map<Grant, GrantResult> results, Comparison compare) {
+        StringBuilder md = new StringBuilder();
+        for (Map.Entry<Grant, GrantResult> e : results.entrySet()) {
+            GrantResult r = e.getValue();
+            if (r.profileA == null || r.profileB == null) {
+                continue;
+            }
+            long tokensA = r.a.stream().mapToLong(w -> w.requests() - w.errors()).sum();
+            long tokensB = r.b.stream().mapToLong(w -> w.requests() - w.errors()).sum();
+            ProfileAttribution.Profile pa = ProfileAttribution.Profile.read(r.profileA);
+            ProfileAttribution.Profile pb = ProfileAttribution.Profile.read(r.profileB);
+            md.append(String.format(Locale.ROOT, "\n**Where the CPU goes (async-profiler, per token, µs)**, %s: the measured "
+                            + "windows only (%d per server; warm-up, settling pauses and server starts not profiled), one CPU "
+                            + "sample per %d µs of CPU of any thread of the server JVM (request threads, GC, JIT...), "
+                            + "divided by the successful token requests of those windows (%s %d, %s %d; %d and %d samples). "
+                            + "Rows are inclusive stacks: they overlap and do not add up. The profiler costs CPU, so this "
+                            + "run's throughput and ratios are not comparable to an unprofiled run's. Profiles: `%s`, `%s`.\n\n",
+                    e.getKey().id, r.a.size(), ProfileAttribution.MICROS_PER_SAMPLE, compare.labelA, tokensA,
+                    compare.labelB, tokensB, pa.totalSamples(), pb.totalSamples(),
+                    r.profileA.getFileName(), r.profileB.getFileName()));
+            md.append(ProfileAttribution.table(compare.labelA, pa, tokensA, cpuMicros(r.a) / tokensA,
+                    compare.labelB, pb, tokensB, cpuMicros(r.b) / tokensB));
+        }
+        return md.toString();
+    }
+
+    /** The server's CPU time over these windows ({@code /proc}), in µs. */
+    static double cpuMicros(List<Window> windows) {
+        return ProcCpu.ticksToMillis(windows.stream().mapToLong(Window::serverTicks).sum()) * 1000;
+    }
+
+    private static Path dumpProfile(ServerProfiler profiler, Config config, String server, Grant grant) {
+        Path file = config.dir().resolve("profile-" + server + "-" + grant.id + ".collapsed");
+        return profiler.dump(file) ? file : null;
+    }
+
+    private static void checkProfiler(Config config) throws IOException {
+        if (config.updateDoc()) {
+            throw new IllegalStateException("bench.profile=true with bench.updateDoc=true: a profiled run's figures "
+                    + "are not the ones to publish (the profiler costs CPU); run them separately");
+        }
+        if (!Files.isReadable(config.profilerLibrary())) {
+            throw new IllegalStateException("no async-profiler at " + config.profilerLibrary()
+                    + ": run through ./mvnw -Pbench verify ... -Dbench.profile=true, which unpacks it");
+        }
+        // no profile of an earlier run may pass for this one's
+        try (Stream<Path> files = Files.list(config.dir())) {
+            for (Path old : files.filter(p -> p.getFileName().toString().matches("profile-.*\\.collapsed")).toList()) {
+                Files.delete(old);
+            }
+        }
     }
 
     /**

@@ -70,6 +70,16 @@ final class LoadGenerator {
     }
 
     static Window run(List<Worker> workers, Duration duration, long serverPid) throws Exception {
+        return run(workers, duration, serverPid, () -> { }, () -> { });
+    }
+
+    /**
+     * The same, with {@code beforeStart} run once the workers are prepared, right before the CPU readings that open
+     * the window, and {@code afterEnd} right after those that close it (a profiler started and stopped around the
+     * measured window only, its own start and stop outside it).
+     */
+    static Window run(List<Worker> workers, Duration duration, long serverPid, Runnable beforeStart, Runnable afterEnd)
+            throws Exception {
         for (Worker worker : workers) {
             worker.prepare();
         }
@@ -133,6 +143,7 @@ final class LoadGenerator {
         while (ready.get() < workers.size()) {
             Thread.onSpinWait();
         }
+        beforeStart.run();
         Map<String, Long> groupsBefore = ProcCpu.threadGroupTicks(serverPid);
         long serverBefore = ProcCpu.processTicks(serverPid);
         long loaderBefore = ProcCpu.processTicks(loaderPid);
@@ -150,6 +161,7 @@ final class LoadGenerator {
         Map<String, Long> groups = new TreeMap<>();
         ProcCpu.threadGroupTicks(serverPid).forEach((group, ticks) ->
                 groups.put(group, ticks - groupsBefore.getOrDefault(group, 0L)));
+        afterEnd.run();
 
         Histogram all = new Histogram(MAX_LATENCY_MICROS, 3);
         long requests = 0;

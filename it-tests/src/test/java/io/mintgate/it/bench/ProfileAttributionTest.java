@@ -1,0 +1,97 @@
+package io.mintgate.it.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ProfileAttributionTest {
+
+    private static final String HTTP = "java/lang/Thread.run;org/jboss/threads/EnhancedQueueExecutor$ThreadBody.run;";
+    private static final String TOKEN = HTTP + "org/keycloak/protocol/oidc/TokenEndpoint.processGrantRequest;";
+    private static final String POLICIES = TOKEN + "org/keycloak/services/clientpolicy/DefaultClientPolicyManager.triggerOnEvent;";
+    private static final String EXECUTOR = POLICIES + "io/mintgate/authorizer/keycloak/IssuanceAuthorizerExecutor.executeOnEvent;";
+
+    /** A tiny profile as async-profiler writes it (collapsed, slashes in class names), one stack per row and more. */
+    private static final String COLLAPSED = String.join("\n",
+            // the client-policy machinery on its own (Keycloak's own executors, condition checks)
+            POLICIES + "org/keycloak/services/clientpolicy/condition/AnyClientCondition.applyPolicy 7",
+            // Mintgate's executor: request building, policy evaluation and the rest of it
+            EXECUTOR + "io/mintgate/authorizer/keycloak/IssuanceRequests.forEvent;java/util/HashMap.put 11",
+            EXECUTOR + "io/mintgate/authorizer/policy/PolicySet.evaluate;dev/cel/runtime/Interpreter.eval_[j] 13",
+            EXECUTOR + "io/mintgate/authorizer/keycloak/IssuanceAuthorizerExecutor.lambda$executeOnEvent$0 2",
+            // a PolicySet.evaluate outside the executor is not the executor's evaluation
+            TOKEN + "io/mintgate/authorizer/policy/PolicySet.evaluate 3",
+            TOKEN + "io/mintgate/authorizer/keycloak/IssuancePostProcessor.process;io/mintgate/authorizer/keycloak/IssuancePostProcessor$1.apply 5",
+            TOKEN + "io/mintgate/authorizer/keycloak/mappers/NarrowingMapper.transformAccessToken 4",
+            HTTP + "org/keycloak/events/EventBuilder.success;io/mintgate/audit/keycloak/MintgateAuditListener.onEvent 6",
+            HTTP + "org/keycloak/transaction/Tx.commit;io/mintgate/audit/keycloak/AfterCommitAppend.commit 1",
+            // the writer's and the shipper's threads (a lambda frame between Thread.run and the run loop)
+            "java/lang/Thread.run;io/mintgate/audit/spool/Spool$$Lambda.0x00007f0000123456.run;"
+                    + "io/mintgate/audit/spool/Spool.runWriter;sun/nio/ch/FileChannelImpl.force;fsync_[k] 17",
+            "java/lang/Thread.run;io/mintgate/audit/ship/Shipper$$Lambda.0x00007f0000654321.run;"
+                    + "io/mintgate/audit/ship/Shipper.run;io/mintgate/audit/sink/FileSink.write 19",
+            // runWriter called deep in some other stack is not the writer thread
+            "a;b;c;d;e;f;g;io/mintgate/audit/spool/Spool.runWriter 2",
+            // Keycloak and the JVM without Mintgate
+            TOKEN + "org/keycloak/jose/jws/JWSBuilder.sign;sun/security/rsa/RSACore.rsa 40",
+            "start_thread;thread_native_entry;Thread::call_run;GangWorker::loop;G1ParTask::work 23",
+            "",
+            "io.mintgate.authorizer.keycloak.mappers.AudienceLimitMapper.transformAccessToken 1");
+
+    @Test
+    void countsTheSamplesOfEveryStackEachRowMatches() {
+        ProfileAttribution.Profile p = ProfileAttribution.Profile.of(COLLAPSED.lines());
+
+        assertEquals(7 + 11 + 13 + 2 + 3 + 5 + 4 + 6 + 1 + 17 + 19 + 2 + 40 + 23 + 1, p.totalSamples());
+        Map<String, Long> rows = IntStream.range(0, ProfileAttribution.ROWS.size()).boxed().collect(Collectors.toMap(
+                i -> ProfileAttribution.ROWS.get(i).label().replace("&nbsp;", "").split(" \\(")[0], i -> p.rowSamples()[i]));
+        assertEquals(Map.of(
+                "Keycloak client-policy machinery, without Mintgate's executor", 7L,
+                "Mintgate executor", 11L + 13 + 2,
+                "of which request building", 11L,
+                "of which policy evaluation", 13L,
+                "Mintgate post-processor", 5L,
+                // slashes or dots (async-profiler's "dot" option) alike
+                "Mintgate token mappers", 4L + 1,
+                "audit listener on the request thread", 6L + 1,
+                "audit writer thread", 17L,
+                "audit shipper thread(s)", 19L,
+                "all stacks with `io/mintgate` frames", 11L + 13 + 2 + 3 + 5 + 4 + 6 + 1 + 17 + 19 + 2 + 1), rows);
+    }
+
+    @Test
+    void tabulatesMicrosecondsPerTokenForBothServers(@TempDir Path dir) throws Exception {
+        Path vanilla = Files.writeString(dir.resolve("profile-vanilla.collapsed"),
+                POLICIES + "org/keycloak/services/clientpolicy/condition/AnyClientCondition.applyPolicy 300\n"
+                        + TOKEN + "org/keycloak/jose/jws/JWSBuilder.sign 1700\n");
+        Path mintgate = Files.writeString(dir.resolve("profile-mintgate.collapsed"), COLLAPSED);
+
+        String table = ProfileAttribution.table("vanilla", ProfileAttribution.Profile.read(vanilla), 1000, 2100.0,
+                "Mintgate", ProfileAttribution.Profile.read(mintgate), 100, 1900.0);
+        List<String> lines = table.lines().toList();
+
+        assertEquals("| what (µs of CPU per token) | vanilla | Mintgate | difference |", lines.get(0));
+        assertEquals(4 + ProfileAttribution.ROWS.size(), lines.size());
+        assertEquals("| server CPU from `/proc` over the same windows, for comparison | 2100.0 | 1900.0 | -200.0 |", lines.get(2));
+        // 2000 samples of 1 ms over 1000 tokens; 154 over 100
+        assertEquals("| all samples | 2000.0 | 1540.0 | -460.0 |", lines.get(3));
+        assertTrue(lines.get(4).startsWith("| Keycloak client-policy machinery") && lines.get(4).endsWith("| 300.0 | 70.0 | -230.0 |"),
+                lines.get(4));
+        assertTrue(lines.get(5).startsWith("| Mintgate executor") && lines.get(5).endsWith("| 0.0 | 260.0 | +260.0 |"), lines.get(5));
+    }
+
+    @Test
+    void aLineWithoutSampleCountIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> ProfileAttribution.Profile.of(List.of("a;b;c").stream()));
+    }
+}
