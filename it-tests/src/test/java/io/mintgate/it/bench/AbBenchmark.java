@@ -67,7 +67,7 @@ public final class AbBenchmark {
             String grants = System.getProperty("bench.grants", DEFAULT_GRANTS);
             boolean profile = Boolean.parseBoolean(System.getProperty("bench.profile", "false"));
             return new Config(compare, dir, Path.of(required("bench.vanilla.home")), Path.of(required("bench.mintgate.home")),
-                    parseDuration(System.getProperty("bench.warmup", "60s")),
+                    parseDuration(System.getProperty("bench.warmup", "180s")),
                     Integer.parseInt(System.getProperty("bench.rounds", "8")),
                     parseDuration(System.getProperty("bench.duration", "10s")),
                     Integer.parseInt(System.getProperty("bench.concurrency", "16")),
@@ -78,7 +78,7 @@ public final class AbBenchmark {
                     System.getProperty("bench.command", "./mvnw -B -Pbench verify -pl it-tests -am -DskipTests"
                             + (compare == Comparison.VANILLA ? "" : " -Dbench.compare=" + compare.id)
                             + (grants.equals(DEFAULT_GRANTS) ? "" : " -Dbench.grants=" + grants)
-                            + " -Dbench.warmup=" + System.getProperty("bench.warmup", "60s")
+                            + " -Dbench.warmup=" + System.getProperty("bench.warmup", "180s")
                             + " -Dbench.rounds=" + System.getProperty("bench.rounds", "8")
                             + " -Dbench.duration=" + System.getProperty("bench.duration", "10s")
                             + " -Dbench.concurrency=" + System.getProperty("bench.concurrency", "16")
