@@ -28,7 +28,7 @@ import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
 public final class IssuanceAuthorizerExecutor implements ClientPolicyExecutorProvider<IssuanceAuthorizerConfiguration> {
 
     /**
-     * Every client-policy event at which this executor does something (see {@link #executeOnEvent}); on the others
+     * Every client-policy event at which this executor does something, and the only ones it looks at; on the others
      * (the token-request events before a response, registration, introspection, logout, ...) it does nothing, which
      * the {@code issuance-events} condition uses to spare Keycloak setting the executor up there.
      */
@@ -66,6 +66,11 @@ public final class IssuanceAuthorizerExecutor implements ClientPolicyExecutorPro
 
     @Override
     public void executeOnEvent(ClientPolicyContext context) throws ClientPolicyException {
+        if (!DECIDING_EVENTS.contains(context.getEvent())) {
+            // The set is the one truth the issuance-events condition votes by: an event missing from it is ignored
+            // here too, under any condition, so the two cannot drift apart into a silently skipped decision.
+            return;
+        }
         switch (context.getEvent()) {
             case TOKEN_EXCHANGE_REQUEST ->
                 // The subject token is verified only later: decide in the post-processor, in the same request.
