@@ -157,8 +157,9 @@ final class IssuanceRequests {
         String address = connection == null ? "" : connection.getRemoteAddr();
         String certThumbprint = "";
         HttpRequest request = session.getContext().getHttpRequest();
-        // A plain-HTTP connection cannot carry a TLS client certificate; asking the server for one is not free.
-        if (request != null && "https".equals(request.getUri().getRequestUri().getScheme())) {
+        // A plain-HTTP connection cannot carry a TLS client certificate; asking the server for one is not free. The
+        // context's URI info keeps the request URI once built (the HTTP request's own builds it on every call).
+        if (request != null && "https".equals(session.getContext().getUri().getRequestUri().getScheme())) {
             X509Certificate[] chain = request.getClientCertificateChain();
             if (chain != null && chain.length > 0) {
                 certThumbprint = thumbprint(chain[0]);

@@ -4,6 +4,7 @@ import io.mintgate.authorizer.policy.cel.ContextReads;
 import io.mintgate.authorizer.policy.cel.PolicyVariables;
 import io.mintgate.authorizer.policy.cel.RequestActivation;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -34,6 +35,12 @@ public final class PolicySet {
     private final List<Set<String>> factsRead;
     /** The policies restricted to what is known before authentication, per set of known facts (few, fixed). */
     private final ConcurrentMap<Set<String>, PolicySet> beforeAuthentication = new ConcurrentHashMap<>(4);
+    /**
+     * The same, keyed by the caller's set instance: the front channel asks with a few constant sets on every
+     * authorization request, and hashing and re-validating a set costs more than the early rules' evaluation.
+     */
+    private volatile EarlySet[] earlyByIdentity = new EarlySet[0];
+    private static final int MAX_EARLY_BY_IDENTITY = 8;
     /** Per rule index, the group of plain rules starting there (see {@link RuleGroup}); null elsewhere. */
     private final RuleGroup[] groups;
 
@@ -72,9 +79,26 @@ public final class PolicySet {
      * Obligations are dropped: nothing is minted yet. The subject and the actor are never known at that point, so a
      * rule that reads them, directly or through a policy variable, is never part of it.
      *
+     * @param knownFacts an immutable set (it is remembered by identity); callers pass constants
      * @throws IllegalArgumentException if {@code knownFacts} names {@code subject} or {@code actor}
      */
     public PolicySet beforeAuthentication(Set<String> knownFacts) {
+        for (EarlySet known : earlyByIdentity) {
+            if (known.facts() == knownFacts) {
+                return known.policy();
+            }
+        }
+        PolicySet early = earlyPolicy(knownFacts);
+        EarlySet[] current = earlyByIdentity;
+        if (current.length < MAX_EARLY_BY_IDENTITY) {
+            EarlySet[] next = Arrays.copyOf(current, current.length + 1);
+            next[current.length] = new EarlySet(knownFacts, early);
+            earlyByIdentity = next; // a lost race only costs a hashed lookup below next time
+        }
+        return early;
+    }
+
+    private PolicySet earlyPolicy(Set<String> knownFacts) {
         for (String fact : knownFacts) {
             if (UNKNOWN_BEFORE_AUTHENTICATION.stream().anyMatch(v -> fact.equals(v) || fact.startsWith(v + "."))) {
                 throw new IllegalArgumentException(fact + " is never known before authentication");
@@ -92,6 +116,10 @@ public final class PolicySet {
             }
             return new PolicySet(version, variables, early);
         });
+    }
+
+    /** One known-facts set (by identity) and the early policy for it. */
+    private record EarlySet(Set<String> facts, PolicySet policy) {
     }
 
     /** The rules' names, in evaluation order. */

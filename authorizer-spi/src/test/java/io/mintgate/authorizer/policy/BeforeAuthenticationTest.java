@@ -128,6 +128,26 @@ class BeforeAuthenticationTest {
     }
 
     @Test
+    void askingAgainWithTheSameSetsGivesTheSameRestrictedPolicies() {
+        PolicySet policy = compile("""
+                {"rules": [{"name": "optional-field", "reason": "x", "deny": "grant.?audiences.orValue([]).size() > 3"}]}
+                """);
+        Set<String> grantOnly = Set.of("grant");
+        PolicySet front = policy.beforeAuthentication(FRONT);
+        PolicySet grant = policy.beforeAuthentication(grantOnly);
+        for (int i = 0; i < 3; i++) {
+            assertThat(policy.beforeAuthentication(FRONT)).isSameAs(front);
+            assertThat(policy.beforeAuthentication(grantOnly)).isSameAs(grant);
+        }
+        assertThat(front.ruleNames()).isEmpty();
+        assertThat(grant.ruleNames()).containsExactly("optional-field");
+        Set<String> actor = Set.of("actor");
+        for (int i = 0; i < 2; i++) { // a refused set is never remembered
+            assertThatThrownBy(() -> policy.beforeAuthentication(actor)).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
     void subjectAndActorCanNeverBeDeclaredKnownBeforeAuthentication() {
         PolicySet policy = compile(POLICY);
         assertThatThrownBy(() -> policy.beforeAuthentication(Set.of("client", "subject.attributes")))
