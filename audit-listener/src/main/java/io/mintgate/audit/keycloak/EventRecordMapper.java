@@ -12,7 +12,6 @@ import io.mintgate.audit.record.NhiFacts;
 import org.keycloak.events.Event;
 import org.keycloak.events.EventType;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
@@ -44,6 +43,23 @@ public final class EventRecordMapper {
             EventType.CLIENT_DELETE, EventType.CLIENT_REGISTER_ERROR, EventType.CLIENT_UPDATE_ERROR,
             EventType.CLIENT_DELETE_ERROR);
 
+    /**
+     * The sets above as one lookup by event type (every token event used to test up to four enum sets): the kind an
+     * event type gives before the Mintgate details are read, null for the other types. Filled from the lowest to the
+     * highest priority of {@link #classify}, so a type in two sets ends up where classify's order puts it.
+     */
+    private static final AuditKind[] BY_TYPE = new AuditKind[EventType.values().length];
+
+    static {
+        ISSUANCE.forEach(type -> BY_TYPE[type.ordinal()] = AuditKind.TOKEN_ISSUED);
+        REFUSAL.forEach(type -> BY_TYPE[type.ordinal()] = AuditKind.TOKEN_DENIED);
+        REVOCATION.forEach(type -> BY_TYPE[type.ordinal()] = AuditKind.TOKEN_REVOKED);
+        CLIENT_CHANGE.forEach(type -> BY_TYPE[type.ordinal()] = AuditKind.NHI_CHANGED);
+    }
+
+    /** Compiled once: String.split("\\s+") and replaceAll compiled their regex on every call. */
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+    private static final Pattern EDGE_QUOTES = Pattern.compile("^\"|\"$");
 
     private final Set<AuditKind> kinds;
 
@@ -57,7 +73,7 @@ public final class EventRecordMapper {
 
     /** Whether this event is a dynamic client registration change, whose NHI facts the listener reads in time. */
     public static boolean isClientChange(Event event) {
-        return event.getType() != null && CLIENT_CHANGE.contains(event.getType());
+        return event.getType() != null && BY_TYPE[event.getType().ordinal()] == AuditKind.NHI_CHANGED;
     }
 
     /** @param nhi the changed client's NHI attributes as saved (client-registration events only), or null */
@@ -69,18 +85,14 @@ public final class EventRecordMapper {
         if (kind == AuditKind.NHI_CHANGED) {
             return Optional.of(clientChange(event, nhi));
         }
-        Map<String, String> details = event.getDetails() == null ? Map.of() : event.getDetails();
+        EventDetails details = EventDetails.read(event.getDetails());
         String realm = event.getRealmName() != null ? event.getRealmName() : event.getRealmId();
-        String grantType = grantType(event.getType(), details);
-        AccessData data = new AccessData(realm, event.getClientId(), event.getUserId(),
-                DetailFilter.safeValue(details, "username"),
+        String grantType = grantType(event.getType(), details.grantType, details.responseType);
+        AccessData data = new AccessData(realm, event.getClientId(), event.getUserId(), details.username,
                 new Actor(null, event.getClientId(), realm, event.getIpAddress()),
-                grantType, split(DetailFilter.safeValue(details, "scope"), false),
-                split(DetailFilter.safeValue(details, "audience"), true),
-                DetailFilter.safeValue(details, "token_id"),
-                parseLong(details.get("access_token_expiration_time")),
-                event.getIpAddress(), event.getId(), event.getType().name(), event.getError(),
-                decision(details), null, DetailFilter.filter(details), nhi(details));
+                grantType, split(details.scope, false), split(details.audience, true), details.tokenId,
+                parseLong(details.expiration), event.getIpAddress(), event.getId(), event.getType().name(),
+                event.getError(), decision(details), null, details.kept, nhi(details));
         String id = event.getId() != null ? "kc-" + event.getId() : UUID.randomUUID().toString();
         String subject = event.getUserId() != null ? event.getUserId() : event.getClientId();
         return Optional.of(new AuditRecord(id, kind.type(), source(realm), EventTime.rfc3339(event.getTime()),
@@ -115,45 +127,45 @@ public final class EventRecordMapper {
 
     /** Mintgate's own decision details win over the event type: a "deny" is a denial whatever Keycloak called it. */
     static AuditKind classify(Event event) {
-        Map<String, String> d = event.getDetails() == null ? Map.of() : event.getDetails();
         EventType type = event.getType();
         if (type == null) {
             return null;
         }
-        if (CLIENT_CHANGE.contains(type)) {
-            return AuditKind.NHI_CHANGED;
+        AuditKind byType = BY_TYPE[type.ordinal()];
+        if (byType == AuditKind.NHI_CHANGED || byType == AuditKind.TOKEN_REVOKED
+                || byType == AuditKind.TOKEN_DENIED) {
+            // A refusal is a denial with or without a Mintgate "deny".
+            return byType;
         }
-        boolean mintgate = d.containsKey(DecisionDetailKeys.DECISION_ID) || d.containsKey(DecisionDetailKeys.OUTCOME);
-        if (REVOCATION.contains(type)) {
-            return AuditKind.TOKEN_REVOKED;
-        }
-        if (mintgate && "deny".equalsIgnoreCase(d.get(DecisionDetailKeys.OUTCOME))) {
+        Map<String, String> d = event.getDetails() == null ? Map.of() : event.getDetails();
+        // An outcome of "deny" is a Mintgate detail by itself: no separate check that a decision key is there.
+        if ("deny".equalsIgnoreCase(d.get(DecisionDetailKeys.OUTCOME))) {
             return AuditKind.TOKEN_DENIED;
         }
-        if (REFUSAL.contains(type)) {
-            return AuditKind.TOKEN_DENIED;
+        if (byType == AuditKind.TOKEN_ISSUED) {
+            return byType;
         }
-        if (ISSUANCE.contains(type)) {
-            return AuditKind.TOKEN_ISSUED;
-        }
-        if (mintgate) {
+        if (d.containsKey(DecisionDetailKeys.DECISION_ID) || d.containsKey(DecisionDetailKeys.OUTCOME)) {
             return event.getError() != null ? AuditKind.TOKEN_DENIED : AuditKind.TOKEN_ISSUED;
         }
         return null;
     }
 
     /** Implicit/hybrid flows have no grant_type; name them from response_type so they are not lumped with codes. */
-    static String grantType(EventType type, Map<String, String> details) {
-        String grant = details.get("grant_type");
+    static String grantType(EventType type, String grant, String responseType) {
         if (grant != null) {
             return grant;
         }
         if (type == EventType.LOGIN || type == EventType.LOGIN_ERROR) {
-            String responseType = details.get("response_type");
             if (responseType == null) {
                 return null;
             }
-            Set<String> parts = Set.of(responseType.trim().split("\\s+"));
+            if (responseType.equals("code")) {
+                // Every browser login of an authorization_code flow: no split needed to see a single "code".
+                return "authorization_code";
+            }
+            // Set.of throws on a repeated part ("code code"); left as it was, this change keeps the behaviour.
+            Set<String> parts = Set.of(WHITESPACE.split(responseType.trim()));
             if (parts.contains("code")) {
                 return parts.size() > 1 ? "hybrid" : "authorization_code";
             }
@@ -162,33 +174,18 @@ public final class EventRecordMapper {
         return null;
     }
 
-    static Decision decision(Map<String, String> d) {
-        if (!hasDecisionKey(d)) {
+    static Decision decision(EventDetails d) {
+        if (!d.decisionKey) {
             return null;
         }
-        String narrowed = d.get(DecisionDetailKeys.NARROWED);
-        return new Decision(d.get(DecisionDetailKeys.DECISION_ID), d.get(DecisionDetailKeys.RULE),
-                DetailFilter.safeValue(d, DecisionDetailKeys.REASON), d.get(DecisionDetailKeys.MODE),
-                d.get(DecisionDetailKeys.OUTCOME), d.get(DecisionDetailKeys.POLICY_VERSION),
-                narrowed == null || narrowed.isBlank() ? null : narrowed.trim(),
-                shadowDenials(d.get(DecisionDetailKeys.SHADOW_DENIALS)));
-    }
-
-    private static boolean hasDecisionKey(Map<String, String> d) {
-        for (String key : d.keySet()) {
-            if (DecisionDetailKeys.isDecisionKey(key)) {
-                return true;
-            }
-        }
-        return false;
+        String narrowed = d.narrowed;
+        return new Decision(d.decisionId, d.rule, d.reason, d.mode, d.outcome, d.policyVersion,
+                narrowed == null || narrowed.isBlank() ? null : narrowed.trim(), shadowDenials(d.shadowDenials));
     }
 
     /** The NHI the authorizer decided about (or whose owner was offboarded), as it reported it in the details. */
-    static NhiFacts nhi(Map<String, String> d) {
-        String owner = d.get(DecisionDetailKeys.NHI_OWNER);
-        String purpose = DetailFilter.safeValue(d, DecisionDetailKeys.NHI_PURPOSE);
-        String expiresAt = d.get(DecisionDetailKeys.NHI_EXPIRES_AT);
-        return NhiFacts.of(owner, expiresAt, purpose);
+    static NhiFacts nhi(EventDetails d) {
+        return NhiFacts.of(d.nhiOwner, d.nhiExpiresAt, d.nhiPurpose);
     }
 
     static List<String> shadowDenials(String value) {
@@ -199,7 +196,7 @@ public final class EventRecordMapper {
         if (v.startsWith("[") && v.endsWith("]")) {
             v = v.substring(1, v.length() - 1);
         }
-        return Arrays.stream(v.split(",")).map(s -> s.trim().replaceAll("^\"|\"$", ""))
+        return Arrays.stream(v.split(",")).map(s -> EDGE_QUOTES.matcher(s.trim()).replaceAll(""))
                 .filter(s -> !s.isEmpty()).toList();
     }
 
@@ -213,18 +210,41 @@ public final class EventRecordMapper {
             return List.of();
         }
         String text = value.trim();
-        List<String> kept = new ArrayList<>(4);
+        // Counted first, then collected into an array of the right size: no list to grow and copy per token event.
+        String[] parts = new String[parts(text, commaSeparates, null)];
+        parts(text, commaSeparates, parts);
+        return List.of(parts);
+    }
+
+    /** Counts the non-blank parts of {@code text}, and stores them in {@code into} unless it is null. */
+    private static int parts(String text, boolean commaSeparates, String[] into) {
+        int count = 0;
         int start = 0;
         for (int i = 0, n = text.length(); i <= n; i++) {
             if (i == n || text.charAt(i) == ' ' || (commaSeparates && text.charAt(i) == ',')) {
-                String part = i > start ? text.substring(start, i) : "";
-                if (!part.isBlank()) {
-                    kept.add(part);
+                if (!isBlank(text, start, i)) {
+                    if (into != null) {
+                        into[count] = text.substring(start, i);
+                    }
+                    count++;
                 }
                 start = i + 1;
             }
         }
-        return List.copyOf(kept);
+        return count;
+    }
+
+    /**
+     * {@code text.substring(start, end).isBlank()} without the substring. Char by char is enough: no surrogate and no
+     * supplementary code point is whitespace.
+     */
+    private static boolean isBlank(String text, int start, int end) {
+        for (int i = start; i < end; i++) {
+            if (!Character.isWhitespace(text.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static Long parseLong(String value) {

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.core.io.SerializedString;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -89,8 +88,8 @@ public final class RecordEncoder {
     private final Bytes payload = new Bytes();
     private JsonGenerator canonicalGen;
     private JsonGenerator payloadGen;
-    /** Keys of a details map being sorted for the canonical form; reused so sorting allocates nothing. */
-    private String[] keys = new String[16];
+    /** The details being written, with their sorted key order remembered per key sequence. */
+    private final DetailOrder details = new DetailOrder();
 
     /**
      * Canonical bytes of the record as chained at {@code seq} after {@code prevHash}, without the hash member:
@@ -238,7 +237,7 @@ public final class RecordEncoder {
         gen.writeEndObject();
     }
 
-    private static void writePayload(JsonGenerator gen, AccessData d) throws IOException {
+    private void writePayload(JsonGenerator gen, AccessData d) throws IOException {
         gen.writeStartObject();
         nonEmpty(gen, REALM, d.realm());
         nonEmpty(gen, CLIENT_ID, d.clientId());
@@ -382,29 +381,32 @@ public final class RecordEncoder {
 
     /** Map entries by key (String.compareTo), as ORDER_MAP_ENTRIES_BY_KEYS and the canonical tree walk order them. */
     private void writeSorted(JsonGenerator gen, Map<String, String> map) throws IOException {
-        int n = map.size();
-        if (keys.length < n) {
-            keys = new String[Math.max(n, keys.length * 2)];
-        }
-        int i = 0;
-        for (String key : map.keySet()) {
-            keys[i++] = key;
-        }
-        Arrays.sort(keys, 0, n);
+        details.load(map);
         gen.writeStartObject();
-        for (i = 0; i < n; i++) {
-            gen.writeStringField(keys[i], map.get(keys[i]));
+        for (int rank = 0, n = details.size(); rank < n; rank++) {
+            writeEntry(gen, details.sorted(rank));
         }
         gen.writeEndObject();
-        Arrays.fill(keys, 0, n, null);
     }
 
-    private static void writeInIterationOrder(JsonGenerator gen, Map<String, String> map) throws IOException {
+    private void writeInIterationOrder(JsonGenerator gen, Map<String, String> map) throws IOException {
+        details.load(map);
         gen.writeStartObject();
-        for (Map.Entry<String, String> entry : map.entrySet()) {
-            gen.writeStringField(entry.getKey(), entry.getValue());
+        for (int i = 0, n = details.size(); i < n; i++) {
+            writeEntry(gen, i);
         }
         gen.writeEndObject();
+    }
+
+    /** What writeStringField(key, value) writes, with the key quoted ahead of time when it can be. */
+    private void writeEntry(JsonGenerator gen, int i) throws IOException {
+        SerializableString name = details.name(i);
+        if (name != null) {
+            gen.writeFieldName(name);
+        } else {
+            gen.writeFieldName(details.key(i));
+        }
+        gen.writeString(details.value(i));
     }
 
     /** A string member written as is (null as null), like writeStringField. */

@@ -36,6 +36,18 @@ class DetailFilterTest {
         assertThat(DetailFilter.looksLikeCredentialKey("code_id")).isFalse();
     }
 
+    /** mayLookLikeCredential picks the prefixes to compare by the first letter, in two cases only. */
+    @Test
+    void onlyTheTwoAsciiCasesOfEBAndDMatchThemIgnoringCase() {
+        for (char c = 0; c < Character.MAX_VALUE; c++) {
+            for (char letter : new char[]{'e', 'b', 'd'}) {
+                boolean matches = String.valueOf(c).regionMatches(true, 0, String.valueOf(letter), 0, 1);
+                assertThat(matches).as("U+%04X against %s", (int) c, letter)
+                        .isEqualTo(c == letter || c == Character.toUpperCase(letter));
+            }
+        }
+    }
+
     @Test
     void theQuickPreCheckNeverClearsAValueTheCredentialPatternWouldFlag() {
         java.util.List<String> values = new java.util.ArrayList<>(java.util.List.of(

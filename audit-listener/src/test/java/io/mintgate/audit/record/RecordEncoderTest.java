@@ -26,35 +26,66 @@ class RecordEncoderTest {
 
     @Test
     void encoderWritesTheSameCanonicalBytesPayloadAndHashesAsTheTreePath() throws Exception {
+        // Twice through, so the encoder's reused generators and buffers carry state from record to record.
+        assertSameAsTreePath(concat(concat(records(), inclusionEdges()), concat(records(), inclusionEdges())));
+    }
+
+    /**
+     * The encoder remembers the sorted order and quoted names of the last few detail key sequences: records whose
+     * details come and go between more key sets than it remembers, with keys it must leave to the generator
+     * (quotes, control characters, non-ASCII, spaces), must still come out as the tree path writes them.
+     */
+    @Test
+    void manyDetailKeySetsInTurnWriteAsTheTreePath() throws Exception {
+        String[] keys = {"grant_type", "scope", "code_id", "redirect_uri", "token_id", "username", "a", "Z", "_",
+                "", "a b", "quote\"", "back\\slash", "ctl\u0001", "é", "\uD83D\uDE80", "\uFF5A", "mintgatehash",
+                "x-y.z:w", "refresh_token_type"};
+        java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+        List<Map<String, String>> keySets = new ArrayList<>();
+        for (int i = 0; i < 14; i++) {
+            Map<String, String> details = new LinkedHashMap<>();
+            for (int n = random.nextInt(keys.length); n > 0; n--) {
+                details.put(keys[random.nextInt(keys.length)], "v" + random.nextInt(100));
+            }
+            keySets.add(details);
+        }
+        List<AuditRecord> records = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            // Runs of one key set (cache hits), then a jump to another (misses, evictions once past eight sets).
+            Map<String, String> details = new LinkedHashMap<>(keySets.get((i / 3 + random.nextInt(2)) % keySets.size()));
+            details.replaceAll((k, v) -> "value " + random.nextInt(1000) + " " + k);
+            records.add(withDetails(details));
+        }
+        assertSameAsTreePath(records);
+    }
+
+    private static void assertSameAsTreePath(List<AuditRecord> records) throws Exception {
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
         RecordEncoder encoder = new RecordEncoder();
         HashChain chain = new HashChain(0, HashChain.GENESIS);
         String prev = HashChain.GENESIS;
         long seq = 0;
-        // Twice through, so the encoder's reused generators and buffers carry state from record to record.
-        for (int round = 0; round < 2; round++) {
-            for (AuditRecord record : concat(records(), inclusionEdges())) {
-                seq++;
-                ObjectNode tree = RecordJson.toTree(record);
-                tree.put(RecordJson.EXT_SEQ, seq);
-                tree.put(RecordJson.EXT_PREV, prev);
-                byte[] treeCanonical = RecordJson.canonicalWithoutHash(tree);
-                String treeHash = HashChain.hashOf(sha, prev, treeCanonical);
-                tree.put(RecordJson.EXT_HASH, treeHash);
-                byte[] treePayload = RecordJson.toBytes(tree);
+        for (AuditRecord record : records) {
+            seq++;
+            ObjectNode tree = RecordJson.toTree(record);
+            tree.put(RecordJson.EXT_SEQ, seq);
+            tree.put(RecordJson.EXT_PREV, prev);
+            byte[] treeCanonical = RecordJson.canonicalWithoutHash(tree);
+            String treeHash = HashChain.hashOf(sha, prev, treeCanonical);
+            tree.put(RecordJson.EXT_HASH, treeHash);
+            byte[] treePayload = RecordJson.toBytes(tree);
 
-                RecordEncoder.Bytes canonical = encoder.canonical(record, seq, prev);
-                assertThat(utf8(canonical.copy())).isEqualTo(utf8(treeCanonical));
-                assertThat(canonical.copy()).isEqualTo(treeCanonical);
+            RecordEncoder.Bytes canonical = encoder.canonical(record, seq, prev);
+            assertThat(utf8(canonical.copy())).isEqualTo(utf8(treeCanonical));
+            assertThat(canonical.copy()).isEqualTo(treeCanonical);
 
-                HashChain.Link link = chain.seal(record, encoder);
-                assertThat(link.seq()).isEqualTo(seq);
-                assertThat(link.hash()).isEqualTo(treeHash);
-                byte[] payload = encoder.payloadBytes().copy();
-                assertThat(utf8(payload)).isEqualTo(utf8(treePayload));
-                assertThat(payload).isEqualTo(treePayload);
-                prev = treeHash;
-            }
+            HashChain.Link link = chain.seal(record, encoder);
+            assertThat(link.seq()).isEqualTo(seq);
+            assertThat(link.hash()).isEqualTo(treeHash);
+            byte[] payload = encoder.payloadBytes().copy();
+            assertThat(utf8(payload)).isEqualTo(utf8(treePayload));
+            assertThat(payload).isEqualTo(treePayload);
+            prev = treeHash;
         }
     }
 
