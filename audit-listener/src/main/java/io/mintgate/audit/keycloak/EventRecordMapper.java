@@ -164,8 +164,9 @@ public final class EventRecordMapper {
                 // Every browser login of an authorization_code flow: no split needed to see a single "code".
                 return "authorization_code";
             }
-            // Set.of throws on a repeated part ("code code"); left as it was, this change keeps the behaviour.
-            Set<String> parts = Set.of(WHITESPACE.split(responseType.trim()));
+            // Keycloak accepts a repeated part ("code code"): Set.copyOf collapses it where Set.of would throw, and
+            // a throw here would fail the user's request after its login committed, with no record.
+            Set<String> parts = Set.copyOf(Arrays.asList(WHITESPACE.split(responseType.trim())));
             if (parts.contains("code")) {
                 return parts.size() > 1 ? "hybrid" : "authorization_code";
             }

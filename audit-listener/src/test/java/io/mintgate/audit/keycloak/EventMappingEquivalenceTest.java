@@ -134,6 +134,14 @@ class EventMappingEquivalenceTest {
         assertThat(EventRecordMapper.grantType(EventType.LOGIN, "password", "code")).isEqualTo("password");
     }
 
+    /** The one intended difference from the old mapper, which threw on a response_type Keycloak accepts. */
+    @Test
+    void aRepeatedResponseTypePartNamesTheFlowInsteadOfFailingTheRequest() {
+        assertThat(EventRecordMapper.grantType(EventType.LOGIN, null, "code code")).isEqualTo("authorization_code");
+        assertThat(EventRecordMapper.grantType(EventType.LOGIN_ERROR, null, "code id_token code")).isEqualTo("hybrid");
+        assertThat(EventRecordMapper.grantType(EventType.LOGIN, null, "token token")).isEqualTo("implicit");
+    }
+
     private static void assertSame(Optional<AuditRecord> expected, Optional<AuditRecord> actual, Event event) {
         assertThat(actual.isPresent()).as("%s", describe(event)).isEqualTo(expected.isPresent());
         if (expected.isEmpty()) {

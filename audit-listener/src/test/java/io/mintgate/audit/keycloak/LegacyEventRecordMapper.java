@@ -23,8 +23,9 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * EventRecordMapper as it was before the one-pass rewrite (commit c740e79), kept verbatim as the reference that
- * EventMappingEquivalenceTest compares the current mapper with. Not used by main code.
+ * EventRecordMapper as it was before the one-pass rewrite (commit c740e79; only the repeated response_type fix
+ * applied), kept as the reference that EventMappingEquivalenceTest compares the current mapper with. Not used by
+ * main code.
  */
 final class LegacyEventRecordMapper {
 
@@ -156,7 +157,8 @@ final class LegacyEventRecordMapper {
             if (responseType == null) {
                 return null;
             }
-            Set<String> parts = Set.of(responseType.trim().split("\\s+"));
+            // The one change since c740e79: a repeated part ("code code") no longer throws (see the current mapper).
+            Set<String> parts = Set.copyOf(java.util.Arrays.asList(responseType.trim().split("\\s+")));
             if (parts.contains("code")) {
                 return parts.size() > 1 ? "hybrid" : "authorization_code";
             }

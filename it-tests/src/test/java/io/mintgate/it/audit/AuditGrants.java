@@ -78,7 +78,13 @@ final class AuditGrants {
     }
 
     TokenResponse codeFlow(String username) {
-        URI authorize = URI.create(oidc.realmUri() + "/protocol/openid-connect/auth?client_id=app&response_type=code"
+        return codeFlow(username, "code");
+    }
+
+    /** The same with this {@code response_type} (URL-encoded here), e.g. one Keycloak accepts with a repeated part. */
+    TokenResponse codeFlow(String username, String responseType) {
+        URI authorize = URI.create(oidc.realmUri() + "/protocol/openid-connect/auth?client_id=app&response_type="
+                + java.net.URLEncoder.encode(responseType, java.nio.charset.StandardCharsets.UTF_8)
                 + "&scope=openid&redirect_uri=" + REDIRECT);
         BrowserLogin.Result result = new BrowserLogin(keycloak).open(authorize, username, username + "-password");
         String code = result.param("code");

@@ -70,6 +70,15 @@ class GrantAuditSinksIT {
         assertRefused(grants.codeFlow("mallory"), "app", "authorization_code");
     }
 
+    /**
+     * Keycloak accepts a response_type with a repeated part; the audit mapping of its LOGIN event once threw, which
+     * failed the user's login after it had committed. The login must complete and the token be audited.
+     */
+    @Test
+    void aRepeatedResponseTypePartStillLogsInAndIsAudited() {
+        assertIssued(grants.codeFlow("alice", "code code"), "app", "authorization_code");
+    }
+
     @Test
     void tokenExchangeIssuedAndRefused() {
         String subjectToken = accessToken(grants.password("alice"));
