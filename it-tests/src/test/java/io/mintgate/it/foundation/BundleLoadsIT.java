@@ -20,6 +20,7 @@ class BundleLoadsIT {
     private static final List<String[]> PROVIDERS = List.of(
             new String[] {"client-policy-executor", "issuance-authorizer"},
             new String[] {"client-policy-executor", "nhi-issuance-controls"},
+            new String[] {"client-policy-manager", "mintgate-cached"},
             new String[] {"eventsListener", "mintgate-decision-details"},
             new String[] {"eventsListener", "mintgate-budget-refund"},
             new String[] {"eventsListener", "mintgate-audit"},
@@ -42,6 +43,13 @@ class BundleLoadsIT {
             }
         }
         assertThat(missing).as("providers missing from /admin/serverinfo").isEmpty();
+    }
+
+    @Test
+    void clientPoliciesRunThroughMintgatesCachingManager(AdminApi admin, KeycloakRuntime keycloak) {
+        // serverinfo lists Keycloak's "default" manager too; which one runs shows only when a session asks for one
+        admin.get("/admin/realms/master/client-policies/policies").expect(200);
+        assertThat(keycloak.log()).contains("Client policies are run by Mintgate's client-policy manager (mintgate-cached)");
     }
 
     @Test
