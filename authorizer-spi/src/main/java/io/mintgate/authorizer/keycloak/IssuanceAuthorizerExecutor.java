@@ -9,6 +9,7 @@ import io.mintgate.authorizer.policy.Obligations;
 import io.mintgate.authorizer.policy.PolicySet;
 import io.mintgate.authorizer.policy.PolicyValidationException;
 import jakarta.ws.rs.core.Response;
+import io.mintgate.authorizer.keycloak.clientpolicy.SharedConfiguration;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.protocol.oidc.TokenManager;
 import org.keycloak.services.clientpolicy.ClientPolicyContext;
@@ -25,7 +26,7 @@ import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
  * that start a flow (authorization, PAR, device and CIBA authentication requests) are refused early by the rules that
  * can decide without the subject ({@link FrontChannel}); the token-time decision is taken all the same.
  */
-public final class IssuanceAuthorizerExecutor implements ClientPolicyExecutorProvider<IssuanceAuthorizerConfiguration> {
+public final class IssuanceAuthorizerExecutor implements ClientPolicyExecutorProvider<IssuanceAuthorizerConfiguration>, SharedConfiguration {
 
     /**
      * Every client-policy event at which this executor does something, and the only ones it looks at; on the others

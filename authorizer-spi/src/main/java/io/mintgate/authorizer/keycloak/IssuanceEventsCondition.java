@@ -1,5 +1,6 @@
 package io.mintgate.authorizer.keycloak;
 
+import io.mintgate.authorizer.keycloak.clientpolicy.SharedConfiguration;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.representations.idm.ClientPolicyConditionConfigurationRepresentation;
@@ -12,7 +13,8 @@ import org.keycloak.services.clientpolicy.condition.ClientPolicyConditionProvide
  * parse the realm's client profiles and set the executor up for nothing (on a client_credentials request that was
  * half of Keycloak's client-policy cost). NO only when that is safe ({@link AuthorizerOnlyProfiles}); else YES.
  */
-final class IssuanceEventsCondition implements ClientPolicyConditionProvider<ClientPolicyConditionConfigurationRepresentation> {
+final class IssuanceEventsCondition implements ClientPolicyConditionProvider<ClientPolicyConditionConfigurationRepresentation>,
+        SharedConfiguration {
 
     private final KeycloakSession session;
 

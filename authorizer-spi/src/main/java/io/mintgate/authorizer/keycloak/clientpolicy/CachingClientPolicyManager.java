@@ -16,7 +16,6 @@ import org.keycloak.services.clientpolicy.ClientPolicyVote;
 import org.keycloak.services.clientpolicy.DefaultClientPolicyManager;
 import org.keycloak.services.clientpolicy.condition.ClientPolicyConditionProvider;
 import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
-import org.keycloak.util.JsonSerialization;
 
 import java.util.IdentityHashMap;
 import java.util.Map;
@@ -27,7 +26,8 @@ import java.util.Map;
  * configuration, at every client-policy event — two to four events per token, whichever executors the realm uses
  * (measured at 25–50 µs of CPU per event on a busy token endpoint). Here the parsed documents are shared
  * ({@link PolicyCache}, keyed by the exact attribute values, so an admin's change is seen on the next event on every
- * node), and a session configures each condition and executor once instead of at every event.
+ * node), and a session configures each condition and executor once instead of at every event (with one
+ * configuration object for all sessions where the provider is {@link SharedConfiguration}).
  *
  * <p>Everything else — conditions asked in order, negative logic, {@code STRICT} and default modes, profiles in
  * order, executors in order, the first exception stops — is what Keycloak's manager does; all other operations
@@ -115,8 +115,8 @@ public final class CachingClientPolicyManager extends DefaultClientPolicyManager
             throw new IllegalStateException("Condition with provider ID " + component.providerId() + " not found");
         }
         if (configured.get(provider) != component) {
-            provider.setupConfiguration((ClientPolicyConditionConfigurationRepresentation) JsonSerialization.mapper
-                    .convertValue(component.configuration(), provider.getConditionConfigurationClass()));
+            provider.setupConfiguration((ClientPolicyConditionConfigurationRepresentation) component.configurationAs(
+                    provider.getConditionConfigurationClass(), provider instanceof SharedConfiguration));
             configured.put(provider, component);
         }
         return provider;
@@ -130,8 +130,8 @@ public final class CachingClientPolicyManager extends DefaultClientPolicyManager
             throw new IllegalStateException("Executor with provider ID " + component.providerId() + " not found");
         }
         if (configured.get(provider) != component) {
-            provider.setupConfiguration((ClientPolicyExecutorConfigurationRepresentation) JsonSerialization.mapper
-                    .convertValue(component.configuration(), provider.getExecutorConfigurationClass()));
+            provider.setupConfiguration((ClientPolicyExecutorConfigurationRepresentation) component.configurationAs(
+                    provider.getExecutorConfigurationClass(), provider instanceof SharedConfiguration));
             configured.put(provider, component);
         }
         return provider;

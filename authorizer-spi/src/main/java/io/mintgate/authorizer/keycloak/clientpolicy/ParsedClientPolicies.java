@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A realm's client policies and client profiles as Keycloak reads them at every client-policy event — global
@@ -57,15 +58,33 @@ record ParsedClientPolicies(String policiesJson, String profilesJson, List<Clien
      * provider instance a session keeps), or, when the configuration is missing, the failure building it raised.
      */
     record Component(String providerId, JsonNode configuration, JsonConfigComponentModel model,
-                     IllegalArgumentException invalid) {
+                     IllegalArgumentException invalid, AtomicReference<Object> sharedConfiguration) {
 
         static Component of(Class<? extends Provider> type, String realmId, String providerId, JsonNode configuration) {
             try {
                 return new Component(providerId, configuration,
-                        new JsonConfigComponentModel(type, realmId, providerId, configuration), null);
+                        new JsonConfigComponentModel(type, realmId, providerId, configuration), null,
+                        new AtomicReference<>());
             } catch (IllegalArgumentException e) {
-                return new Component(providerId, configuration, null, e);
+                return new Component(providerId, configuration, null, e, new AtomicReference<>());
             }
+        }
+
+        /**
+         * The configuration converted to {@code type}: once for all sessions when the provider is marked
+         * {@link SharedConfiguration} (a race converts twice, harmlessly), else a fresh object each call.
+         */
+        Object configurationAs(Class<?> type, boolean shareable) {
+            if (!shareable) {
+                return JsonSerialization.mapper.convertValue(configuration, type);
+            }
+            Object known = sharedConfiguration.get();
+            if (known != null && known.getClass() == type) {
+                return known;
+            }
+            Object converted = JsonSerialization.mapper.convertValue(configuration, type);
+            sharedConfiguration.set(converted);
+            return converted;
         }
 
         /** The model, or Keycloak's own failure for a component that has none. */

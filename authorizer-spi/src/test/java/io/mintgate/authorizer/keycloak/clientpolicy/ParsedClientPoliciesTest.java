@@ -3,7 +3,9 @@ package io.mintgate.authorizer.keycloak.clientpolicy;
 import io.mintgate.authorizer.keycloak.clientpolicy.ParsedClientPolicies.Component;
 import io.mintgate.authorizer.keycloak.clientpolicy.ParsedClientPolicies.Policy;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mintgate.authorizer.keycloak.IssuanceAuthorizerConfiguration;
 import org.junit.jupiter.api.Test;
+import org.keycloak.representations.idm.ClientPolicyExecutorConfigurationRepresentation;
 import org.keycloak.component.JsonConfigComponentModel;
 import org.keycloak.representations.idm.ClientPolicyRepresentation;
 import org.keycloak.representations.idm.ClientProfileRepresentation;
@@ -109,5 +111,20 @@ class ParsedClientPoliciesTest {
         assertThat(parsed.describes(POLICIES.replace("\"first\"", "\"renamed\""), PROFILES, List.of(), globals)).isFalse();
         assertThat(parsed.describes(POLICIES, null, List.of(), globals)).isFalse();
         assertThat(parsed.describes(POLICIES, PROFILES, List.of(globalPolicy()), globals)).isFalse();
+    }
+
+    @Test
+    void aSharedConfigurationIsConvertedOnceAnyOtherPerSession() throws IOException {
+        Component executor = ParsedClientPolicies.read("id", "r", POLICIES, PROFILES, List.of(), globalProfiles())
+                .profiles().get("mintgate").executors().get(0);
+        Object first = executor.configurationAs(IssuanceAuthorizerConfiguration.class, true);
+        assertThat(((IssuanceAuthorizerConfiguration) first).getPolicyName()).isEqualTo("p");
+        assertThat(executor.configurationAs(IssuanceAuthorizerConfiguration.class, true)).isSameAs(first);
+        Object fresh = executor.configurationAs(IssuanceAuthorizerConfiguration.class, false);
+        assertThat(fresh).isNotSameAs(first);
+        assertThat(((IssuanceAuthorizerConfiguration) fresh).getPolicyName()).isEqualTo("p");
+        // another configuration class for the same component is converted anew: exactly the class asked for
+        assertThat(executor.configurationAs(ClientPolicyExecutorConfigurationRepresentation.class, true))
+                .isExactlyInstanceOf(ClientPolicyExecutorConfigurationRepresentation.class);
     }
 }
