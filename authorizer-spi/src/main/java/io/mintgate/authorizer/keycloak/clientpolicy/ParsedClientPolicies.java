@@ -89,10 +89,14 @@ record ParsedClientPolicies(String policiesJson, String profilesJson, List<Clien
 
         /** The model, or Keycloak's own failure for a component that has none. */
         JsonConfigComponentModel modelOrThrow() {
+            return validated().model;
+        }
+
+        Component validated() {
             if (invalid != null) {
                 throw invalid;
             }
-            return model;
+            return this;
         }
     }
 
@@ -143,11 +147,9 @@ record ParsedClientPolicies(String policiesJson, String profilesJson, List<Clien
                     : ClientPolicyMode.valueOf(policy.getMode().toUpperCase(Locale.ROOT));
             List<Component> conditions = new ArrayList<>();
             for (ClientPolicyConditionRepresentation condition : nonNull(policy.getConditions())) {
+                // Keycloak builds every condition of an enabled policy up front: a missing configuration throws here
                 conditions.add(Component.of(ClientPolicyConditionProvider.class, realmId,
-                        condition.getConditionProviderId(), condition.getConfiguration()));
-            }
-            for (Component condition : conditions) {
-                condition.modelOrThrow(); // Keycloak builds every condition of an enabled policy up front
+                        condition.getConditionProviderId(), condition.getConfiguration()).validated());
             }
             enabled.add(new Policy(policy.getName(), mode, List.copyOf(conditions),
                     policy.getProfiles() == null ? List.of() : List.copyOf(policy.getProfiles())));
