@@ -27,7 +27,12 @@ final class ProfileAttribution {
     /** A thread's run loop is among the first frames of each of its stacks (Thread.run, a lambda, ...). */
     static final int THREAD_ROOT_DEPTH = 6;
 
+    /** Keycloak's client-policy manager, and Mintgate's (the default once the bundle is installed). */
     private static final String CLIENT_POLICIES = "org.keycloak.services.clientpolicy.DefaultClientPolicyManager.triggerOnEvent";
+    private static final String CACHED_CLIENT_POLICIES =
+            "io.mintgate.authorizer.keycloak.clientpolicy.CachingClientPolicyManager.triggerOnEvent";
+    /** The manager is Mintgate's code, but it stands in for Keycloak's: its stacks count as the machinery. */
+    private static final String MANAGER_PACKAGE = "io.mintgate.authorizer.keycloak.clientpolicy.";
     private static final String EXECUTOR = "io.mintgate.authorizer.keycloak.IssuanceAuthorizerExecutor.executeOnEvent";
 
     /** One line of the table: what it counts, and which stacks (frames root first, dotted) it counts. */
@@ -35,9 +40,10 @@ final class ProfileAttribution {
     }
 
     static final List<Row> ROWS = List.of(
-            new Row("Keycloak client-policy machinery, without Mintgate's executor (`DefaultClientPolicyManager"
-                    + ".triggerOnEvent`, stacks without `io/mintgate` frames)",
-                    frame(CLIENT_POLICIES).and(under("io.mintgate").negate())),
+            new Row("client-policy machinery, without Mintgate's executor and conditions (`triggerOnEvent` of Keycloak's"
+                    + " `DefaultClientPolicyManager` or Mintgate's `CachingClientPolicyManager`, stacks without other"
+                    + " `io/mintgate` frames)",
+                    frame(CLIENT_POLICIES).or(frame(CACHED_CLIENT_POLICIES)).and(mintgateOutside(MANAGER_PACKAGE).negate())),
             new Row("Mintgate executor (`IssuanceAuthorizerExecutor.executeOnEvent`)", frame(EXECUTOR)),
             new Row("&nbsp;&nbsp;of which request building (`IssuanceRequests.forEvent`)",
                     frame(EXECUTOR).and(frame("io.mintgate.authorizer.keycloak.IssuanceRequests.forEvent"))),
@@ -99,6 +105,11 @@ final class ProfileAttribution {
     static Predicate<List<String>> under(String classOrPackage) {
         return frames -> frames.stream().anyMatch(f -> f.startsWith(classOrPackage + ".")
                 || f.startsWith(classOrPackage + "$"));
+    }
+
+    /** The stack has a frame of Mintgate's code outside this package. */
+    static Predicate<List<String>> mintgateOutside(String packagePrefix) {
+        return frames -> frames.stream().anyMatch(f -> f.startsWith("io.mintgate.") && !f.startsWith(packagePrefix));
     }
 
     /** The stack is one of the thread whose run loop is this method: among its first frames. */
