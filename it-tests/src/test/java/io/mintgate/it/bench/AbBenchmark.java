@@ -45,8 +45,9 @@ public final class AbBenchmark {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Start options only the Mintgate server gets: the audit listener's file sink (the spool is always on). */
-    static final List<String> MINTGATE_START_OPTIONS = List.of("--spi-events-listener--mintgate-audit--sinks=file");
+    /** Start options only the Mintgate server gets: the audit listener's sinks (the spool is always on). */
+    static final String AUDIT_OPTION = "--spi-events-listener--mintgate-audit--";
+    static final String KAFKA_TOPIC = "mintgate-audit";
 
     static final java.nio.file.attribute.FileTime PINNED_PROVIDER_TIME =
             java.nio.file.attribute.FileTime.from(java.time.Instant.parse("2026-01-01T00:00:00Z"));
@@ -59,13 +60,18 @@ public final class AbBenchmark {
      */
     record Config(Comparison compare, Path dir, Path vanillaHome, Path mintgateHome, Duration warmup, int rounds,
                   Duration duration, int concurrency, List<Grant> grants, Path report, Path doc, boolean updateDoc,
-                  String command, boolean profile, Path profilerLibrary) {
+                  String command, boolean profile, Path profilerLibrary, boolean kafka) {
 
         static Config fromSystemProperties() {
             Path dir = Path.of(required("bench.dir"));
             Comparison compare = Comparison.of(System.getProperty("bench.compare", "vanilla"));
             String grants = System.getProperty("bench.grants", DEFAULT_GRANTS);
             boolean profile = Boolean.parseBoolean(System.getProperty("bench.profile", "false"));
+            String sinks = System.getProperty("bench.sinks", "file").trim();
+            if (!sinks.equals("file") && !sinks.equals("file,kafka")) {
+                throw new IllegalArgumentException("bench.sinks must be file or file,kafka (the file sink is what the "
+                        + "benchmark counts records in), not " + sinks);
+            }
             return new Config(compare, dir, Path.of(required("bench.vanilla.home")), Path.of(required("bench.mintgate.home")),
                     parseDuration(System.getProperty("bench.warmup", "180s")),
                     Integer.parseInt(System.getProperty("bench.rounds", "8")),
@@ -82,9 +88,21 @@ public final class AbBenchmark {
                             + " -Dbench.rounds=" + System.getProperty("bench.rounds", "8")
                             + " -Dbench.duration=" + System.getProperty("bench.duration", "10s")
                             + " -Dbench.concurrency=" + System.getProperty("bench.concurrency", "16")
-                            + (profile ? " -Dbench.profile=true" : "")),
+                            + (profile ? " -Dbench.profile=true" : "")
+                            + (sinks.equals("file") ? "" : " -Dbench.sinks=" + sinks)),
                     profile, Path.of(System.getProperty("bench.asyncProfiler",
-                            dir.resolve("async-profiler/linux-x64/libasyncProfiler.so").toString())));
+                            dir.resolve("async-profiler/linux-x64/libasyncProfiler.so").toString())),
+                    sinks.contains("kafka"));
+        }
+
+        /** The start options of a server that runs Mintgate: its audit sinks. */
+        List<String> mintgateStartOptions(io.mintgate.it.harness.KafkaBroker broker) {
+            if (broker == null) {
+                return List.of(AUDIT_OPTION + "sinks=file");
+            }
+            return List.of(AUDIT_OPTION + "sinks=file,kafka",
+                    AUDIT_OPTION + "kafka-bootstrap-servers=" + broker.bootstrapServers(),
+                    AUDIT_OPTION + "kafka-topic=" + KAFKA_TOPIC);
         }
 
         String describe() {
@@ -98,6 +116,9 @@ public final class AbBenchmark {
         final List<Window> a = new ArrayList<>();
         final List<Window> b = new ArrayList<>();
         long warmupErrors;
+        /** With {@code -Dbench.sinks=file,kafka}: the broker's CPU during B's measured windows, and B's requests then. */
+        long brokerTicksB;
+        long requestsB;
         /** With {@code -Dbench.profile=true}: each server's CPU profile of the measured windows (collapsed stacks). */
         Path profileA;
         Path profileB;
@@ -122,10 +143,15 @@ public final class AbBenchmark {
         if (config.profile()) {
             checkProfiler(config);
         }
+        // The broker runs on the same cores as the servers; its CPU shows in "others" and is reported on its own.
+        // Full JIT (the tests' broker is C1-only to start fast): under load for half an hour, C2 code costs less CPU.
+        io.mintgate.it.harness.KafkaBroker broker = config.kafka()
+                ? io.mintgate.it.harness.KafkaBroker.launch(config.dir(), "-Xms512m -Xmx512m -XX:+UseSerialGC") : null;
+        List<String> mintgateOptions = config.mintgateStartOptions(broker);
         DistributionKeycloak serverA = new DistributionKeycloak(config.vanillaHome(),
-                config.dir().resolve(compare.serverA + "-logs"), compare.mintgateOnA() ? MINTGATE_START_OPTIONS : List.of());
+                config.dir().resolve(compare.serverA + "-logs"), compare.mintgateOnA() ? mintgateOptions : List.of());
         DistributionKeycloak serverB = new DistributionKeycloak(config.mintgateHome(),
-                config.dir().resolve(compare.serverB + "-logs"), MINTGATE_START_OPTIONS);
+                config.dir().resolve(compare.serverB + "-logs"), mintgateOptions);
         String jvmArgs = System.getProperty("bench.jvmArgs", "").trim();
         if (!jvmArgs.isEmpty()) {
             // Diagnostics on both servers alike (e.g. -Xlog:gc, -XX:+PrintCompilation); never part of a published run.
@@ -154,6 +180,9 @@ public final class AbBenchmark {
         Thread stopper = new Thread(() -> {
             serverA.close();
             serverB.close();
+            if (broker != null) {
+                broker.close();
+            }
         }, "bench-stop-servers");
         Runtime.getRuntime().addShutdownHook(stopper);
 
@@ -205,11 +234,16 @@ public final class AbBenchmark {
                         // audit writer and shipper): measured, that after-work took ~0.1 core from the next window.
                         Thread.sleep(SETTLE_MILLIS);
                         ServerProfiler profiler = t == a ? profilerA : profilerB;
+                        long brokerBefore = broker != null && t == b ? ProcCpu.processTicks(broker.pid()) : 0;
                         Window w = profiler == null
                                 ? LoadGenerator.run(workers(grant, t, config.concurrency()), config.duration(), t == a ? pidA : pidB)
                                 : LoadGenerator.run(workers(grant, t, config.concurrency()), config.duration(), t == a ? pidA : pidB,
                                         profiler::beginWindow, profiler::endWindow);
                         print(grant, t.name(), "round " + round + "/" + config.rounds(), w);
+                        if (broker != null && t == b) {
+                            result.brokerTicksB += ProcCpu.processTicks(broker.pid()) - brokerBefore;
+                            result.requestsB += w.requests();
+                        }
                         (t == a ? result.a : result.b).add(w);
                         audit.served(t == b, w);
                     }
@@ -223,10 +257,18 @@ public final class AbBenchmark {
             if (compare.mintgateOnA()) {
                 audit.recordsA = awaitAuditRecords(serverA, audit.okA);
             }
+            if (broker != null) {
+                // Both servers ship to the same topic in the narrowing comparison.
+                audit.kafkaRecords = KafkaTopic.awaitRecords(broker.bootstrapServers(), KAFKA_TOPIC,
+                        audit.recordsB + Math.max(0, audit.recordsA));
+            }
         } finally {
             System.out.println("[bench] stopping both servers");
             serverA.close();
             serverB.close();
+            if (broker != null) {
+                broker.close();
+            }
             Runtime.getRuntime().removeShutdownHook(stopper);
         }
 
@@ -258,6 +300,8 @@ public final class AbBenchmark {
         long okB;
         long recordsA = -1;
         long recordsB;
+        /** Records in the Kafka topic at the end, or -1 without the Kafka sink. */
+        long kafkaRecords = -1;
 
         void served(boolean onB, Window w) {
             if (onB) {
@@ -451,7 +495,9 @@ public final class AbBenchmark {
                     + "with the file sink; A (no narrowing) has the same policy with every rule's `obligations` removed "
                     + "(derived from `bench/mintgate-policy.json` at run time), B (narrowing) the full policy.  \n");
         } else {
-            md.append("Mintgate: 20-rule stored policy on every client, owner lookup, `mintgate-audit` with the file sink.  \n");
+            md.append("Mintgate: 20-rule stored policy on every client, owner lookup, `mintgate-audit` with the file sink"
+                    + (config.kafka() ? " and the Kafka sink (one KRaft broker on the same machine, its CPU in \"others\")" : "")
+                    + ".  \n");
         }
         md.append("**Command:** `").append(config.command()).append("`\n\n");
         List<Double> allOthers = results.values().stream()
@@ -523,11 +569,12 @@ public final class AbBenchmark {
         if (narrowing) {
             md.append(String.format(Locale.ROOT, "Warm-up errors: %d. Audit: %d records in A's file sink for %d successful "
                     + "token requests under load, %d in B's for %d (records also cover setup logins and the authorize "
-                    + "step).\n\n", warmupErrors, audit.recordsA, audit.okA, audit.recordsB, audit.okB));
+                    + "step).%s\n\n", warmupErrors, audit.recordsA, audit.okA, audit.recordsB, audit.okB,
+                    kafkaSummary(audit, results)));
         } else {
             md.append(String.format(Locale.ROOT, "Warm-up errors: %d. Audit: %d records in the file sink for %d successful "
-                    + "Mintgate token requests under load (records also cover setup logins and the authorize step).\n\n",
-                    warmupErrors, audit.recordsB, audit.okB));
+                    + "Mintgate token requests under load (records also cover setup logins and the authorize step).%s\n\n",
+                    warmupErrors, audit.recordsB, audit.okB, kafkaSummary(audit, results)));
         }
 
         md.append("<details><summary>Per round</summary>\n\n");
@@ -554,6 +601,22 @@ public final class AbBenchmark {
             md.append(profileSection(results, compare));
         }
         return md.toString();
+    }
+
+    /** The Kafka sink's count and the broker's CPU, for the audit line of the report; empty without Kafka. */
+    static String kafkaSummary(AuditCount audit, Map<Grant, GrantResult> results) {
+        if (audit.kafkaRecords < 0) {
+            return "";
+        }
+        long fileRecords = audit.recordsB + Math.max(0, audit.recordsA);
+        StringBuilder s = new StringBuilder(String.format(Locale.ROOT, " Kafka topic `%s`: %d records (%s the file sink%s).",
+                KAFKA_TOPIC, audit.kafkaRecords, audit.kafkaRecords == fileRecords ? "the same as" : "NOT the same as",
+                audit.recordsA >= 0 ? "s of both servers together" : ""));
+        s.append(" Kafka broker CPU during Mintgate's measured windows (not in Mintgate's server CPU, part of \"others\"):");
+        results.forEach((grant, r) -> s.append(String.format(Locale.ROOT, " %s %.3f ms/req;", grant.id,
+                r.requestsB == 0 ? Double.NaN : ProcCpu.ticksToMillis(r.brokerTicksB) / r.requestsB)));
+        s.setLength(s.length() - 1);
+        return s.append('.').toString();
     }
 
     /**

@@ -38,7 +38,15 @@ public final class KafkaBroker implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
+    /** JVM options for the tests: a broker that starts fast (C1 only) and stays small. */
+    public static final String TEST_JVM_OPTIONS = "-Xms128m -Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto";
+
     public static KafkaBroker launch(Path workDir) {
+        return launch(workDir, TEST_JVM_OPTIONS);
+    }
+
+    /** {@code jvmOptions}: heap, GC and JIT options of the broker JVM (space-separated, no quoting). */
+    public static KafkaBroker launch(Path workDir, String jvmOptions) {
         try {
             String classpath = brokerClasspath();
             Path dir = workDir.resolve("kafka");
@@ -68,8 +76,7 @@ public final class KafkaBroker implements AutoCloseable {
                     "group.initial.rebalance.delay.ms=0",
                     "") , StandardCharsets.UTF_8);
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            String jvm = "-Xms128m -Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto"
-                    + " -Djava.awt.headless=true -Dlog4j2.level=WARN";
+            String jvm = jvmOptions + " -Djava.awt.headless=true -Dlog4j2.level=WARN";
             // Format the KRaft storage, then exec the broker in the same shell: one process tree to stop.
             String script = "exec_java() { \"$JAVA\" " + jvm + " -cp \"$CP\" \"$@\"; }\n"
                     + "exec_java kafka.tools.StorageTool format -t \"$CLUSTER\" -c \"$CONFIG\" || exit 3\n"
@@ -91,6 +98,11 @@ public final class KafkaBroker implements AutoCloseable {
 
     public String bootstrapServers() {
         return "127.0.0.1:" + port;
+    }
+
+    /** The broker JVM's pid: the launch script execs it in place of the shell. */
+    public long pid() {
+        return process.pid();
     }
 
     public boolean isAlive() {
