@@ -283,6 +283,12 @@ public final class AbBenchmark {
             updateDoc(config.doc(), compare.docMarker, section);
             System.out.println("[bench] " + compare.docMarker + " block of " + config.doc() + " replaced");
         }
+        long fileRecords = audit.recordsB + Math.max(0, audit.recordsA);
+        if (audit.kafkaRecords >= 0 && audit.kafkaRecords != fileRecords) {
+            System.out.println("[bench] FAILED: " + audit.kafkaRecords + " records in the Kafka topic, "
+                    + fileRecords + " in the file sink (each record goes to both)");
+            failed = true;
+        }
         for (Map.Entry<Grant, GrantResult> e : results.entrySet()) {
             long errors = e.getValue().warmupErrors + Stream.concat(e.getValue().a.stream(), e.getValue().b.stream())
                     .mapToLong(Window::errors).sum();
