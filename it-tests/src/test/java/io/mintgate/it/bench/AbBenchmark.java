@@ -27,6 +27,7 @@ import io.mintgate.it.bench.BenchGrants.Target;
 import io.mintgate.it.bench.LoadGenerator.Window;
 import io.mintgate.it.harness.AdminApi;
 import io.mintgate.it.harness.DistributionKeycloak;
+import io.mintgate.it.harness.KafkaBroker;
 import io.mintgate.it.harness.OidcClient;
 import org.HdrHistogram.Histogram;
 
@@ -96,7 +97,7 @@ public final class AbBenchmark {
         }
 
         /** The start options of a server that runs Mintgate: its audit sinks. */
-        List<String> mintgateStartOptions(io.mintgate.it.harness.KafkaBroker broker) {
+        List<String> mintgateStartOptions(KafkaBroker broker) {
             if (broker == null) {
                 return List.of(AUDIT_OPTION + "sinks=file");
             }
@@ -145,8 +146,8 @@ public final class AbBenchmark {
         }
         // The broker runs on the same cores as the servers; its CPU shows in "others" and is reported on its own.
         // Full JIT (the tests' broker is C1-only to start fast): under load for half an hour, C2 code costs less CPU.
-        io.mintgate.it.harness.KafkaBroker broker = config.kafka()
-                ? io.mintgate.it.harness.KafkaBroker.launch(config.dir(), "-Xms512m -Xmx512m -XX:+UseSerialGC") : null;
+        KafkaBroker broker = config.kafka()
+                ? KafkaBroker.launch(config.dir(), "-Xms512m -Xmx512m -XX:+UseSerialGC") : null;
         List<String> mintgateOptions = config.mintgateStartOptions(broker);
         DistributionKeycloak serverA = new DistributionKeycloak(config.vanillaHome(),
                 config.dir().resolve(compare.serverA + "-logs"), compare.mintgateOnA() ? mintgateOptions : List.of());
