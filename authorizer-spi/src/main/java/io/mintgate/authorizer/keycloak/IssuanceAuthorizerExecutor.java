@@ -5,11 +5,11 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
+import io.mintgate.authorizer.keycloak.clientpolicy.SharedConfiguration;
 import io.mintgate.authorizer.policy.Obligations;
 import io.mintgate.authorizer.policy.PolicySet;
 import io.mintgate.authorizer.policy.PolicyValidationException;
 import jakarta.ws.rs.core.Response;
-import io.mintgate.authorizer.keycloak.clientpolicy.SharedConfiguration;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.protocol.oidc.TokenManager;
 import org.keycloak.services.clientpolicy.ClientPolicyContext;

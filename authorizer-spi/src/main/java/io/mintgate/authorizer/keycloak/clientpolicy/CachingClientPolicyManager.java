@@ -7,6 +7,7 @@ import org.jboss.logging.Logger;
 import org.keycloak.common.Profile.Feature;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.provider.Provider;
 import org.keycloak.representations.idm.ClientPolicyConditionConfigurationRepresentation;
 import org.keycloak.representations.idm.ClientPolicyExecutorConfigurationRepresentation;
 import org.keycloak.services.clientpolicy.ClientPolicyContext;
@@ -109,11 +110,7 @@ public final class CachingClientPolicyManager extends DefaultClientPolicyManager
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     private ClientPolicyConditionProvider<?> condition(Component component) {
-        ClientPolicyConditionProvider provider = session.getComponentProvider(ClientPolicyConditionProvider.class,
-                component.modelOrThrow().getId(), factory -> component.model());
-        if (provider == null) {
-            throw new IllegalStateException("Condition with provider ID " + component.providerId() + " not found");
-        }
+        ClientPolicyConditionProvider provider = provider(ClientPolicyConditionProvider.class, component, "Condition");
         if (configured.get(provider) != component) {
             provider.setupConfiguration((ClientPolicyConditionConfigurationRepresentation) component.configurationAs(
                     provider.getConditionConfigurationClass(), provider instanceof SharedConfiguration));
@@ -124,15 +121,20 @@ public final class CachingClientPolicyManager extends DefaultClientPolicyManager
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     private ClientPolicyExecutorProvider<?> executor(Component component) {
-        ClientPolicyExecutorProvider provider = session.getComponentProvider(ClientPolicyExecutorProvider.class,
-                component.modelOrThrow().getId(), factory -> component.model());
-        if (provider == null) {
-            throw new IllegalStateException("Executor with provider ID " + component.providerId() + " not found");
-        }
+        ClientPolicyExecutorProvider provider = provider(ClientPolicyExecutorProvider.class, component, "Executor");
         if (configured.get(provider) != component) {
             provider.setupConfiguration((ClientPolicyExecutorConfigurationRepresentation) component.configurationAs(
                     provider.getExecutorConfigurationClass(), provider instanceof SharedConfiguration));
             configured.put(provider, component);
+        }
+        return provider;
+    }
+
+    /** The session's instance of the component's provider (Keycloak keeps one per component id and session). */
+    private <P extends Provider> P provider(Class<P> type, Component component, String kind) {
+        P provider = session.getComponentProvider(type, component.modelOrThrow().getId(), factory -> component.model());
+        if (provider == null) {
+            throw new IllegalStateException(kind + " with provider ID " + component.providerId() + " not found");
         }
         return provider;
     }

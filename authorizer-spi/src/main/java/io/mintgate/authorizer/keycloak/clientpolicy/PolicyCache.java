@@ -26,14 +26,16 @@ final class PolicyCache {
         String policies = realm.getAttribute(Constants.CLIENT_POLICIES);
         String profiles = realm.getAttribute(Constants.CLIENT_PROFILES);
         SecurityProfileProvider securityProfile = session.getProvider(SecurityProfileProvider.class);
-        List<ClientPolicyRepresentation> globalPolicies = securityProfile.getDefaultClientPolicies();
+        // Normalized before the comparison as well as the parse: a null list must not make every event re-parse.
+        List<ClientPolicyRepresentation> globalPolicies = securityProfile.getDefaultClientPolicies() == null ? List.of()
+                : securityProfile.getDefaultClientPolicies();
         List<ClientProfileRepresentation> globalProfiles = securityProfile.getDefaultClientProfiles();
         ParsedClientPolicies known = byRealm.get(realm.getId());
         if (known != null && known.describes(policies, profiles, globalPolicies, globalProfiles)) {
             return known;
         }
         ParsedClientPolicies parsed = ParsedClientPolicies.read(realm.getId(), realm.getName(), policies, profiles,
-                globalPolicies == null ? List.of() : globalPolicies, globalProfiles);
+                globalPolicies, globalProfiles);
         if (byRealm.size() >= MAX_REALMS) {
             byRealm.clear();
         }
