@@ -1,5 +1,6 @@
 package io.mintgate.audit.ship;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -82,9 +83,9 @@ public final class KafkaSink implements Sink {
         try {
             key = streamedKey(payload);
         } catch (IOException | RuntimeException unexpected) {
-            key = null;
+            key = keyFromTree(payload);
         }
-        return (key != null ? key : keyFromTree(payload)).getBytes(StandardCharsets.UTF_8);
+        return key.getBytes(StandardCharsets.UTF_8);
     }
 
     /** The key as a JSON tree gives it: the definition {@link #key} must agree with. */
@@ -97,56 +98,61 @@ public final class KafkaSink implements Sink {
         return key;
     }
 
-    /** Null when the payload is not shaped as expected (non-string members where strings belong): use the tree. */
+    /**
+     * The key, read as far as needed. A payload not shaped as the writer writes it (not an object, or a non-string
+     * where a string belongs) is refused with a {@link JsonParseException}: the caller then uses the tree.
+     */
     static String streamedKey(byte[] payload) throws IOException {
-        String subject = "";
         String source = "";
         String realm = null;
         try (JsonParser parser = RecordJson.MAPPER.getFactory().createParser(payload)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                return null;
-            }
+            expect(parser, parser.nextToken(), JsonToken.START_OBJECT);
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String name = parser.currentName();
                 JsonToken value = parser.nextToken();
                 switch (name) {
                     case "subject" -> {
-                        if (value != JsonToken.VALUE_STRING) {
-                            return null;
-                        }
-                        subject = parser.getText();
+                        String subject = string(parser, value);
                         if (!subject.isEmpty()) {
                             return subject;
                         }
                     }
-                    case "source" -> {
-                        if (value != JsonToken.VALUE_STRING) {
-                            return null;
-                        }
-                        source = parser.getText();
-                    }
+                    case "source" -> source = string(parser, value);
                     case "data" -> {
-                        if (value != JsonToken.START_OBJECT) {
-                            return null;
-                        }
-                        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                            String field = parser.currentName();
-                            JsonToken fieldValue = parser.nextToken();
-                            if (field.equals("realm")) {
-                                if (fieldValue != JsonToken.VALUE_STRING) {
-                                    return null;
-                                }
-                                realm = parser.getText();
-                            } else {
-                                parser.skipChildren();
-                            }
-                        }
+                        expect(parser, value, JsonToken.START_OBJECT);
+                        realm = realmOf(parser);
                     }
                     default -> parser.skipChildren();
                 }
             }
         }
         return realm != null ? realm : source;
+    }
+
+    /** The rest of the {@code data} object the parser is in: its realm, null if it has none. */
+    private static String realmOf(JsonParser parser) throws IOException {
+        String realm = null;
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            boolean isRealm = parser.currentName().equals("realm");
+            JsonToken value = parser.nextToken();
+            if (isRealm) {
+                realm = string(parser, value);
+            } else {
+                parser.skipChildren();
+            }
+        }
+        return realm;
+    }
+
+    private static String string(JsonParser parser, JsonToken value) throws IOException {
+        expect(parser, value, JsonToken.VALUE_STRING);
+        return parser.getText();
+    }
+
+    private static void expect(JsonParser parser, JsonToken actual, JsonToken expected) throws JsonParseException {
+        if (actual != expected) {
+            throw new JsonParseException(parser, "expected " + expected + ", found " + actual);
+        }
     }
 
     @Override

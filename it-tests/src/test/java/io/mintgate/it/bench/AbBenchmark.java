@@ -259,9 +259,7 @@ public final class AbBenchmark {
                 audit.recordsA = awaitAuditRecords(serverA, audit.okA);
             }
             if (broker != null) {
-                // Both servers ship to the same topic in the narrowing comparison.
-                audit.kafkaRecords = KafkaTopic.awaitRecords(broker.bootstrapServers(), KAFKA_TOPIC,
-                        audit.recordsB + Math.max(0, audit.recordsA));
+                audit.kafkaRecords = KafkaTopic.awaitRecords(broker.bootstrapServers(), KAFKA_TOPIC, audit.fileRecords());
             }
         } finally {
             System.out.println("[bench] stopping both servers");
@@ -284,10 +282,9 @@ public final class AbBenchmark {
             updateDoc(config.doc(), compare.docMarker, section);
             System.out.println("[bench] " + compare.docMarker + " block of " + config.doc() + " replaced");
         }
-        long fileRecords = audit.recordsB + Math.max(0, audit.recordsA);
-        if (audit.kafkaRecords >= 0 && audit.kafkaRecords != fileRecords) {
+        if (audit.kafkaRecords >= 0 && audit.kafkaRecords != audit.fileRecords()) {
             System.out.println("[bench] FAILED: " + audit.kafkaRecords + " records in the Kafka topic, "
-                    + fileRecords + " in the file sink (each record goes to both)");
+                    + audit.fileRecords() + " in the file sink (each record goes to both)");
             failed = true;
         }
         for (Map.Entry<Grant, GrantResult> e : results.entrySet()) {
@@ -309,6 +306,11 @@ public final class AbBenchmark {
         long recordsB;
         /** Records in the Kafka topic at the end, or -1 without the Kafka sink. */
         long kafkaRecords = -1;
+
+        /** Records in the file sinks: B's, and A's too when A runs Mintgate (both ship to the one Kafka topic). */
+        long fileRecords() {
+            return recordsB + Math.max(0, recordsA);
+        }
 
         void served(boolean onB, Window w) {
             if (onB) {
@@ -615,9 +617,8 @@ public final class AbBenchmark {
         if (audit.kafkaRecords < 0) {
             return "";
         }
-        long fileRecords = audit.recordsB + Math.max(0, audit.recordsA);
         StringBuilder s = new StringBuilder(String.format(Locale.ROOT, " Kafka topic `%s`: %d records (%s the file sink%s).",
-                KAFKA_TOPIC, audit.kafkaRecords, audit.kafkaRecords == fileRecords ? "the same as" : "NOT the same as",
+                KAFKA_TOPIC, audit.kafkaRecords, audit.kafkaRecords == audit.fileRecords() ? "the same as" : "NOT the same as",
                 audit.recordsA >= 0 ? "s of both servers together" : ""));
         s.append(" Kafka broker CPU during Mintgate's measured windows (not in Mintgate's server CPU, part of \"others\"):");
         results.forEach((grant, r) -> s.append(String.format(Locale.ROOT, " %s %.3f ms/req;", grant.id,

@@ -25,6 +25,9 @@ import org.apache.kafka.common.Uuid;
  */
 public final class KafkaBroker implements AutoCloseable {
 
+    /** JVM options for the tests: a broker that starts fast (C1 only) and stays small. */
+    public static final String TEST_JVM_OPTIONS = "-Xms128m -Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto";
+
     private final Process process;
     private final int port;
     private final Path logFile;
@@ -37,9 +40,6 @@ public final class KafkaBroker implements AutoCloseable {
         this.shutdownHook = new Thread(this::stop, "kafka-broker-stop");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
-
-    /** JVM options for the tests: a broker that starts fast (C1 only) and stays small. */
-    public static final String TEST_JVM_OPTIONS = "-Xms128m -Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto";
 
     public static KafkaBroker launch(Path workDir) {
         return launch(workDir, TEST_JVM_OPTIONS);
