@@ -50,11 +50,12 @@ public final class Spool implements AutoCloseable {
      * Under the async guarantee the writer, woken by a record, lets the records of concurrent requests gather this
      * long before it drains the queue. Without it a busy token endpoint wakes the writer for every record or two
      * (a futex call on the request thread) and the writer issues a write call per wake-up — measured at ~50 µs of
-     * CPU per write on the benchmark VM, more than encoding a record. With it: one wake-up and one write per 20 ms.
-     * A quarter of async-max-delay at most, so well inside the async guarantee's own loss window (a record is not
+     * CPU per write on the benchmark VM, more than encoding a record. With it: one wake-up and one write per 50 ms
+     * (20 ms still left ~6 µs of write, poll and park per record at 700 records/s). A quarter of async-max-delay at
+     * most (50 ms with the default 200), so well inside the async guarantee's own loss window (a record is not
      * durable before the next fsync anyway); never applied under before-response, whose callers wait for the fsync.
      */
-    private static final long ASYNC_LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    private static final long ASYNC_LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final String CHECKPOINT_SOURCE = "/mintgate/audit";
 
     private final SpoolOptions options;

@@ -27,7 +27,13 @@ public final class DecisionDetailsListenerFactory implements EventListenerProvid
             if (pending.isEmpty()) {
                 return;
             }
-            Map<String, String> details = event.getDetails() == null ? new HashMap<>() : new HashMap<>(event.getDetails());
+            Map<String, String> existing = event.getDetails();
+            int entries = pending.size() + (existing == null ? 0 : existing.size());
+            // Sized for both up front: copying Keycloak's details and then adding ours used to resize the table.
+            Map<String, String> details = new HashMap<>((int) (entries / 0.75f) + 1);
+            if (existing != null) {
+                details.putAll(existing);
+            }
             details.putAll(pending);
             event.setDetails(details);
         }

@@ -59,8 +59,8 @@ public final class AbBenchmark {
      * {@code vanillaHome} is server A's distribution and {@code mintgateHome} server B's (named after the default
      * comparison; in the narrowing comparison both run Mintgate).
      */
-    record Config(Comparison compare, Path dir, Path vanillaHome, Path mintgateHome, Duration warmup, int rounds,
-                  Duration duration, int concurrency, List<Grant> grants, Path report, Path doc, boolean updateDoc,
+    record Config(Comparison compare, Path dir, Path vanillaHome, Path mintgateHome, Duration warmup,
+                  Duration warmupMax, double jitQuiet, int rounds, Duration duration, int concurrency, List<Grant> grants, Path report, Path doc, boolean updateDoc,
                   String command, boolean profile, Path profilerLibrary, boolean kafka) {
 
         static Config fromSystemProperties() {
@@ -75,6 +75,8 @@ public final class AbBenchmark {
             }
             return new Config(compare, dir, Path.of(required("bench.vanilla.home")), Path.of(required("bench.mintgate.home")),
                     parseDuration(System.getProperty("bench.warmup", "180s")),
+                    parseDuration(System.getProperty("bench.warmupMax", "600s")),
+                    Double.parseDouble(System.getProperty("bench.jitQuiet", "0.02")),
                     Integer.parseInt(System.getProperty("bench.rounds", "8")),
                     parseDuration(System.getProperty("bench.duration", "10s")),
                     Integer.parseInt(System.getProperty("bench.concurrency", "16")),
@@ -86,6 +88,8 @@ public final class AbBenchmark {
                             + (compare == Comparison.VANILLA ? "" : " -Dbench.compare=" + compare.id)
                             + (grants.equals(DEFAULT_GRANTS) ? "" : " -Dbench.grants=" + grants)
                             + " -Dbench.warmup=" + System.getProperty("bench.warmup", "180s")
+                            + " -Dbench.warmupMax=" + System.getProperty("bench.warmupMax", "600s")
+                            + " -Dbench.jitQuiet=" + System.getProperty("bench.jitQuiet", "0.02")
                             + " -Dbench.rounds=" + System.getProperty("bench.rounds", "8")
                             + " -Dbench.duration=" + System.getProperty("bench.duration", "10s")
                             + " -Dbench.concurrency=" + System.getProperty("bench.concurrency", "16")
@@ -107,8 +111,10 @@ public final class AbBenchmark {
         }
 
         String describe() {
-            return String.format(Locale.ROOT, "%d client threads (closed loop, keep-alive), warm-up %s per server per grant, "
-                            + "%d round(s) x %s per server per grant", concurrency, human(warmup), rounds, human(duration));
+            return String.format(Locale.ROOT, "%d client threads (closed loop, keep-alive), warm-up per server per grant "
+                            + "at least %s, then in %s steps until the JIT compilers used at most %.0f%% of the server's CPU "
+                            + "in the last step (at most %s); %d round(s) x %s per server per grant", concurrency,
+                    human(warmup), human(WarmUp.STEP), jitQuiet * 100, human(warmupMax), rounds, human(duration));
         }
     }
 
@@ -116,6 +122,9 @@ public final class AbBenchmark {
     static final class GrantResult {
         final List<Window> a = new ArrayList<>();
         final List<Window> b = new ArrayList<>();
+        /** The warm-up of each server (one entry each). */
+        final List<WarmUp.Result> warmA = new ArrayList<>();
+        final List<WarmUp.Result> warmB = new ArrayList<>();
         long warmupErrors;
         /** With {@code -Dbench.sinks=file,kafka}: the broker's CPU during B's measured windows, and B's requests then. */
         long brokerTicksB;
@@ -222,11 +231,15 @@ public final class AbBenchmark {
                     narrowingChecks.add(check);
                 }
                 for (Target t : List.of(a, b)) {
-                    Window warm = LoadGenerator.run(workers(grant, t, config.concurrency()), config.warmup(),
-                            t == a ? pidA : pidB);
-                    print(grant, t.name(), "warm-up", warm);
-                    result.warmupErrors += warm.errors();
-                    audit.served(t == b, warm);
+                    WarmUp.Result warm = WarmUp.run(config.warmup(), config.warmupMax(), config.jitQuiet(),
+                            d -> LoadGenerator.run(workers(grant, t, config.concurrency()), d, t == a ? pidA : pidB));
+                    print(grant, t.name(), "warm-up", warm.total());
+                    System.out.printf(Locale.ROOT, "[bench] %-18s %-12s warm-up took %s; JIT %.1f%% of the server's CPU in "
+                            + "the last %s%s%n", grant.id, t.name(), human(warm.elapsed()), warm.lastCompilerShare() * 100,
+                            human(WarmUp.STEP), warm.quiet() ? "" : " (not quiet yet: stopped at the maximum)");
+                    (t == a ? result.warmA : result.warmB).add(warm);
+                    result.warmupErrors += warm.total().errors();
+                    audit.served(t == b, warm.total());
                 }
                 for (int round = 1; round <= config.rounds(); round++) {
                     List<Target> order = round % 2 == 1 ? List.of(a, b) : List.of(b, a);
@@ -574,6 +587,7 @@ public final class AbBenchmark {
         if (narrowing) {
             md.append(narrowingSummary(results, narrowingChecks));
         }
+        md.append(warmUpSummary(results, compare));
         long warmupErrors = results.values().stream().mapToLong(r -> r.warmupErrors).sum();
         if (narrowing) {
             md.append(String.format(Locale.ROOT, "Warm-up errors: %d. Audit: %d records in A's file sink for %d successful "
@@ -883,6 +897,28 @@ public final class AbBenchmark {
             return Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)));
         }
         return Duration.ofSeconds(Long.parseLong(t));
+    }
+
+    /** How long each server was warmed up per grant, and how busy its JIT still was at the end. */
+    static String warmUpSummary(Map<Grant, GrantResult> results, Comparison compare) {
+        StringBuilder line = new StringBuilder("Warm-up (JIT compilers' share of the server's CPU in the last step):");
+        String separator = " ";
+        for (Map.Entry<Grant, GrantResult> e : results.entrySet()) {
+            GrantResult r = e.getValue();
+            if (r.warmA.isEmpty() || r.warmB.isEmpty()) {
+                continue;
+            }
+            line.append(separator).append(e.getKey().id).append(' ').append(compare.shortA).append(' ')
+                    .append(warmUpCell(r.warmA.get(0))).append(", ").append(compare.shortB).append(' ')
+                    .append(warmUpCell(r.warmB.get(0)));
+            separator = "; ";
+        }
+        return line.append(".\n\n").toString();
+    }
+
+    private static String warmUpCell(WarmUp.Result warm) {
+        return String.format(Locale.ROOT, "%s (%.1f%%%s)", human(warm.elapsed()), warm.lastCompilerShare() * 100,
+                warm.quiet() ? "" : ", not quiet");
     }
 
     static String human(Duration d) {
