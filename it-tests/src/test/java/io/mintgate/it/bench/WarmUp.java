@@ -42,7 +42,7 @@ final class WarmUp {
         do {
             Duration step = elapsed.plus(STEP).compareTo(max) > 0 ? max.minus(elapsed) : STEP;
             if (step.isZero() || step.isNegative()) {
-                step = STEP; // max below one step: one step all the same
+                step = STEP; // a zero or negative maximum: still one step, a warm-up is never skipped
             }
             Window w = load.run(step);
             steps.add(w);
