@@ -60,8 +60,9 @@ public final class AbBenchmark {
      * comparison; in the narrowing comparison both run Mintgate).
      */
     record Config(Comparison compare, Path dir, Path vanillaHome, Path mintgateHome, Duration warmup,
-                  Duration warmupMax, double jitQuiet, int rounds, Duration duration, int concurrency, List<Grant> grants, Path report, Path doc, boolean updateDoc,
-                  String command, boolean profile, Path profilerLibrary, boolean kafka) {
+                  Duration warmupMax, double jitQuiet, int rounds, Duration duration, int concurrency, List<Grant> grants,
+                  Path report, Path doc, boolean updateDoc, String command, boolean profile, Path profilerLibrary,
+                  boolean kafka) {
 
         static Config fromSystemProperties() {
             Path dir = Path.of(required("bench.dir"));
@@ -122,9 +123,9 @@ public final class AbBenchmark {
     static final class GrantResult {
         final List<Window> a = new ArrayList<>();
         final List<Window> b = new ArrayList<>();
-        /** The warm-up of each server (one entry each). */
-        final List<WarmUp.Result> warmA = new ArrayList<>();
-        final List<WarmUp.Result> warmB = new ArrayList<>();
+        /** Each server's warm-up. */
+        WarmUp.Result warmA;
+        WarmUp.Result warmB;
         long warmupErrors;
         /** With {@code -Dbench.sinks=file,kafka}: the broker's CPU during B's measured windows, and B's requests then. */
         long brokerTicksB;
@@ -237,7 +238,11 @@ public final class AbBenchmark {
                     System.out.printf(Locale.ROOT, "[bench] %-18s %-12s warm-up took %s; JIT %.1f%% of the server's CPU in "
                             + "the last %s%s%n", grant.id, t.name(), human(warm.elapsed()), warm.lastCompilerShare() * 100,
                             human(WarmUp.STEP), warm.quiet() ? "" : " (not quiet yet: stopped at the maximum)");
-                    (t == a ? result.warmA : result.warmB).add(warm);
+                    if (t == a) {
+                        result.warmA = warm;
+                    } else {
+                        result.warmB = warm;
+                    }
                     result.warmupErrors += warm.total().errors();
                     audit.served(t == b, warm.total());
                 }
@@ -905,12 +910,11 @@ public final class AbBenchmark {
         String separator = " ";
         for (Map.Entry<Grant, GrantResult> e : results.entrySet()) {
             GrantResult r = e.getValue();
-            if (r.warmA.isEmpty() || r.warmB.isEmpty()) {
+            if (r.warmA == null || r.warmB == null) {
                 continue;
             }
             line.append(separator).append(e.getKey().id).append(' ').append(compare.shortA).append(' ')
-                    .append(warmUpCell(r.warmA.get(0))).append(", ").append(compare.shortB).append(' ')
-                    .append(warmUpCell(r.warmB.get(0)));
+                    .append(warmUpCell(r.warmA)).append(", ").append(compare.shortB).append(' ').append(warmUpCell(r.warmB));
             separator = "; ";
         }
         return line.append(".\n\n").toString();
