@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import io.mintgate.it.bench.LoadGenerator.Window;
-import org.HdrHistogram.Histogram;
 
 /**
  * Warms one server up for one grant until its JIT compilers have gone quiet. A fixed warm-up was not enough on the
@@ -76,7 +75,6 @@ final class WarmUp {
         long loader = 0;
         long busy = 0;
         long total = 0;
-        Histogram latency = null;
         List<String> samples = new ArrayList<>();
         Map<String, Long> groups = new TreeMap<>();
         for (Window w : windows) {
@@ -87,16 +85,12 @@ final class WarmUp {
             loader += w.loaderTicks();
             busy += w.machineBusyTicks();
             total += w.machineTotalTicks();
-            if (latency == null) {
-                latency = w.latencyMicros().copy();
-            } else {
-                latency.add(w.latencyMicros());
-            }
             if (samples.size() < 5) {
                 samples.addAll(w.errorSamples().subList(0, Math.min(w.errorSamples().size(), 5 - samples.size())));
             }
             w.serverThreadGroupTicks().forEach((group, ticks) -> groups.merge(group, ticks, Long::sum));
         }
-        return new Window(requests, errors, nanos, latency, server, loader, busy, total, List.copyOf(samples), groups);
+        return new Window(requests, errors, nanos, AbBenchmark.merged(windows), server, loader, busy, total,
+                List.copyOf(samples), groups);
     }
 }
