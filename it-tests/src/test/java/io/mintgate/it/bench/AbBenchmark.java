@@ -235,9 +235,8 @@ public final class AbBenchmark {
                     WarmUp.Result warm = WarmUp.run(config.warmup(), config.warmupMax(), config.jitQuiet(),
                             d -> LoadGenerator.run(workers(grant, t, config.concurrency()), d, t == a ? pidA : pidB));
                     print(grant, t.name(), "warm-up", warm.total());
-                    System.out.printf(Locale.ROOT, "[bench] %-18s %-12s warm-up took %s; JIT %.1f%% of the server's CPU in "
-                            + "the last %s%s%n", grant.id, t.name(), human(warm.elapsed()), warm.lastCompilerShare() * 100,
-                            human(WarmUp.STEP), warm.quiet() ? "" : " (not quiet yet: stopped at the maximum)");
+                    System.out.printf(Locale.ROOT, "[bench] %-18s %-12s warm-up took %s%n", grant.id, t.name(),
+                            warmUpCell(warm));
                     if (t == a) {
                         result.warmA = warm;
                     } else {
@@ -906,7 +905,7 @@ public final class AbBenchmark {
 
     /** How long each server was warmed up per grant, and how busy its JIT still was at the end. */
     static String warmUpSummary(Map<Grant, GrantResult> results, Comparison compare) {
-        StringBuilder line = new StringBuilder("Warm-up (JIT compilers' share of the server's CPU in the last step):");
+        StringBuilder line = new StringBuilder("Warm-up per grant and server:");
         String separator = " ";
         for (Map.Entry<Grant, GrantResult> e : results.entrySet()) {
             GrantResult r = e.getValue();
@@ -920,9 +919,10 @@ public final class AbBenchmark {
         return line.append(".\n\n").toString();
     }
 
+    /** "240 s (JIT 0.1% of the server's CPU in the last 30 s)", and "not quiet" when the maximum came first. */
     private static String warmUpCell(WarmUp.Result warm) {
-        return String.format(Locale.ROOT, "%s (%.1f%%%s)", human(warm.elapsed()), warm.lastCompilerShare() * 100,
-                warm.quiet() ? "" : ", not quiet");
+        return String.format(Locale.ROOT, "%s (JIT %.1f%% of the server's CPU in the last %s%s)", human(warm.elapsed()),
+                warm.lastCompilerShare() * 100, human(warm.lastStep()), warm.quiet() ? "" : "; not quiet: stopped at the maximum");
     }
 
     static String human(Duration d) {

@@ -27,7 +27,7 @@ final class WarmUp {
     }
 
     /** The whole warm-up of one server for one grant. */
-    record Result(Window total, Duration elapsed, double lastCompilerShare, boolean quiet) {
+    record Result(Window total, Duration elapsed, Duration lastStep, double lastCompilerShare, boolean quiet) {
     }
 
     private WarmUp() {
@@ -36,10 +36,11 @@ final class WarmUp {
     static Result run(Duration min, Duration max, double quietShare, Load load) throws Exception {
         List<Window> steps = new ArrayList<>();
         Duration elapsed = Duration.ZERO;
+        Duration step;
         double share;
         boolean quiet;
         do {
-            Duration step = elapsed.plus(STEP).compareTo(max) > 0 ? max.minus(elapsed) : STEP;
+            step = elapsed.plus(STEP).compareTo(max) > 0 ? max.minus(elapsed) : STEP;
             if (step.isZero() || step.isNegative()) {
                 step = STEP; // a zero or negative maximum: still one step, a warm-up is never skipped
             }
@@ -49,7 +50,7 @@ final class WarmUp {
             share = compilerShare(w);
             quiet = share <= quietShare;
         } while (elapsed.compareTo(max) < 0 && (elapsed.compareTo(min) < 0 || !quiet));
-        return new Result(combine(steps), elapsed, share, quiet);
+        return new Result(combine(steps), elapsed, step, share, quiet);
     }
 
     /** The share of the server's CPU its C1 and C2 compiler threads used in this window. */

@@ -48,6 +48,7 @@ class WarmUpTest {
         WarmUp.Result r = WarmUp.run(MIN, Duration.ofSeconds(100), 0.02, d -> window(100, 1_000, 300));
 
         assertThat(r.elapsed()).isEqualTo(Duration.ofSeconds(100)); // three steps and a 10 s one
+        assertThat(r.lastStep()).isEqualTo(Duration.ofSeconds(10));
         assertThat(r.quiet()).isFalse();
         assertThat(r.lastCompilerShare()).isEqualTo(0.3);
         assertThat(r.total().requests()).isEqualTo(400);
