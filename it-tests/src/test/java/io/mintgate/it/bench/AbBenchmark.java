@@ -16,6 +16,13 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -62,7 +69,7 @@ public final class AbBenchmark {
     record Config(Comparison compare, Path dir, Path vanillaHome, Path mintgateHome, Duration warmup,
                   Duration warmupMax, double jitQuiet, int rounds, Duration duration, int concurrency, List<Grant> grants,
                   Path report, Path doc, boolean updateDoc, String command, boolean profile, Path profilerLibrary,
-                  boolean kafka) {
+                  boolean kafka, boolean simultaneous) {
 
         static Config fromSystemProperties() {
             Path dir = Path.of(required("bench.dir"));
@@ -70,9 +77,17 @@ public final class AbBenchmark {
             String grants = System.getProperty("bench.grants", DEFAULT_GRANTS);
             boolean profile = Boolean.parseBoolean(System.getProperty("bench.profile", "false"));
             String sinks = System.getProperty("bench.sinks", "file").trim();
+            String schedule = System.getProperty("bench.schedule", "alternate").trim();
+            if (!schedule.equals("alternate") && !schedule.equals("simultaneous")) {
+                throw new IllegalArgumentException("bench.schedule must be alternate or simultaneous, not " + schedule);
+            }
             if (!sinks.equals("file") && !sinks.equals("file,kafka")) {
                 throw new IllegalArgumentException("bench.sinks must be file or file,kafka (the file sink is what the "
                         + "benchmark counts records in), not " + sinks);
+            }
+            if (!compare.configuredOnB() && !sinks.equals("file")) {
+                throw new IllegalArgumentException("bench.compare=" + compare.id + " runs no Mintgate audit listener, "
+                        + "so no audit sink: leave bench.sinks out");
             }
             return new Config(compare, dir, Path.of(required("bench.vanilla.home")), Path.of(required("bench.mintgate.home")),
                     parseDuration(System.getProperty("bench.warmup", "180s")),
@@ -95,10 +110,11 @@ public final class AbBenchmark {
                             + " -Dbench.duration=" + System.getProperty("bench.duration", "10s")
                             + " -Dbench.concurrency=" + System.getProperty("bench.concurrency", "16")
                             + (profile ? " -Dbench.profile=true" : "")
-                            + (sinks.equals("file") ? "" : " -Dbench.sinks=" + sinks)),
+                            + (sinks.equals("file") ? "" : " -Dbench.sinks=" + sinks)
+                            + (schedule.equals("alternate") ? "" : " -Dbench.schedule=" + schedule)),
                     profile, Path.of(System.getProperty("bench.asyncProfiler",
                             dir.resolve("async-profiler/linux-x64/libasyncProfiler.so").toString())),
-                    sinks.contains("kafka"));
+                    sinks.contains("kafka"), schedule.equals("simultaneous"));
         }
 
         /** The start options of a server that runs Mintgate: its audit sinks. */
@@ -115,7 +131,9 @@ public final class AbBenchmark {
             return String.format(Locale.ROOT, "%d client threads (closed loop, keep-alive), warm-up per server per grant "
                             + "at least %s, then in %s steps until the JIT compilers used at most %.0f%% of the server's CPU "
                             + "in the last step (at most %s); %d round(s) x %s per server per grant", concurrency,
-                    human(warmup), human(WarmUp.STEP), jitQuiet * 100, human(warmupMax), rounds, human(duration));
+                    human(warmup), human(WarmUp.STEP), jitQuiet * 100, human(warmupMax), rounds, human(duration))
+                    + (simultaneous ? "; **simultaneous**: in each round both servers are loaded at the same time, "
+                    + concurrency + " client threads each, so that the machine's speed changes hit both alike" : "");
         }
     }
 
@@ -162,7 +180,7 @@ public final class AbBenchmark {
         DistributionKeycloak serverA = new DistributionKeycloak(config.vanillaHome(),
                 config.dir().resolve(compare.serverA + "-logs"), compare.mintgateOnA() ? mintgateOptions : List.of());
         DistributionKeycloak serverB = new DistributionKeycloak(config.mintgateHome(),
-                config.dir().resolve(compare.serverB + "-logs"), mintgateOptions);
+                config.dir().resolve(compare.serverB + "-logs"), compare.mintgateOnB() ? mintgateOptions : List.of());
         String jvmArgs = System.getProperty("bench.jvmArgs", "").trim();
         if (!jvmArgs.isEmpty()) {
             // Diagnostics on both servers alike (e.g. -Xlog:gc, -XX:+PrintCompilation); never part of a published run.
@@ -209,7 +227,7 @@ public final class AbBenchmark {
             serverB.start();
             String fullPolicy = BenchPolicy.full();
             createRealm(serverA, compare.mintgateOnA() ? BenchPolicy.withoutObligations(fullPolicy) : null);
-            createRealm(serverB, fullPolicy);
+            createRealm(serverB, compare.configuredOnB() ? fullPolicy : null);
 
             Target a = new Target(compare.serverA, serverA, Target.newClient());
             Target b = new Target(compare.serverB, serverB, Target.newClient());
@@ -231,47 +249,72 @@ public final class AbBenchmark {
                     System.out.println("[bench] " + check);
                     narrowingChecks.add(check);
                 }
+                // Warm-up: one server after the other, or (simultaneous) both at once; a server whose JIT is quiet
+                // first stops while the other goes on alone.
+                List<WarmUp.Result> warm = config.simultaneous()
+                        ? atOnce(() -> warmUp(config, grant, a, pidA), () -> warmUp(config, grant, b, pidB))
+                        : List.of(warmUp(config, grant, a, pidA), warmUp(config, grant, b, pidB));
+                result.warmA = warm.get(0);
+                result.warmB = warm.get(1);
                 for (Target t : List.of(a, b)) {
-                    WarmUp.Result warm = WarmUp.run(config.warmup(), config.warmupMax(), config.jitQuiet(),
-                            d -> LoadGenerator.run(workers(grant, t, config.concurrency()), d, t == a ? pidA : pidB));
-                    print(grant, t.name(), "warm-up", warm.total());
+                    WarmUp.Result w = t == a ? result.warmA : result.warmB;
+                    print(grant, t.name(), "warm-up", w.total());
                     System.out.printf(Locale.ROOT, "[bench] %-18s %-12s warm-up took %s%n", grant.id, t.name(),
-                            warmUpCell(warm));
-                    if (t == a) {
-                        result.warmA = warm;
-                    } else {
-                        result.warmB = warm;
-                    }
-                    result.warmupErrors += warm.total().errors();
-                    audit.served(t == b, warm.total());
+                            warmUpCell(w));
+                    result.warmupErrors += w.total().errors();
+                    audit.served(t == b, w.total());
                 }
                 for (int round = 1; round <= config.rounds(); round++) {
+                    // Let the server measured just before finish what its load left behind (JIT queue, GC, the
+                    // audit writer and shipper): measured, that after-work took ~0.1 core from the next window.
                     List<Target> order = round % 2 == 1 ? List.of(a, b) : List.of(b, a);
-                    for (Target t : order) {
-                        // Let the server measured just before finish what its load left behind (JIT queue, GC, the
-                        // audit writer and shipper): measured, that after-work took ~0.1 core from the next window.
+                    long brokerBefore = broker != null ? ProcCpu.processTicks(broker.pid()) : 0;
+                    List<Window> windows;
+                    if (config.simultaneous()) {
                         Thread.sleep(SETTLE_MILLIS);
-                        ServerProfiler profiler = t == a ? profilerA : profilerB;
-                        long brokerBefore = broker != null && t == b ? ProcCpu.processTicks(broker.pid()) : 0;
-                        Window w = profiler == null
-                                ? LoadGenerator.run(workers(grant, t, config.concurrency()), config.duration(), t == a ? pidA : pidB)
-                                : LoadGenerator.run(workers(grant, t, config.concurrency()), config.duration(), t == a ? pidA : pidB,
-                                        profiler::beginWindow, profiler::endWindow);
-                        print(grant, t.name(), "round " + round + "/" + config.rounds(), w);
-                        if (broker != null && t == b) {
-                            result.brokerTicksB += ProcCpu.processTicks(broker.pid()) - brokerBefore;
-                            result.requestsB += w.requests();
+                        // both windows open together: each run waits here once its workers are prepared
+                        CyclicBarrier together = new CyclicBarrier(2);
+                        List<Window> w = atOnce(() -> measure(config, grant, a, pidA, profilerA, together),
+                                () -> measure(config, grant, b, pidB, profilerB, together));
+                        windows = List.of(withoutOtherServer(w.get(0), w.get(1)), withoutOtherServer(w.get(1), w.get(0)));
+                    } else {
+                        Window[] w = new Window[2];
+                        for (Target t : order) {
+                            Thread.sleep(SETTLE_MILLIS);
+                            if (broker != null && t == b) {
+                                brokerBefore = ProcCpu.processTicks(broker.pid());
+                            }
+                            w[t == a ? 0 : 1] = measure(config, grant, t, t == a ? pidA : pidB,
+                                    t == a ? profilerA : profilerB, null);
+                            print(grant, t.name(), "round " + round + "/" + config.rounds(), w[t == a ? 0 : 1]);
+                            if (broker != null && t == b) {
+                                result.brokerTicksB += ProcCpu.processTicks(broker.pid()) - brokerBefore;
+                            }
                         }
-                        (t == a ? result.a : result.b).add(w);
-                        audit.served(t == b, w);
+                        windows = List.of(w[0], w[1]);
                     }
+                    if (config.simultaneous()) {
+                        for (Target t : order) {
+                            print(grant, t.name(), "round " + round + "/" + config.rounds(), windows.get(t == a ? 0 : 1));
+                        }
+                        if (broker != null) {
+                            result.brokerTicksB += ProcCpu.processTicks(broker.pid()) - brokerBefore;
+                        }
+                    }
+                    result.a.add(windows.get(0));
+                    result.b.add(windows.get(1));
+                    result.requestsB += windows.get(1).requests();
+                    audit.served(false, windows.get(0));
+                    audit.served(true, windows.get(1));
                 }
                 if (config.profile()) {
                     result.profileA = dumpProfile(profilerA, config, compare.serverA, grant);
                     result.profileB = dumpProfile(profilerB, config, compare.serverB, grant);
                 }
             }
-            audit.recordsB = awaitAuditRecords(serverB, audit.okB);
+            if (compare.configuredOnB()) {
+                audit.recordsB = awaitAuditRecords(serverB, audit.okB);
+            }
             if (compare.mintgateOnA()) {
                 audit.recordsA = awaitAuditRecords(serverA, audit.okA);
             }
@@ -295,6 +338,12 @@ public final class AbBenchmark {
         Files.createDirectories(config.report().getParent());
         Files.writeString(config.report(), section);
         System.out.println("[bench] report written to " + config.report());
+        List<WindowsCsv.GrantWindows> windows = new ArrayList<>();
+        results.forEach((grant, r) -> windows.add(new WindowsCsv.GrantWindows(grant.id, r.a, r.b)));
+        Path csv = config.report().resolveSibling(config.report().getFileName().toString().replaceFirst("\\.md$", "")
+                + "-windows.csv");
+        Files.writeString(csv, WindowsCsv.render(compare.serverA, compare.serverB, windows));
+        System.out.println("[bench] every measured window, with its CPU by thread group: " + csv);
         if (config.updateDoc()) {
             updateDoc(config.doc(), compare.docMarker, section);
             System.out.println("[bench] " + compare.docMarker + " block of " + config.doc() + " replaced");
@@ -344,6 +393,62 @@ public final class AbBenchmark {
             workers.add(BenchGrants.worker(grant, target));
         }
         return workers;
+    }
+
+    private static WarmUp.Result warmUp(Config config, Grant grant, Target t, long pid) throws Exception {
+        return WarmUp.run(config.warmup(), config.warmupMax(), config.jitQuiet(),
+                d -> LoadGenerator.run(workers(grant, t, config.concurrency()), d, pid));
+    }
+
+    /**
+     * One measured window of {@code t}. With {@code together} (simultaneous schedule) the window opens only when the
+     * other server's workers are prepared too, so that both windows cover the same seconds.
+     */
+    private static Window measure(Config config, Grant grant, Target t, long pid, ServerProfiler profiler,
+                                  CyclicBarrier together) throws Exception {
+        Runnable open = () -> {
+            if (together != null) {
+                try {
+                    together.await(5, TimeUnit.MINUTES);
+                } catch (Exception e) {
+                    throw new IllegalStateException("the other server's window did not open", e);
+                }
+            }
+            if (profiler != null) {
+                profiler.beginWindow();
+            }
+        };
+        Runnable close = profiler == null ? () -> { } : profiler::endWindow;
+        return LoadGenerator.run(workers(grant, t, config.concurrency()), config.duration(), pid, open, close);
+    }
+
+    /**
+     * A simultaneous window as if the other server were not part of the machine's busy time: "others" is then what
+     * it is in the alternate schedule, the CPU of everything but the two servers and the loader (whose CPU both
+     * windows count in full: it drives both).
+     */
+    static Window withoutOtherServer(Window w, Window other) {
+        return new Window(w.requests(), w.errors(), w.elapsedNanos(), w.latencyMicros(), w.serverTicks(), w.loaderTicks(),
+                Math.max(0, w.machineBusyTicks() - other.serverTicks()), w.machineTotalTicks(), w.errorSamples(),
+                w.serverThreadGroupTicks(), w.startedAt());
+    }
+
+    /** Both at once, each on its own thread; A's result first. The first failure is thrown as it was. */
+    private static <T> List<T> atOnce(Callable<T> forA, Callable<T> forB) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2, r -> {
+            Thread thread = new Thread(r, "bench-at-once");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            Future<T> a = pool.submit(forA);
+            Future<T> b = pool.submit(forB);
+            return List.of(a.get(), b.get());
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     /** One request of the grant must succeed on each server before any load is sent; returns its token response. */
@@ -401,6 +506,14 @@ public final class AbBenchmark {
         if (jars(providersA) != expected) {
             throw new IllegalStateException("server A (" + config.compare().labelA + ") should have " + expected
                     + " provider jar(s) in " + providersA + ", it has " + jars(providersA));
+        }
+        if (!config.compare().mintgateOnB()) {
+            // A/A: B's home without the bundle Maven copied in (it copies it again on the next run, which rebuilds)
+            Files.delete(bundle);
+            if (jars(bundle.getParent()) != 0) {
+                throw new IllegalStateException("server B (" + config.compare().labelB + ") should have no provider "
+                        + "jar in " + bundle.getParent() + ", it has " + jars(bundle.getParent()));
+            }
         }
     }
 
@@ -516,7 +629,14 @@ public final class AbBenchmark {
         md.append("**Load average** (1/5/15 min) before: ").append(loadBefore).append(", after: ").append(loadAfter)
                 .append(". \"others\" below is the CPU the rest of the machine used during the measured windows (cores, median and max).  \n");
         md.append("**Configuration:** ").append(config.describe()).append("; realm keys RS256; ");
-        if (narrowing) {
+        if (compare == Comparison.INSTALLED) {
+            md.append("B: the Mintgate bundle in `providers/` and Mintgate's start options (audit spool and file sink "
+                    + "configured), but no policy, client profile or client policy, and no `mintgate-audit` in the realm's "
+                    + "event listeners: what installing the bundle costs before anything is configured.  \n");
+        } else if (compare == Comparison.SAME) {
+            md.append("A/A: both servers vanilla Keycloak (two homes of the same distribution, the same realm and load); "
+                    + "no Mintgate anywhere, so any difference is the benchmark's own.  \n");
+        } else if (narrowing) {
             md.append("both servers: Mintgate with the 20-rule stored policy on every client, owner lookup, `mintgate-audit` "
                     + "with the file sink; A (no narrowing) has the same policy with every rule's `obligations` removed "
                     + "(derived from `bench/mintgate-policy.json` at run time), B (narrowing) the full policy.  \n");
@@ -531,7 +651,9 @@ public final class AbBenchmark {
         // The load average right after the run counts the benchmark's own loader threads, so only the load before
         // the run and the measured CPU of everything else ("others") say whether the machine was shared.
         double load1 = Double.parseDouble(loadBefore.split(" ")[0]);
-        if (median(allOthers) > 0.2 || load1 > Runtime.getRuntime().availableProcessors()) {
+        // Only what was measured during the windows: the load average before the run still counts a run that has
+        // just ended (its servers' shutdown), which says nothing about the windows.
+        if (median(allOthers) > 0.2) {
             md.append(String.format(Locale.ROOT, "> **Noisy run:** the rest of the machine used %.2f cores (median, max %.2f) "
                     + "while this ran, load average %.1f on %d cores before it started. Only the ratio is worth a look, and only "
                     + "with its min–max spread; rerun on a quiet machine.%n>%n", median(allOthers), max(allOthers), load1,
@@ -552,13 +674,16 @@ public final class AbBenchmark {
 
         String a = compare.shortA;
         String b = compare.shortB;
-        md.append("| grant | ").append(compare.labelA).append(" req/s | ").append(compare.labelB).append(" req/s | ")
+        StringBuilder header = new StringBuilder("| grant | ").append(compare.labelA).append(" req/s | ")
+                .append(compare.labelB).append(" req/s | ")
                 .append(compare.ratioLabel()).append(" median (min–max) | p50 ms ").append(a).append(" / ").append(b)
                 .append(" | p99 ms ").append(a).append(" / ").append(b).append(" | server CPU ms/req ").append(a)
-                .append(" / ").append(b).append(narrowing ? " | CPU cost of narrowing, ms/req (% of without) "
+                .append(" / ").append(b)
+                .append(config.simultaneous() ? " | CPU ratio " + a + "/" + b + " per round, median (min–max)" : "")
+                .append(narrowing ? " | CPU cost of narrowing, ms/req (% of without) "
                         + "| cost per round, % median (min–max)" : "")
                 .append(" | errors ").append(a).append(" / ").append(b).append(" | others (cores) |\n");
-        md.append(narrowing ? "|---|---|---|---|---|---|---|---|---|---|---|\n" : "|---|---|---|---|---|---|---|---|---|\n");
+        md.append(header).append("|---".repeat((int) header.chars().filter(c -> c == '|').count() - 1)).append("|\n");
         for (Map.Entry<Grant, GrantResult> e : results.entrySet()) {
             GrantResult r = e.getValue();
             if (r.a.isEmpty() || r.b.isEmpty()) {
@@ -578,6 +703,11 @@ public final class AbBenchmark {
                     median(ratios), min(ratios), max(ratios),
                     ms(ha, 50), ms(hb, 50), ms(ha, 99), ms(hb, 99),
                     cpuPerRequest(r.a), cpuPerRequest(r.b)));
+            if (config.simultaneous()) {
+                List<Double> cpuRatios = cpuRatioPerRound(r);
+                md.append(String.format(Locale.ROOT, " **%.3f** (%.3f–%.3f) |", median(cpuRatios), min(cpuRatios),
+                        max(cpuRatios)));
+            }
             if (narrowing) {
                 List<Double> perRound = cpuCostPercentPerRound(r);
                 md.append(String.format(Locale.ROOT, " **%+.3f (%+.1f%%)** | %+.1f (%+.1f to %+.1f) |",
@@ -598,6 +728,9 @@ public final class AbBenchmark {
                     + "token requests under load, %d in B's for %d (records also cover setup logins and the authorize "
                     + "step).%s\n\n", warmupErrors, audit.recordsA, audit.okA, audit.recordsB, audit.okB,
                     kafkaSummary(audit, results)));
+        } else if (!compare.configuredOnB()) {
+            md.append(String.format(Locale.ROOT, "Warm-up errors: %d. No audit (no Mintgate audit listener in either "
+                    + "realm).\n\n", warmupErrors));
         } else {
             md.append(String.format(Locale.ROOT, "Warm-up errors: %d. Audit: %d records in the file sink for %d successful "
                     + "Mintgate token requests under load (records also cover setup logins and the authorize step).%s\n\n",
@@ -789,6 +922,19 @@ public final class AbBenchmark {
             md.append("* ").append(check).append("\n");
         }
         return md.append("\n").toString();
+    }
+
+    /**
+     * A's server CPU per request over B's, per round: in the simultaneous schedule the throughput ratio depends on
+     * how the kernel shares the cores between the two servers, while this is what B's throughput would be, relative
+     * to A's, on the same CPU.
+     */
+    static List<Double> cpuRatioPerRound(GrantResult r) {
+        List<Double> ratios = new ArrayList<>();
+        for (int i = 0; i < Math.min(r.a.size(), r.b.size()); i++) {
+            ratios.add(r.a.get(i).serverCpuMsPerRequest() / r.b.get(i).serverCpuMsPerRequest());
+        }
+        return ratios;
     }
 
     /** B's CPU per request over A's, minus one, in percent, over all rounds. */

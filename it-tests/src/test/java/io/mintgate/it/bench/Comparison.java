@@ -17,7 +17,23 @@ enum Comparison {
      * them to the built token).
      */
     NARROWING("narrowing", "no narrowing", "narrowing", "without", "with", "ab-narrowing-results",
-            "ab-narrowing-report.md", "no-narrowing", "narrowing");
+            "ab-narrowing-report.md", "no-narrowing", "narrowing"),
+
+    /**
+     * A/A: both servers are vanilla Keycloak, set up, loaded and measured exactly as in {@link #VANILLA}. Whatever
+     * B/A ratio this shows is the benchmark's own: the noise of one run on this machine, and any bias of being server
+     * B (started second, second home, measured second in odd rounds). It is the yardstick for the other two.
+     */
+    SAME("same", "vanilla A", "vanilla B", "A", "B", "ab-same-results", "ab-same-report.md", "vanilla-a", "vanilla-b"),
+
+    /**
+     * A: Keycloak alone; B: Keycloak with the Mintgate bundle in {@code providers/} and its start options, but no
+     * policy, client profile or audit listener in the realm. B minus A is what merely installing the bundle costs
+     * (its client-policy manager, global event listeners, token post-processor, the spool's idle threads): the part
+     * of Mintgate's cost that no policy or listener setting can remove.
+     */
+    INSTALLED("installed", "vanilla", "Mintgate installed", "V", "I", "ab-installed-results", "ab-installed-report.md",
+            "vanilla", "installed");
 
     final String id;
     /** Name of server A (the baseline) and B in the report. */
@@ -51,8 +67,23 @@ enum Comparison {
         return this == NARROWING;
     }
 
+    /** Does server B have the Mintgate bundle? All but the A/A comparison. */
+    boolean mintgateOnB() {
+        return this != SAME;
+    }
+
+    /** Does server B's realm use Mintgate (the 20-rule policy and the audit listener)? */
+    boolean configuredOnB() {
+        return mintgateOnB() && this != INSTALLED;
+    }
+
     String ratioLabel() {
-        return this == VANILLA ? "ratio M/V" : "ratio with/without narrowing";
+        return switch (this) {
+            case VANILLA -> "ratio M/V";
+            case NARROWING -> "ratio with/without narrowing";
+            case SAME -> "ratio B/A";
+            case INSTALLED -> "ratio I/V";
+        };
     }
 
     static Comparison of(String id) {
@@ -61,6 +92,6 @@ enum Comparison {
                 return c;
             }
         }
-        throw new IllegalArgumentException("bench.compare=" + id + " is not one of vanilla, narrowing");
+        throw new IllegalArgumentException("bench.compare=" + id + " is not one of vanilla, narrowing, same, installed");
     }
 }

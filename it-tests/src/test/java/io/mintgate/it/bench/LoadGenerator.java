@@ -1,6 +1,7 @@
 package io.mintgate.it.bench;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +36,7 @@ final class LoadGenerator {
     /** What one window measured. */
     record Window(long requests, long errors, long elapsedNanos, Histogram latencyMicros,
                   long serverTicks, long loaderTicks, long machineBusyTicks, long machineTotalTicks,
-                  List<String> errorSamples, Map<String, Long> serverThreadGroupTicks) {
+                  List<String> errorSamples, Map<String, Long> serverThreadGroupTicks, Instant startedAt) {
 
         double throughput() {
             return requests / (elapsedNanos / 1e9);
@@ -148,6 +149,7 @@ final class LoadGenerator {
         long serverBefore = ProcCpu.processTicks(serverPid);
         long loaderBefore = ProcCpu.processTicks(loaderPid);
         long[] machineBefore = ProcCpu.machineTicks();
+        Instant startedAt = Instant.now();
         long started = System.nanoTime();
         deadline[0] = started + duration.toNanos();
         go.countDown(); // the latch publishes deadline[0] to the workers
@@ -172,7 +174,8 @@ final class LoadGenerator {
             failed += errors[i];
         }
         return new Window(requests, failed, elapsed, all, serverTicks, loaderTicks,
-                machineAfter[0] - machineBefore[0], machineAfter[1] - machineBefore[1], List.copyOf(samples), groups);
+                machineAfter[0] - machineBefore[0], machineAfter[1] - machineBefore[1], List.copyOf(samples), groups,
+                startedAt);
     }
 
     static String abbreviate(String s) {

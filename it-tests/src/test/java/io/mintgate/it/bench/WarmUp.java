@@ -1,6 +1,7 @@
 package io.mintgate.it.bench;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -92,6 +93,6 @@ final class WarmUp {
             w.serverThreadGroupTicks().forEach((group, ticks) -> groups.merge(group, ticks, Long::sum));
         }
         return new Window(requests, errors, nanos, AbBenchmark.merged(windows), server, loader, busy, total,
-                List.copyOf(samples), groups);
+                List.copyOf(samples), groups, windows.isEmpty() ? Instant.EPOCH : windows.get(0).startedAt());
     }
 }

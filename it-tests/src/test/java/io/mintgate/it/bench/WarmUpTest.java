@@ -3,6 +3,7 @@ package io.mintgate.it.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +58,7 @@ class WarmUpTest {
     @Test
     void c1AndC2ThreadsBothCountAsCompilers() {
         Window w = new Window(1, 0, 1, new Histogram(3), 1_000, 0, 0, 0, List.of(),
-                Map.of("C1 CompilerThre", 10L, "C2 CompilerThre", 40L, "executor-thread", 950L));
+                Map.of("C1 CompilerThre", 10L, "C2 CompilerThre", 40L, "executor-thread", 950L), Instant.EPOCH);
         assertThat(WarmUp.compilerShare(w)).isEqualTo(0.05);
     }
 
@@ -65,6 +66,7 @@ class WarmUpTest {
         Histogram latency = new Histogram(60_000_000L, 3);
         latency.recordValue(1_000);
         return new Window(requests, 0, Duration.ofSeconds(30).toNanos(), latency, serverTicks, 10, serverTicks + 10,
-                serverTicks * 2, List.of(), Map.of("C2 CompilerThre", compilerTicks, "executor-thread", serverTicks - compilerTicks));
+                serverTicks * 2, List.of(), Map.of("C2 CompilerThre", compilerTicks, "executor-thread", serverTicks - compilerTicks),
+                Instant.EPOCH);
     }
 }

@@ -1,0 +1,59 @@
+package io.mintgate.it.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.offset;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import io.mintgate.it.bench.LoadGenerator.Window;
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+
+class ScheduleAndComparisonTest {
+
+    @Test
+    void aSimultaneousWindowDoesNotCountTheOtherServerAsOthers() {
+        // 10 s, 100 ticks/s: A used 900 ticks, B 800, the loader 150, the machine 1,900 busy of 2,000
+        Window a = window(900, 150, 1_900);
+        Window b = window(800, 150, 1_900);
+        Window adjusted = AbBenchmark.withoutOtherServer(a, b);
+        // 1,900 - 800 (B) - 900 (A) - 150 (loader) = 50 ticks in 10 s
+        assertThat(adjusted.otherCores()).isCloseTo(ProcCpu.ticksToMillis(50) / 1000.0 / 10, offset(1e-9));
+        assertThat(a.otherCores()).isCloseTo(ProcCpu.ticksToMillis(850) / 1000.0 / 10, offset(1e-9));
+        assertThat(adjusted.serverTicks()).isEqualTo(900);
+        assertThat(adjusted.requests()).isEqualTo(a.requests());
+    }
+
+    @Test
+    void theCpuRatioIsAsCpuPerRequestOverBsPerRound() {
+        AbBenchmark.GrantResult r = new AbBenchmark.GrantResult();
+        r.a.add(window(1_000, 0, 0));   // 1,000 ticks for 5,000 requests
+        r.b.add(window(1_250, 0, 0));   // 1,250 ticks for 5,000 requests: 25% more CPU per request
+        assertThat(AbBenchmark.cpuRatioPerRound(r)).containsExactly(0.8);
+    }
+
+    @Test
+    void eachComparisonSaysWhatServerBRuns() {
+        assertThat(List.of(Comparison.VANILLA.mintgateOnB(), Comparison.VANILLA.configuredOnB(), Comparison.VANILLA.mintgateOnA()))
+                .containsExactly(true, true, false);
+        assertThat(List.of(Comparison.NARROWING.mintgateOnB(), Comparison.NARROWING.configuredOnB(), Comparison.NARROWING.mintgateOnA()))
+                .containsExactly(true, true, true);
+        assertThat(List.of(Comparison.SAME.mintgateOnB(), Comparison.SAME.configuredOnB(), Comparison.SAME.mintgateOnA()))
+                .containsExactly(false, false, false);
+        assertThat(List.of(Comparison.INSTALLED.mintgateOnB(), Comparison.INSTALLED.configuredOnB(), Comparison.INSTALLED.mintgateOnA()))
+                .containsExactly(true, false, false);
+        assertThat(Comparison.of(" Same ")).isEqualTo(Comparison.SAME);
+        assertThatThrownBy(() -> Comparison.of("aa")).hasMessageContaining("vanilla, narrowing, same, installed");
+    }
+
+    private static Window window(long serverTicks, long loaderTicks, long machineBusy) {
+        Histogram latency = new Histogram(60_000_000L, 3);
+        latency.recordValue(1_000);
+        return new Window(5_000, 0, Duration.ofSeconds(10).toNanos(), latency, serverTicks, loaderTicks, machineBusy,
+                2_000, List.of(), Map.of(), Instant.EPOCH);
+    }
+}
