@@ -69,7 +69,7 @@ public final class AbBenchmark {
     record Config(Comparison compare, Path dir, Path vanillaHome, Path mintgateHome, Duration warmup,
                   Duration warmupMax, double jitQuiet, int rounds, Duration duration, int concurrency, List<Grant> grants,
                   Path report, Path doc, boolean updateDoc, String command, boolean profile, Path profilerLibrary,
-                  boolean kafka, boolean simultaneous) {
+                  boolean kafka, boolean simultaneous, int forks) {
 
         static Config fromSystemProperties() {
             Path dir = Path.of(required("bench.dir"));
@@ -80,6 +80,11 @@ public final class AbBenchmark {
             String schedule = System.getProperty("bench.schedule", "alternate").trim();
             if (!schedule.equals("alternate") && !schedule.equals("simultaneous")) {
                 throw new IllegalArgumentException("bench.schedule must be alternate or simultaneous, not " + schedule);
+            }
+            int forks = Integer.parseInt(System.getProperty("bench.forks", "1").trim());
+            if (forks < 1 || (forks > 1 && profile)) {
+                throw new IllegalArgumentException("bench.forks must be at least 1, and 1 with bench.profile=true (one "
+                        + "profile per server and grant), not " + forks);
             }
             if (!sinks.equals("file") && !sinks.equals("file,kafka")) {
                 throw new IllegalArgumentException("bench.sinks must be file or file,kafka (the file sink is what the "
@@ -111,10 +116,11 @@ public final class AbBenchmark {
                             + " -Dbench.concurrency=" + System.getProperty("bench.concurrency", "16")
                             + (profile ? " -Dbench.profile=true" : "")
                             + (sinks.equals("file") ? "" : " -Dbench.sinks=" + sinks)
-                            + (schedule.equals("alternate") ? "" : " -Dbench.schedule=" + schedule)),
+                            + (schedule.equals("alternate") ? "" : " -Dbench.schedule=" + schedule)
+                            + (forks == 1 ? "" : " -Dbench.forks=" + forks)),
                     profile, Path.of(System.getProperty("bench.asyncProfiler",
                             dir.resolve("async-profiler/linux-x64/libasyncProfiler.so").toString())),
-                    sinks.contains("kafka"), schedule.equals("simultaneous"));
+                    sinks.contains("kafka"), schedule.equals("simultaneous"), forks);
         }
 
         /** The start options of a server that runs Mintgate: its audit sinks. */
@@ -133,7 +139,9 @@ public final class AbBenchmark {
                             + "in the last step (at most %s); %d round(s) x %s per server per grant", concurrency,
                     human(warmup), human(WarmUp.STEP), jitQuiet * 100, human(warmupMax), rounds, human(duration))
                     + (simultaneous ? "; **simultaneous**: in each round both servers are loaded at the same time, "
-                    + concurrency + " client threads each, so that the machine's speed changes hit both alike" : "");
+                    + concurrency + " client threads each, so that the machine's speed changes hit both alike" : "")
+                    + (forks > 1 ? "; **" + forks + " forks**: both servers restarted on fresh data for each, every "
+                    + "grant warmed up and measured in each" : "");
         }
     }
 
@@ -141,9 +149,11 @@ public final class AbBenchmark {
     static final class GrantResult {
         final List<Window> a = new ArrayList<>();
         final List<Window> b = new ArrayList<>();
-        /** Each server's warm-up. */
-        WarmUp.Result warmA;
-        WarmUp.Result warmB;
+        /** Each server's warm-up, one per fork. */
+        final List<WarmUp.Result> warmA = new ArrayList<>();
+        final List<WarmUp.Result> warmB = new ArrayList<>();
+        /** The fork (1, 2, ...) of each round, in the order of {@link #a} and {@link #b}. */
+        final List<Integer> fork = new ArrayList<>();
         long warmupErrors;
         /** With {@code -Dbench.sinks=file,kafka}: the broker's CPU during B's measured windows, and B's requests then. */
         long brokerTicksB;
@@ -220,103 +230,126 @@ public final class AbBenchmark {
         List<String> narrowingChecks = new ArrayList<>();
         boolean failed = false;
         try {
-            // One at a time: a start (and a first kc.sh build) takes both cores.
-            System.out.println("[bench] starting A, " + compare.labelA + " (" + config.vanillaHome() + ")");
-            serverA.start();
-            System.out.println("[bench] starting B, " + compare.labelB + " (" + config.mintgateHome() + ")");
-            serverB.start();
             String fullPolicy = BenchPolicy.full();
-            createRealm(serverA, compare.mintgateOnA() ? BenchPolicy.withoutObligations(fullPolicy) : null);
-            createRealm(serverB, compare.configuredOnB() ? fullPolicy : null);
-
-            Target a = new Target(compare.serverA, serverA, Target.newClient());
-            Target b = new Target(compare.serverB, serverB, Target.newClient());
-            long pidA = serverA.javaProcess().pid();
-            long pidB = serverB.javaProcess().pid();
-            ServerProfiler profilerA = config.profile() ? new ServerProfiler(compare.serverA, pidA, config.profilerLibrary()) : null;
-            ServerProfiler profilerB = config.profile() ? new ServerProfiler(compare.serverB, pidB, config.profilerLibrary()) : null;
-
-            for (Grant grant : config.grants()) {
-                GrantResult result = new GrantResult();
-                results.put(grant, result);
-                System.out.println();
-                System.out.println("[bench] === " + grant.title);
-                String smokeA = smoke(grant, a);
-                String smokeB = smoke(grant, b);
-                if (compare == Comparison.NARROWING) {
-                    String check = NarrowingCheck.verify(grant.id, smokeA, new OidcClient(serverA, BenchGrants.REALM),
-                            smokeB, new OidcClient(serverB, BenchGrants.REALM));
-                    System.out.println("[bench] " + check);
-                    narrowingChecks.add(check);
+            for (int fork = 1; fork <= config.forks(); fork++) {
+                if (fork > 1) {
+                    // A fresh JVM pair: the JIT's choices, the heap layout and where the process sits differ between
+                    // two starts of the same server, so one pair's ratio can carry a few percent of its own (A/A run).
+                    System.out.println();
+                    System.out.println("[bench] fork " + fork + "/" + config.forks() + ": restarting both servers on fresh data");
+                    serverA.close();
+                    serverB.close();
+                    deleteRecursively(config.vanillaHome().resolve("data"));
+                    deleteRecursively(config.mintgateHome().resolve("data"));
                 }
-                // Warm-up: one server after the other, or (simultaneous) both at once; a server whose JIT is quiet
-                // first stops while the other goes on alone.
-                List<WarmUp.Result> warm = config.simultaneous()
-                        ? atOnce(() -> warmUp(config, grant, a, pidA), () -> warmUp(config, grant, b, pidB))
-                        : List.of(warmUp(config, grant, a, pidA), warmUp(config, grant, b, pidB));
-                result.warmA = warm.get(0);
-                result.warmB = warm.get(1);
-                for (Target t : List.of(a, b)) {
-                    WarmUp.Result w = t == a ? result.warmA : result.warmB;
-                    print(grant, t.name(), "warm-up", w.total());
-                    System.out.printf(Locale.ROOT, "[bench] %-18s %-12s warm-up took %s%n", grant.id, t.name(),
-                            warmUpCell(w));
-                    result.warmupErrors += w.total().errors();
-                    audit.served(t == b, w.total());
+                // One at a time: a start (and a first kc.sh build) takes both cores.
+                System.out.println("[bench] starting A, " + compare.labelA + " (" + config.vanillaHome() + ")");
+                if (fork == 1) {
+                    serverA.start();
+                } else {
+                    serverA.restart();
                 }
-                for (int round = 1; round <= config.rounds(); round++) {
-                    // Let the server measured just before finish what its load left behind (JIT queue, GC, the
-                    // audit writer and shipper): measured, that after-work took ~0.1 core from the next window.
-                    List<Target> order = round % 2 == 1 ? List.of(a, b) : List.of(b, a);
-                    long brokerBefore = broker != null ? ProcCpu.processTicks(broker.pid()) : 0;
-                    List<Window> windows;
-                    if (config.simultaneous()) {
-                        Thread.sleep(SETTLE_MILLIS);
-                        // both windows open together: each run waits here once its workers are prepared
-                        CyclicBarrier together = new CyclicBarrier(2);
-                        List<Window> w = atOnce(() -> measure(config, grant, a, pidA, profilerA, together),
-                                () -> measure(config, grant, b, pidB, profilerB, together));
-                        windows = List.of(withoutOtherServer(w.get(0), w.get(1)), withoutOtherServer(w.get(1), w.get(0)));
-                    } else {
-                        Window[] w = new Window[2];
-                        for (Target t : order) {
+                System.out.println("[bench] starting B, " + compare.labelB + " (" + config.mintgateHome() + ")");
+                if (fork == 1) {
+                    serverB.start();
+                } else {
+                    serverB.restart();
+                }
+                createRealm(serverA, compare.mintgateOnA() ? BenchPolicy.withoutObligations(fullPolicy) : null);
+                createRealm(serverB, compare.configuredOnB() ? fullPolicy : null);
+                long okABefore = audit.okA;
+                long okBBefore = audit.okB;
+
+                Target a = new Target(compare.serverA, serverA, Target.newClient());
+                Target b = new Target(compare.serverB, serverB, Target.newClient());
+                long pidA = serverA.javaProcess().pid();
+                long pidB = serverB.javaProcess().pid();
+                ServerProfiler profilerA = config.profile() ? new ServerProfiler(compare.serverA, pidA, config.profilerLibrary()) : null;
+                ServerProfiler profilerB = config.profile() ? new ServerProfiler(compare.serverB, pidB, config.profilerLibrary()) : null;
+
+                for (Grant grant : config.grants()) {
+                    GrantResult result = results.computeIfAbsent(grant, g -> new GrantResult());
+                    System.out.println();
+                    System.out.println("[bench] === " + grant.title + (config.forks() > 1 ? " (fork " + fork + ")" : ""));
+                    String smokeA = smoke(grant, a);
+                    String smokeB = smoke(grant, b);
+                    if (compare == Comparison.NARROWING && fork == 1) {
+                        String check = NarrowingCheck.verify(grant.id, smokeA, new OidcClient(serverA, BenchGrants.REALM),
+                                smokeB, new OidcClient(serverB, BenchGrants.REALM));
+                        System.out.println("[bench] " + check);
+                        narrowingChecks.add(check);
+                    }
+                    // Warm-up: one server after the other, or (simultaneous) both at once; a server whose JIT is quiet
+                    // first stops while the other goes on alone.
+                    List<WarmUp.Result> warm = config.simultaneous()
+                            ? atOnce(() -> warmUp(config, grant, a, pidA), () -> warmUp(config, grant, b, pidB))
+                            : List.of(warmUp(config, grant, a, pidA), warmUp(config, grant, b, pidB));
+                    result.warmA.add(warm.get(0));
+                    result.warmB.add(warm.get(1));
+                    for (Target t : List.of(a, b)) {
+                        WarmUp.Result w = warm.get(t == a ? 0 : 1);
+                        print(grant, t.name(), "warm-up", w.total());
+                        System.out.printf(Locale.ROOT, "[bench] %-18s %-12s warm-up took %s%n", grant.id, t.name(),
+                                warmUpCell(w));
+                        result.warmupErrors += w.total().errors();
+                        audit.served(t == b, w.total());
+                    }
+                    for (int round = 1; round <= config.rounds(); round++) {
+                        // Let the server measured just before finish what its load left behind (JIT queue, GC, the
+                        // audit writer and shipper): measured, that after-work took ~0.1 core from the next window.
+                        List<Target> order = round % 2 == 1 ? List.of(a, b) : List.of(b, a);
+                        long brokerBefore = broker != null ? ProcCpu.processTicks(broker.pid()) : 0;
+                        List<Window> windows;
+                        if (config.simultaneous()) {
                             Thread.sleep(SETTLE_MILLIS);
-                            if (broker != null && t == b) {
-                                brokerBefore = ProcCpu.processTicks(broker.pid());
+                            // both windows open together: each run waits here once its workers are prepared
+                            CyclicBarrier together = new CyclicBarrier(2);
+                            List<Window> w = atOnce(() -> measure(config, grant, a, pidA, profilerA, together),
+                                    () -> measure(config, grant, b, pidB, profilerB, together));
+                            windows = List.of(withoutOtherServer(w.get(0), w.get(1)), withoutOtherServer(w.get(1), w.get(0)));
+                        } else {
+                            Window[] w = new Window[2];
+                            for (Target t : order) {
+                                Thread.sleep(SETTLE_MILLIS);
+                                if (broker != null && t == b) {
+                                    brokerBefore = ProcCpu.processTicks(broker.pid());
+                                }
+                                w[t == a ? 0 : 1] = measure(config, grant, t, t == a ? pidA : pidB,
+                                        t == a ? profilerA : profilerB, null);
+                                print(grant, t.name(), "round " + round + "/" + config.rounds(), w[t == a ? 0 : 1]);
+                                if (broker != null && t == b) {
+                                    result.brokerTicksB += ProcCpu.processTicks(broker.pid()) - brokerBefore;
+                                }
                             }
-                            w[t == a ? 0 : 1] = measure(config, grant, t, t == a ? pidA : pidB,
-                                    t == a ? profilerA : profilerB, null);
-                            print(grant, t.name(), "round " + round + "/" + config.rounds(), w[t == a ? 0 : 1]);
-                            if (broker != null && t == b) {
+                            windows = List.of(w[0], w[1]);
+                        }
+                        if (config.simultaneous()) {
+                            for (Target t : order) {
+                                print(grant, t.name(), "round " + round + "/" + config.rounds(), windows.get(t == a ? 0 : 1));
+                            }
+                            if (broker != null) {
                                 result.brokerTicksB += ProcCpu.processTicks(broker.pid()) - brokerBefore;
                             }
                         }
-                        windows = List.of(w[0], w[1]);
+                        result.a.add(windows.get(0));
+                        result.b.add(windows.get(1));
+                        result.fork.add(fork);
+                        result.requestsB += windows.get(1).requests();
+                        audit.served(false, windows.get(0));
+                        audit.served(true, windows.get(1));
                     }
-                    if (config.simultaneous()) {
-                        for (Target t : order) {
-                            print(grant, t.name(), "round " + round + "/" + config.rounds(), windows.get(t == a ? 0 : 1));
-                        }
-                        if (broker != null) {
-                            result.brokerTicksB += ProcCpu.processTicks(broker.pid()) - brokerBefore;
-                        }
+                    if (config.profile()) {
+                        result.profileA = dumpProfile(profilerA, config, compare.serverA, grant);
+                        result.profileB = dumpProfile(profilerB, config, compare.serverB, grant);
                     }
-                    result.a.add(windows.get(0));
-                    result.b.add(windows.get(1));
-                    result.requestsB += windows.get(1).requests();
-                    audit.served(false, windows.get(0));
-                    audit.served(true, windows.get(1));
                 }
-                if (config.profile()) {
-                    result.profileA = dumpProfile(profilerA, config, compare.serverA, grant);
-                    result.profileB = dumpProfile(profilerB, config, compare.serverB, grant);
+                // each fork's file sink starts empty (fresh data)
+                if (compare.configuredOnB()) {
+                    audit.recordsB += awaitAuditRecords(serverB, audit.okB - okBBefore);
                 }
-            }
-            if (compare.configuredOnB()) {
-                audit.recordsB = awaitAuditRecords(serverB, audit.okB);
-            }
-            if (compare.mintgateOnA()) {
-                audit.recordsA = awaitAuditRecords(serverA, audit.okA);
+                if (compare.mintgateOnA()) {
+                    audit.recordsA = Math.max(0, audit.recordsA) + awaitAuditRecords(serverA, audit.okA - okABefore);
+                }
             }
             if (broker != null) {
                 audit.kafkaRecords = KafkaTopic.awaitRecords(broker.bootstrapServers(), KAFKA_TOPIC, audit.fileRecords());
@@ -339,7 +372,7 @@ public final class AbBenchmark {
         Files.writeString(config.report(), section);
         System.out.println("[bench] report written to " + config.report());
         List<WindowsCsv.GrantWindows> windows = new ArrayList<>();
-        results.forEach((grant, r) -> windows.add(new WindowsCsv.GrantWindows(grant.id, r.a, r.b)));
+        results.forEach((grant, r) -> windows.add(new WindowsCsv.GrantWindows(grant.id, r.a, r.b, r.fork)));
         Path csv = config.report().resolveSibling(config.report().getFileName().toString().replaceFirst("\\.md$", "")
                 + "-windows.csv");
         Files.writeString(csv, WindowsCsv.render(compare.serverA, compare.serverB, windows));
@@ -721,6 +754,9 @@ public final class AbBenchmark {
         if (narrowing) {
             md.append(narrowingSummary(results, narrowingChecks));
         }
+        if (config.forks() > 1) {
+            md.append(forkSummary(results, compare));
+        }
         md.append(warmUpSummary(results, compare));
         long warmupErrors = results.values().stream().mapToLong(r -> r.warmupErrors).sum();
         if (narrowing) {
@@ -1050,19 +1086,60 @@ public final class AbBenchmark {
     }
 
     /** How long each server was warmed up per grant, and how busy its JIT still was at the end. */
+    /**
+     * Each fork's own medians, per grant: how far two JVM pairs of the same servers differ, which rounds within
+     * one pair cannot show.
+     */
+    static String forkSummary(Map<Grant, GrantResult> results, Comparison compare) {
+        StringBuilder md = new StringBuilder("Per fork, " + compare.ratioLabel() + " median (and A's CPU per request over "
+                + "B's, median):");
+        String separator = " ";
+        for (Map.Entry<Grant, GrantResult> e : results.entrySet()) {
+            GrantResult r = e.getValue();
+            md.append(separator).append(e.getKey().id);
+            List<String> cells = new ArrayList<>();
+            for (int fork : new java.util.TreeSet<>(r.fork)) {
+                List<Double> ratios = new ArrayList<>();
+                List<Double> cpu = new ArrayList<>();
+                for (int i = 0; i < r.fork.size(); i++) {
+                    if (r.fork.get(i) == fork) {
+                        ratios.add(r.b.get(i).throughput() / r.a.get(i).throughput());
+                        cpu.add(r.a.get(i).serverCpuMsPerRequest() / r.b.get(i).serverCpuMsPerRequest());
+                    }
+                }
+                cells.add(String.format(Locale.ROOT, " fork %d %.3f (%.3f)", fork, median(ratios), median(cpu)));
+            }
+            md.append(String.join(",", cells));
+            separator = "; ";
+        }
+        return md.append(".\n\n").toString();
+    }
+
     static String warmUpSummary(Map<Grant, GrantResult> results, Comparison compare) {
         StringBuilder line = new StringBuilder("Warm-up per grant and server:");
         String separator = " ";
         for (Map.Entry<Grant, GrantResult> e : results.entrySet()) {
             GrantResult r = e.getValue();
-            if (r.warmA == null || r.warmB == null) {
+            if (r.warmA.isEmpty() || r.warmB.isEmpty()) {
                 continue;
             }
             line.append(separator).append(e.getKey().id).append(' ').append(compare.shortA).append(' ')
-                    .append(warmUpCell(r.warmA)).append(", ").append(compare.shortB).append(' ').append(warmUpCell(r.warmB));
+                    .append(warmUpCells(r.warmA)).append(", ").append(compare.shortB).append(' ').append(warmUpCells(r.warmB));
             separator = "; ";
         }
         return line.append(".\n\n").toString();
+    }
+
+    /** One fork's warm-up as {@link #warmUpCell}; several as "fork 1: ..., fork 2: ...". */
+    private static String warmUpCells(List<WarmUp.Result> warm) {
+        if (warm.size() == 1) {
+            return warmUpCell(warm.get(0));
+        }
+        List<String> cells = new ArrayList<>();
+        for (int i = 0; i < warm.size(); i++) {
+            cells.add("fork " + (i + 1) + ": " + warmUpCell(warm.get(i)));
+        }
+        return String.join(", ", cells);
     }
 
     /** "240 s (JIT 0.1% of the server's CPU in the last 30 s)", and "not quiet" when the maximum came first. */

@@ -37,6 +37,25 @@ class ScheduleAndComparisonTest {
     }
 
     @Test
+    void theForkSummaryGivesEachForksOwnMedians() {
+        AbBenchmark.GrantResult r = new AbBenchmark.GrantResult();
+        // fork 1: B as fast as A; fork 2: B 10% slower, on 25% more CPU
+        for (int round = 0; round < 2; round++) {
+            r.a.add(window(1_000, 0, 0, 5_000));
+            r.b.add(window(1_000, 0, 0, 5_000));
+            r.fork.add(1);
+        }
+        for (int round = 0; round < 2; round++) {
+            r.a.add(window(1_000, 0, 0, 5_000));
+            r.b.add(window(1_125, 0, 0, 4_500));
+            r.fork.add(2);
+        }
+        String summary = AbBenchmark.forkSummary(new java.util.EnumMap<>(Map.of(BenchGrants.Grant.CLIENT_CREDENTIALS, r)),
+                Comparison.SAME);
+        assertThat(summary).contains("client_credentials fork 1 1.000 (1.000), fork 2 0.900 (0.800)");
+    }
+
+    @Test
     void eachComparisonSaysWhatServerBRuns() {
         assertThat(List.of(Comparison.VANILLA.mintgateOnB(), Comparison.VANILLA.configuredOnB(), Comparison.VANILLA.mintgateOnA()))
                 .containsExactly(true, true, false);
@@ -51,9 +70,13 @@ class ScheduleAndComparisonTest {
     }
 
     private static Window window(long serverTicks, long loaderTicks, long machineBusy) {
+        return window(serverTicks, loaderTicks, machineBusy, 5_000);
+    }
+
+    private static Window window(long serverTicks, long loaderTicks, long machineBusy, long requests) {
         Histogram latency = new Histogram(60_000_000L, 3);
         latency.recordValue(1_000);
-        return new Window(5_000, 0, Duration.ofSeconds(10).toNanos(), latency, serverTicks, loaderTicks, machineBusy,
+        return new Window(requests, 0, Duration.ofSeconds(10).toNanos(), latency, serverTicks, loaderTicks, machineBusy,
                 2_000, List.of(), Map.of(), Instant.EPOCH);
     }
 }

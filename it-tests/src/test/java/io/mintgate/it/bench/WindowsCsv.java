@@ -20,8 +20,11 @@ final class WindowsCsv {
     private WindowsCsv() {
     }
 
-    /** One grant's windows; {@code a} and {@code b} are in round order, as the benchmark measured them. */
-    record GrantWindows(String grant, List<Window> a, List<Window> b) {
+    /**
+     * One grant's windows; {@code a} and {@code b} are in round order, as the benchmark measured them, and
+     * {@code forks} gives each round's fork (empty: all fork 1).
+     */
+    record GrantWindows(String grant, List<Window> a, List<Window> b, List<Integer> forks) {
     }
 
     static String render(String serverA, String serverB, List<GrantWindows> grants) {
@@ -36,16 +39,17 @@ final class WindowsCsv {
                 });
             }
         }
-        StringBuilder csv = new StringBuilder("grant,round,server,started_utc,req_per_s,p50_ms,p99_ms,errors,server_cpu_ms_per_req");
+        StringBuilder csv = new StringBuilder("grant,fork,round,server,started_utc,req_per_s,p50_ms,p99_ms,errors,server_cpu_ms_per_req");
         groups.forEach(group -> csv.append(',').append(column(group)));
         csv.append('\n');
         for (GrantWindows g : grants) {
             for (int i = 0; i < Math.max(g.a().size(), g.b().size()); i++) {
+                int fork = i < g.forks().size() ? g.forks().get(i) : 1;
                 if (i < g.a().size()) {
-                    line(csv, g.grant(), i + 1, serverA, g.a().get(i), groups);
+                    line(csv, g.grant(), fork, i + 1, serverA, g.a().get(i), groups);
                 }
                 if (i < g.b().size()) {
-                    line(csv, g.grant(), i + 1, serverB, g.b().get(i), groups);
+                    line(csv, g.grant(), fork, i + 1, serverB, g.b().get(i), groups);
                 }
             }
         }
@@ -58,8 +62,9 @@ final class WindowsCsv {
         return all;
     }
 
-    private static void line(StringBuilder csv, String grant, int round, String server, Window w, Set<String> groups) {
-        csv.append(String.format(Locale.ROOT, "%s,%d,%s,%s,%.1f,%.2f,%.2f,%d,%.3f", grant, round, server,
+    private static void line(StringBuilder csv, String grant, int fork, int round, String server, Window w,
+                             Set<String> groups) {
+        csv.append(String.format(Locale.ROOT, "%s,%d,%d,%s,%s,%.1f,%.2f,%.2f,%d,%.3f", grant, fork, round, server,
                 w.startedAt().truncatedTo(ChronoUnit.MILLIS), w.throughput(),
                 w.latencyMicros().getValueAtPercentile(50) / 1000.0, w.latencyMicros().getValueAtPercentile(99) / 1000.0,
                 w.errors(), w.serverCpuMsPerRequest()));
