@@ -102,7 +102,8 @@ public final class AbBenchmark {
                     parseDuration(System.getProperty("bench.duration", "10s")),
                     Integer.parseInt(System.getProperty("bench.concurrency", "16")),
                     BenchGrants.parse(grants),
-                    Path.of(System.getProperty("bench.report", dir.resolve(compare.reportFile).toString())),
+                    Path.of(System.getProperty("bench.report", dir.resolve(schedule.equals("simultaneous")
+                            ? compare.reportFile.replace("-report", "-simultaneous-report") : compare.reportFile).toString())),
                     Path.of(System.getProperty("bench.doc", "docs/performance.md")),
                     Boolean.parseBoolean(System.getProperty("bench.updateDoc", "false")),
                     System.getProperty("bench.command", "./mvnw -B -Pbench verify -pl it-tests -am -DskipTests"
@@ -121,6 +122,14 @@ public final class AbBenchmark {
                     profile, Path.of(System.getProperty("bench.asyncProfiler",
                             dir.resolve("async-profiler/linux-x64/libasyncProfiler.so").toString())),
                     sinks.contains("kafka"), schedule.equals("simultaneous"), forks);
+        }
+
+        /**
+         * The results block of docs/performance.md this run may replace: the comparison's, or with the simultaneous
+         * schedule its own (e.g. {@code ab-simultaneous-results}): the two schedules' figures are not comparable.
+         */
+        String docMarker() {
+            return simultaneous ? compare.docMarker.replace("-results", "-simultaneous-results") : compare.docMarker;
         }
 
         /** The start options of a server that runs Mintgate: its audit sinks. */
@@ -378,8 +387,8 @@ public final class AbBenchmark {
         Files.writeString(csv, WindowsCsv.render(compare.serverA, compare.serverB, windows));
         System.out.println("[bench] every measured window, with its CPU by thread group: " + csv);
         if (config.updateDoc()) {
-            updateDoc(config.doc(), compare.docMarker, section);
-            System.out.println("[bench] " + compare.docMarker + " block of " + config.doc() + " replaced");
+            updateDoc(config.doc(), config.docMarker(), section);
+            System.out.println("[bench] " + config.docMarker() + " block of " + config.doc() + " replaced");
         }
         if (audit.kafkaRecords >= 0 && audit.kafkaRecords != audit.fileRecords()) {
             System.out.println("[bench] FAILED: " + audit.kafkaRecords + " records in the Kafka topic, "
