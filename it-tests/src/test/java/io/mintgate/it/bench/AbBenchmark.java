@@ -304,41 +304,34 @@ public final class AbBenchmark {
                         audit.served(t == b, w.total());
                     }
                     for (int round = 1; round <= config.rounds(); round++) {
-                        // Let the server measured just before finish what its load left behind (JIT queue, GC, the
-                        // audit writer and shipper): measured, that after-work took ~0.1 core from the next window.
                         List<Target> order = round % 2 == 1 ? List.of(a, b) : List.of(b, a);
-                        long brokerBefore = broker != null ? ProcCpu.processTicks(broker.pid()) : 0;
                         List<Window> windows;
+                        // Before each window, a pause lets the server measured just before finish what its load left
+                        // behind (JIT queue, GC, the audit writer and shipper): measured, ~0.1 core for a few seconds.
                         if (config.simultaneous()) {
                             Thread.sleep(SETTLE_MILLIS);
+                            long brokerBefore = brokerTicks(broker);
                             // both windows open together: each run waits here once its workers are prepared
                             CyclicBarrier together = new CyclicBarrier(2);
                             List<Window> w = atOnce(() -> measure(config, grant, a, pidA, profilerA, together),
                                     () -> measure(config, grant, b, pidB, profilerB, together));
+                            result.brokerTicksB += brokerTicks(broker) - brokerBefore;
                             windows = List.of(withoutOtherServer(w.get(0), w.get(1)), withoutOtherServer(w.get(1), w.get(0)));
                         } else {
                             Window[] w = new Window[2];
                             for (Target t : order) {
                                 Thread.sleep(SETTLE_MILLIS);
-                                if (broker != null && t == b) {
-                                    brokerBefore = ProcCpu.processTicks(broker.pid());
-                                }
+                                long brokerBefore = brokerTicks(broker);
                                 w[t == a ? 0 : 1] = measure(config, grant, t, t == a ? pidA : pidB,
                                         t == a ? profilerA : profilerB, null);
-                                print(grant, t.name(), "round " + round + "/" + config.rounds(), w[t == a ? 0 : 1]);
-                                if (broker != null && t == b) {
-                                    result.brokerTicksB += ProcCpu.processTicks(broker.pid()) - brokerBefore;
+                                if (t == b) {
+                                    result.brokerTicksB += brokerTicks(broker) - brokerBefore;
                                 }
                             }
                             windows = List.of(w[0], w[1]);
                         }
-                        if (config.simultaneous()) {
-                            for (Target t : order) {
-                                print(grant, t.name(), "round " + round + "/" + config.rounds(), windows.get(t == a ? 0 : 1));
-                            }
-                            if (broker != null) {
-                                result.brokerTicksB += ProcCpu.processTicks(broker.pid()) - brokerBefore;
-                            }
+                        for (Target t : order) {
+                            print(grant, t.name(), "round " + round + "/" + config.rounds(), windows.get(t == a ? 0 : 1));
                         }
                         result.a.add(windows.get(0));
                         result.b.add(windows.get(1));
@@ -435,6 +428,11 @@ public final class AbBenchmark {
             workers.add(BenchGrants.worker(grant, target));
         }
         return workers;
+    }
+
+    /** The Kafka broker's CPU ticks so far; 0 without a broker. */
+    private static long brokerTicks(KafkaBroker broker) {
+        return broker == null ? 0 : ProcCpu.processTicks(broker.pid());
     }
 
     private static WarmUp.Result warmUp(Config config, Grant grant, Target t, long pid) throws Exception {

@@ -1,12 +1,12 @@
 package io.mintgate.it.bench;
 
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 
 import io.mintgate.it.bench.LoadGenerator.Window;
 
@@ -31,7 +31,7 @@ final class WindowsCsv {
         // only groups that used at least one tick in some window (a server has ~40 groups, most idle)
         Set<String> groups = new TreeSet<>();
         for (GrantWindows g : grants) {
-            for (Window w : concat(g.a(), g.b())) {
+            for (Window w : Stream.concat(g.a().stream(), g.b().stream()).toList()) {
                 w.serverThreadGroupTicks().forEach((group, ticks) -> {
                     if (ticks > 0) {
                         groups.add(group);
@@ -54,12 +54,6 @@ final class WindowsCsv {
             }
         }
         return csv.toString();
-    }
-
-    private static List<Window> concat(List<Window> a, List<Window> b) {
-        List<Window> all = new ArrayList<>(a);
-        all.addAll(b);
-        return all;
     }
 
     private static void line(StringBuilder csv, String grant, int fork, int round, String server, Window w,
