@@ -69,7 +69,7 @@ public final class AbBenchmark {
     record Config(Comparison compare, Path dir, Path vanillaHome, Path mintgateHome, Duration warmup,
                   Duration warmupMax, double jitQuiet, int rounds, Duration duration, int concurrency, List<Grant> grants,
                   Path report, Path doc, boolean updateDoc, String command, boolean profile, Path profilerLibrary,
-                  boolean kafka, boolean simultaneous, int forks) {
+                  boolean kafka, boolean simultaneous, int forks, Duration settle) {
 
         static Config fromSystemProperties() {
             Path dir = Path.of(required("bench.dir"));
@@ -82,6 +82,8 @@ public final class AbBenchmark {
                 throw new IllegalArgumentException("bench.schedule must be alternate or simultaneous, not " + schedule);
             }
             int forks = Integer.parseInt(System.getProperty("bench.forks", "1").trim());
+            Duration settle = System.getProperty("bench.settle", "").isBlank() ? DEFAULT_SETTLE
+                    : parseDuration(System.getProperty("bench.settle"));
             if (forks < 1 || (forks > 1 && profile)) {
                 throw new IllegalArgumentException("bench.forks must be at least 1, and 1 with bench.profile=true (one "
                         + "profile per server and grant), not " + forks);
@@ -118,10 +120,11 @@ public final class AbBenchmark {
                             + (profile ? " -Dbench.profile=true" : "")
                             + (sinks.equals("file") ? "" : " -Dbench.sinks=" + sinks)
                             + (schedule.equals("alternate") ? "" : " -Dbench.schedule=" + schedule)
-                            + (forks == 1 ? "" : " -Dbench.forks=" + forks)),
+                            + (forks == 1 ? "" : " -Dbench.forks=" + forks)
+                            + (settle.equals(DEFAULT_SETTLE) ? "" : " -Dbench.settle=" + System.getProperty("bench.settle"))),
                     profile, Path.of(System.getProperty("bench.asyncProfiler",
                             dir.resolve("async-profiler/linux-x64/libasyncProfiler.so").toString())),
-                    sinks.contains("kafka"), schedule.equals("simultaneous"), forks);
+                    sinks.contains("kafka"), schedule.equals("simultaneous"), forks, settle);
         }
 
         /**
@@ -147,6 +150,8 @@ public final class AbBenchmark {
                             + "at least %s, then in %s steps until the JIT compilers used at most %.0f%% of the server's CPU "
                             + "in the last step (at most %s); %d round(s) x %s per server per grant", concurrency,
                     human(warmup), human(WarmUp.STEP), jitQuiet * 100, human(warmupMax), rounds, human(duration))
+                    + "; after each window a pause of " + human(settle) + " whose server CPU counts to the window (the "
+                    + "work its requests left behind: audit writer and shipper, GC)"
                     + (simultaneous ? "; **simultaneous**: in each round both servers are loaded at the same time, "
                     + concurrency + " client threads each, so that the machine's speed changes hit both alike" : "")
                     + (forks > 1 ? "; **" + forks + " forks**: both servers restarted on fresh data for each, every "
@@ -172,8 +177,12 @@ public final class AbBenchmark {
         Path profileB;
     }
 
-    /** Pause before each measured window. */
-    static final long SETTLE_MILLIS = 3_000;
+    /**
+     * Pause after each measured window (and once before the first): the server finishes what the load left behind
+     * (JIT queue, GC, the audit writer and shipper: measured, ~0.1 core for a few seconds at most) before the next
+     * window starts, and that CPU is counted to the window that caused it.
+     */
+    static final Duration DEFAULT_SETTLE = Duration.ofSeconds(3);
 
     private AbBenchmark() {
     }
@@ -303,13 +312,13 @@ public final class AbBenchmark {
                         result.warmupErrors += w.total().errors();
                         audit.served(t == b, w.total());
                     }
+                    // The warm-up's leftovers (JIT queue, GC, audit batches) finish before the first window; after
+                    // that each window's own settling pause, counted to it, leaves the server idle for the next.
+                    Thread.sleep(config.settle().toMillis());
                     for (int round = 1; round <= config.rounds(); round++) {
                         List<Target> order = round % 2 == 1 ? List.of(a, b) : List.of(b, a);
                         List<Window> windows;
-                        // Before each window, a pause lets the server measured just before finish what its load left
-                        // behind (JIT queue, GC, the audit writer and shipper): measured, ~0.1 core for a few seconds.
                         if (config.simultaneous()) {
-                            Thread.sleep(SETTLE_MILLIS);
                             long brokerBefore = brokerTicks(broker);
                             // both windows open together: each run waits here once its workers are prepared
                             CyclicBarrier together = new CyclicBarrier(2);
@@ -320,7 +329,6 @@ public final class AbBenchmark {
                         } else {
                             Window[] w = new Window[2];
                             for (Target t : order) {
-                                Thread.sleep(SETTLE_MILLIS);
                                 long brokerBefore = brokerTicks(broker);
                                 w[t == a ? 0 : 1] = measure(config, grant, t, t == a ? pidA : pidB,
                                         t == a ? profilerA : profilerB, null);
@@ -459,7 +467,8 @@ public final class AbBenchmark {
             }
         };
         Runnable close = profiler == null ? () -> { } : profiler::endWindow;
-        return LoadGenerator.run(workers(grant, t, config.concurrency()), config.duration(), pid, open, close);
+        return LoadGenerator.run(workers(grant, t, config.concurrency()), config.duration(), pid, open, close,
+                config.settle());
     }
 
     /**
@@ -470,7 +479,7 @@ public final class AbBenchmark {
     static Window withoutOtherServer(Window w, Window other) {
         return new Window(w.requests(), w.errors(), w.elapsedNanos(), w.latencyMicros(), w.serverTicks(), w.loaderTicks(),
                 Math.max(0, w.machineBusyTicks() - other.serverTicks()), w.machineTotalTicks(), w.errorSamples(),
-                w.serverThreadGroupTicks(), w.startedAt());
+                w.serverThreadGroupTicks(), w.startedAt(), w.tailTicks());
     }
 
     /** Both at once, each on its own thread; A's result first. The first failure is thrown as it was. */
@@ -703,10 +712,13 @@ public final class AbBenchmark {
             md.append("> **Profiled run** (`-Dbench.profile=true`): async-profiler sampled both servers' measured windows, "
                     + "which costs CPU; its throughput, CPU and ratios are not the published ones (profile at the end).\n>\n");
         }
-        // Thresholds below the defaults (8 rounds x 10 s windows): a run with them is not comparable to the published ones.
-        if (config.warmup().toSeconds() < 60 || config.duration().toSeconds() < 10 || config.rounds() < 3) {
-            md.append("> **Short configuration:** less than 60 s warm-up, 10 s windows or 3 rounds: the JIT is not "
-                    + "settled, so figures are indicative only.\n\n");
+        // Thresholds below the defaults (8 rounds x 10 s windows): a run with them is not comparable to the published
+        // ones. Short windows are fine in numbers (e.g. 60 x 2 s): what counts is the measured time per server.
+        if (config.warmup().toSeconds() < 60 || config.duration().multipliedBy(config.rounds()).toSeconds() < 60
+                || config.rounds() < 3) {
+            md.append("> **Short configuration:** less than 60 s warm-up, 60 s measured per server and grant, or 3 "
+                    + "rounds: the JIT is not settled or too few requests were measured, so figures are indicative "
+                    + "only.\n\n");
         } else if (md.charAt(md.length() - 2) == '>') {
             md.setLength(md.length() - 2);
             md.append("\n");
@@ -719,7 +731,7 @@ public final class AbBenchmark {
                 .append(compare.ratioLabel()).append(" median (min–max) | p50 ms ").append(a).append(" / ").append(b)
                 .append(" | p99 ms ").append(a).append(" / ").append(b).append(" | server CPU ms/req ").append(a)
                 .append(" / ").append(b)
-                .append(config.simultaneous() ? " | CPU ratio " + a + "/" + b + " per round, median (min–max)" : "")
+                .append(" | CPU ratio " + a + "/" + b + " per round, median (min–max; mean ± 95% CI)")
                 .append(narrowing ? " | CPU cost of narrowing, ms/req (% of without) "
                         + "| cost per round, % median (min–max)" : "")
                 .append(" | errors ").append(a).append(" / ").append(b).append(" | others (cores) |\n");
@@ -743,11 +755,9 @@ public final class AbBenchmark {
                     median(ratios), min(ratios), max(ratios),
                     ms(ha, 50), ms(hb, 50), ms(ha, 99), ms(hb, 99),
                     cpuPerRequest(r.a), cpuPerRequest(r.b)));
-            if (config.simultaneous()) {
-                List<Double> cpuRatios = cpuRatioPerRound(r);
-                md.append(String.format(Locale.ROOT, " **%.3f** (%.3f–%.3f) |", median(cpuRatios), min(cpuRatios),
-                        max(cpuRatios)));
-            }
+            List<Double> cpuRatios = cpuRatioPerRound(r);
+            md.append(String.format(Locale.ROOT, " **%.3f** (%.3f–%.3f; %s) |", median(cpuRatios), min(cpuRatios),
+                    max(cpuRatios), meanWithInterval(cpuRatios)));
             if (narrowing) {
                 List<Double> perRound = cpuCostPercentPerRound(r);
                 md.append(String.format(Locale.ROOT, " **%+.3f (%+.1f%%)** | %+.1f (%+.1f to %+.1f) |",
@@ -917,7 +927,7 @@ public final class AbBenchmark {
         Map<String, Long> ticks = new java.util.TreeMap<>();
         long process = 0;
         for (Window w : windows) {
-            process += w.serverTicks();
+            process += w.cpuTicks();
             w.serverThreadGroupTicks().forEach((g, t) -> ticks.merge(g, t, Long::sum));
         }
         long live = ticks.values().stream().mapToLong(Long::longValue).sum();
@@ -978,6 +988,21 @@ public final class AbBenchmark {
             ratios.add(r.a.get(i).serverCpuMsPerRequest() / r.b.get(i).serverCpuMsPerRequest());
         }
         return ratios;
+    }
+
+    /**
+     * The mean of per-round ratios with a 95% confidence interval (normal approximation, 1.96 standard errors): how
+     * closely the rounds pin the ratio down, which the min–max of a few noisy rounds does not say. Each round pairs
+     * two adjacent windows, so the machine's slow drifts cancel out of the ratio; rounds are treated as independent.
+     */
+    static String meanWithInterval(List<Double> values) {
+        int n = values.size();
+        double mean = values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+        if (n < 2) {
+            return String.format(Locale.ROOT, "mean %.3f", mean);
+        }
+        double variance = values.stream().mapToDouble(v -> (v - mean) * (v - mean)).sum() / (n - 1);
+        return String.format(Locale.ROOT, "mean %.3f ± %.3f", mean, 1.96 * Math.sqrt(variance / n));
     }
 
     /** B's CPU per request over A's, minus one, in percent, over all rounds. */
@@ -1052,7 +1077,7 @@ public final class AbBenchmark {
     }
 
     static double cpuPerRequest(List<Window> windows) {
-        long ticks = windows.stream().mapToLong(Window::serverTicks).sum();
+        long ticks = windows.stream().mapToLong(Window::cpuTicks).sum();
         long requests = windows.stream().mapToLong(Window::requests).sum();
         return requests == 0 ? Double.NaN : ProcCpu.ticksToMillis(ticks) / requests;
     }
@@ -1092,7 +1117,6 @@ public final class AbBenchmark {
         return Duration.ofSeconds(Long.parseLong(t));
     }
 
-    /** How long each server was warmed up per grant, and how busy its JIT still was at the end. */
     /**
      * Each fork's own medians, per grant: how far two JVM pairs of the same servers differ, which rounds within
      * one pair cannot show.
@@ -1122,6 +1146,7 @@ public final class AbBenchmark {
         return md.append(".\n\n").toString();
     }
 
+    /** How long each server was warmed up per grant, and how busy its JIT still was at the end. */
     static String warmUpSummary(Map<Grant, GrantResult> results, Comparison compare) {
         StringBuilder line = new StringBuilder("Warm-up per grant and server:");
         String separator = " ";

@@ -34,16 +34,28 @@ final class LoadGenerator {
     }
 
     /** What one window measured. */
+    /**
+     * {@code serverTicks} is the server's CPU while the load ran; {@code tailTicks} its CPU during the settling pause
+     * right after, which is work the window's requests left behind (the audit writer and shipper finishing their
+     * batches, GC, JIT) and is counted to them: with short windows a fair share of an asynchronous pipeline's work
+     * would otherwise fall outside every window. {@code serverThreadGroupTicks} covers both.
+     */
     record Window(long requests, long errors, long elapsedNanos, Histogram latencyMicros,
                   long serverTicks, long loaderTicks, long machineBusyTicks, long machineTotalTicks,
-                  List<String> errorSamples, Map<String, Long> serverThreadGroupTicks, Instant startedAt) {
+                  List<String> errorSamples, Map<String, Long> serverThreadGroupTicks, Instant startedAt,
+                  long tailTicks) {
 
         double throughput() {
             return requests / (elapsedNanos / 1e9);
         }
 
+        /** The server's CPU caused by the window: during the load and in the settling pause after it. */
+        long cpuTicks() {
+            return serverTicks + tailTicks;
+        }
+
         double serverCpuMsPerRequest() {
-            return requests == 0 ? Double.NaN : ProcCpu.ticksToMillis(serverTicks) / requests;
+            return requests == 0 ? Double.NaN : ProcCpu.ticksToMillis(cpuTicks()) / requests;
         }
 
         double seconds() {
@@ -71,16 +83,17 @@ final class LoadGenerator {
     }
 
     static Window run(List<Worker> workers, Duration duration, long serverPid) throws Exception {
-        return run(workers, duration, serverPid, () -> { }, () -> { });
+        return run(workers, duration, serverPid, () -> { }, () -> { }, Duration.ZERO);
     }
 
     /**
      * The same, with {@code beforeStart} run once the workers are prepared, right before the CPU readings that open
      * the window, and {@code afterEnd} right after those that close it (a profiler started and stopped around the
-     * measured window only, its own start and stop outside it).
+     * measured window only, its own start and stop outside it). After the window, the server is left alone for
+     * {@code tail}, and its CPU then is the window's {@code tailTicks}.
      */
-    static Window run(List<Worker> workers, Duration duration, long serverPid, Runnable beforeStart, Runnable afterEnd)
-            throws Exception {
+    static Window run(List<Worker> workers, Duration duration, long serverPid, Runnable beforeStart, Runnable afterEnd,
+                      Duration tail) throws Exception {
         for (Worker worker : workers) {
             worker.prepare();
         }
@@ -157,13 +170,18 @@ final class LoadGenerator {
             thread.join();
         }
         long elapsed = System.nanoTime() - started;
-        long serverTicks = ProcCpu.processTicks(serverPid) - serverBefore;
+        long serverAfter = ProcCpu.processTicks(serverPid);
         long loaderTicks = ProcCpu.processTicks(loaderPid) - loaderBefore;
         long[] machineAfter = ProcCpu.machineTicks();
+        afterEnd.run();
+        long tailTicks = 0;
+        if (!tail.isZero()) {
+            Thread.sleep(tail.toMillis());
+            tailTicks = ProcCpu.processTicks(serverPid) - serverAfter;
+        }
         Map<String, Long> groups = new TreeMap<>();
         ProcCpu.threadGroupTicks(serverPid).forEach((group, ticks) ->
                 groups.put(group, ticks - groupsBefore.getOrDefault(group, 0L)));
-        afterEnd.run();
 
         Histogram all = new Histogram(MAX_LATENCY_MICROS, 3);
         long requests = 0;
@@ -173,9 +191,9 @@ final class LoadGenerator {
             requests += counts[i];
             failed += errors[i];
         }
-        return new Window(requests, failed, elapsed, all, serverTicks, loaderTicks,
+        return new Window(requests, failed, elapsed, all, serverAfter - serverBefore, loaderTicks,
                 machineAfter[0] - machineBefore[0], machineAfter[1] - machineBefore[1], List.copyOf(samples), groups,
-                startedAt);
+                startedAt, tailTicks);
     }
 
     static String abbreviate(String s) {

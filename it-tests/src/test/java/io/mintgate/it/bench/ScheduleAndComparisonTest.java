@@ -37,6 +37,25 @@ class ScheduleAndComparisonTest {
     }
 
     @Test
+    void theCpuAfterAWindowCountsToItsRequestsButNotToItsCores() {
+        Histogram latency = new Histogram(60_000_000L, 3);
+        latency.recordValue(1_000);
+        // 10 s window, 1,000 ticks under load and 100 in the settling pause after it, 5,000 requests
+        Window w = new Window(5_000, 0, Duration.ofSeconds(10).toNanos(), latency, 1_000, 0, 1_000, 2_000, List.of(),
+                Map.of(), Instant.EPOCH, 100);
+        assertThat(w.serverCpuMsPerRequest()).isCloseTo(ProcCpu.ticksToMillis(1_100) / 5_000, offset(1e-9));
+        assertThat(w.serverCores()).isCloseTo(ProcCpu.ticksToMillis(1_000) / 1000.0 / 10, offset(1e-9));
+        assertThat(AbBenchmark.cpuPerRequest(List.of(w, w))).isCloseTo(ProcCpu.ticksToMillis(2_200) / 10_000, offset(1e-9));
+    }
+
+    @Test
+    void theMeanRatioComesWithItsConfidenceInterval() {
+        // mean 1.0; sample variance 0.02 / 3, SD 0.0816; over 4 rounds 1.96 * 0.0816 / 2 = 0.080
+        assertThat(AbBenchmark.meanWithInterval(List.of(0.9, 1.0, 1.0, 1.1))).isEqualTo("mean 1.000 ± 0.080");
+        assertThat(AbBenchmark.meanWithInterval(List.of(0.95))).isEqualTo("mean 0.950");
+    }
+
+    @Test
     void theForkSummaryGivesEachForksOwnMedians() {
         AbBenchmark.GrantResult r = new AbBenchmark.GrantResult();
         // fork 1: B as fast as A; fork 2: B 10% slower, on 25% more CPU
@@ -77,6 +96,6 @@ class ScheduleAndComparisonTest {
         Histogram latency = new Histogram(60_000_000L, 3);
         latency.recordValue(1_000);
         return new Window(requests, 0, Duration.ofSeconds(10).toNanos(), latency, serverTicks, loaderTicks, machineBusy,
-                2_000, List.of(), Map.of(), Instant.EPOCH);
+                2_000, List.of(), Map.of(), Instant.EPOCH, 0);
     }
 }

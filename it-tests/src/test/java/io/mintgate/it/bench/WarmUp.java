@@ -56,7 +56,7 @@ final class WarmUp {
 
     /** The share of the server's CPU its C1 and C2 compiler threads used in this window. */
     static double compilerShare(Window w) {
-        if (w.serverTicks() <= 0) {
+        if (w.cpuTicks() <= 0) {
             return 0;
         }
         long compiler = 0;
@@ -65,7 +65,7 @@ final class WarmUp {
                 compiler += group.getValue();
             }
         }
-        return (double) compiler / w.serverTicks();
+        return (double) compiler / w.cpuTicks();
     }
 
     /** One window for the whole warm-up: counts, ticks and thread groups added up, latencies merged. */
@@ -93,6 +93,7 @@ final class WarmUp {
             w.serverThreadGroupTicks().forEach((group, ticks) -> groups.merge(group, ticks, Long::sum));
         }
         return new Window(requests, errors, nanos, AbBenchmark.merged(windows), server, loader, busy, total,
-                List.copyOf(samples), groups, windows.isEmpty() ? Instant.EPOCH : windows.get(0).startedAt());
+                List.copyOf(samples), groups, windows.isEmpty() ? Instant.EPOCH : windows.get(0).startedAt(),
+                windows.stream().mapToLong(Window::tailTicks).sum());
     }
 }

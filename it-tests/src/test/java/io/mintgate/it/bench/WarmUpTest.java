@@ -58,7 +58,7 @@ class WarmUpTest {
     @Test
     void c1AndC2ThreadsBothCountAsCompilers() {
         Window w = new Window(1, 0, 1, new Histogram(3), 1_000, 0, 0, 0, List.of(),
-                Map.of("C1 CompilerThre", 10L, "C2 CompilerThre", 40L, "executor-thread", 950L), Instant.EPOCH);
+                Map.of("C1 CompilerThre", 10L, "C2 CompilerThre", 40L, "executor-thread", 950L), Instant.EPOCH, 0);
         assertThat(WarmUp.compilerShare(w)).isEqualTo(0.05);
     }
 
@@ -67,6 +67,6 @@ class WarmUpTest {
         latency.recordValue(1_000);
         return new Window(requests, 0, Duration.ofSeconds(30).toNanos(), latency, serverTicks, 10, serverTicks + 10,
                 serverTicks * 2, List.of(), Map.of("C2 CompilerThre", compilerTicks, "executor-thread", serverTicks - compilerTicks),
-                Instant.EPOCH);
+                Instant.EPOCH, 0);
     }
 }
