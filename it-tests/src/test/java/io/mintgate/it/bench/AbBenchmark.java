@@ -92,7 +92,7 @@ public final class AbBenchmark {
                 throw new IllegalArgumentException("bench.sinks must be file or file,kafka (the file sink is what the "
                         + "benchmark counts records in), not " + sinks);
             }
-            if (!compare.configuredOnB() && !sinks.equals("file")) {
+            if (!compare.auditOnB() && !sinks.equals("file")) {
                 throw new IllegalArgumentException("bench.compare=" + compare.id + " runs no Mintgate audit listener, "
                         + "so no audit sink: leave bench.sinks out");
             }
@@ -100,8 +100,8 @@ public final class AbBenchmark {
                     parseDuration(System.getProperty("bench.warmup", "180s")),
                     parseDuration(System.getProperty("bench.warmupMax", "600s")),
                     Double.parseDouble(System.getProperty("bench.jitQuiet", "0.02")),
-                    Integer.parseInt(System.getProperty("bench.rounds", "8")),
-                    parseDuration(System.getProperty("bench.duration", "10s")),
+                    Integer.parseInt(System.getProperty("bench.rounds", DEFAULT_ROUNDS)),
+                    parseDuration(System.getProperty("bench.duration", DEFAULT_DURATION)),
                     Integer.parseInt(System.getProperty("bench.concurrency", "16")),
                     BenchGrants.parse(grants),
                     Path.of(System.getProperty("bench.report", dir.resolve(schedule.equals("simultaneous")
@@ -114,8 +114,8 @@ public final class AbBenchmark {
                             + " -Dbench.warmup=" + System.getProperty("bench.warmup", "180s")
                             + " -Dbench.warmupMax=" + System.getProperty("bench.warmupMax", "600s")
                             + " -Dbench.jitQuiet=" + System.getProperty("bench.jitQuiet", "0.02")
-                            + " -Dbench.rounds=" + System.getProperty("bench.rounds", "8")
-                            + " -Dbench.duration=" + System.getProperty("bench.duration", "10s")
+                            + " -Dbench.rounds=" + System.getProperty("bench.rounds", DEFAULT_ROUNDS)
+                            + " -Dbench.duration=" + System.getProperty("bench.duration", DEFAULT_DURATION)
                             + " -Dbench.concurrency=" + System.getProperty("bench.concurrency", "16")
                             + (profile ? " -Dbench.profile=true" : "")
                             + (sinks.equals("file") ? "" : " -Dbench.sinks=" + sinks)
@@ -182,7 +182,14 @@ public final class AbBenchmark {
      * (JIT queue, GC, the audit writer and shipper: measured, ~0.1 core for a few seconds at most) before the next
      * window starts, and that CPU is counted to the window that caused it.
      */
-    static final Duration DEFAULT_SETTLE = Duration.ofSeconds(3);
+    static final Duration DEFAULT_SETTLE = Duration.ofMillis(500);
+    /**
+     * Many short rounds rather than a few long ones (8 x 10 s until 2026-11-24): this VM's speed drifts by 10-30%
+     * within seconds, and two windows 2.5 s apart see nearly the same machine where two 13 s apart do not. Measured
+     * A/A: B's edge fell from 2-10% to at most ~1.5% (docs/performance.md, "Short windows").
+     */
+    static final String DEFAULT_ROUNDS = "60";
+    static final String DEFAULT_DURATION = "2s";
 
     private AbBenchmark() {
     }
@@ -273,8 +280,9 @@ public final class AbBenchmark {
                 } else {
                     serverB.restart();
                 }
-                createRealm(serverA, compare.mintgateOnA() ? BenchPolicy.withoutObligations(fullPolicy) : null);
-                createRealm(serverB, compare.configuredOnB() ? fullPolicy : null);
+                createRealm(serverA, compare.mintgateOnA() ? BenchPolicy.withoutObligations(fullPolicy) : null,
+                        compare.mintgateOnA());
+                createRealm(serverB, compare.policyOnB() ? fullPolicy : null, compare.auditOnB());
                 long okABefore = audit.okA;
                 long okBBefore = audit.okB;
 
@@ -354,7 +362,7 @@ public final class AbBenchmark {
                     }
                 }
                 // each fork's file sink starts empty (fresh data)
-                if (compare.configuredOnB()) {
+                if (compare.auditOnB()) {
                     audit.recordsB += awaitAuditRecords(serverB, audit.okB - okBBefore);
                 }
                 if (compare.mintgateOnA()) {
@@ -573,39 +581,42 @@ public final class AbBenchmark {
     }
 
     /**
-     * The same realm JSON on both servers; a server with a {@code policy} then gets it as a stored policy, the client
-     * profile/policy (the {@code issuance-authorizer} executor naming it, for any client) and the audit listener, as an admin
-     * would add them. A null policy leaves the realm as vanilla Keycloak has it.
+     * The same realm JSON on both servers; a server with a {@code policy} then gets it as a stored policy and the
+     * client profile/policy (the {@code issuance-authorizer} executor naming it, for any client), and one with
+     * {@code audit} the audit listener, as an admin would add them. Neither leaves the realm as vanilla Keycloak has it.
      */
-    static void createRealm(DistributionKeycloak server, String policy) {
+    static void createRealm(DistributionKeycloak server, String policy, boolean audit) {
         AdminApi admin = new AdminApi(server);
         admin.createRealm(resource("bench-realm.json"));
         String realm = "/admin/realms/" + BenchGrants.REALM;
-        if (policy == null) {
-            return;
+        if (policy != null) {
+            // Stored once in the realm and referenced by name, as docs/policy-reference.md recommends for a policy of
+            // this size: inline, Keycloak would re-parse its 10 KB with the client profiles on every client-policy
+            // event.
+            ObjectNode stored = JSON.createObjectNode().put("name", "bench").put("providerId", "cel")
+                    .put("providerType", "io.mintgate.authorizer.keycloak.store.IssuancePolicy");
+            stored.putObject("config").putArray("policy").add(policy);
+            admin.post(realm + "/components", stored).expect(201);
+            ObjectNode profiles = JSON.createObjectNode();
+            ObjectNode profile = profiles.putArray("profiles").addObject().put("name", "mintgate");
+            profile.putArray("executors").addObject().put("executor", "issuance-authorizer")
+                    .putObject("configuration").put("policy-name", "bench");
+            admin.put(realm + "/client-policies/profiles", profiles).expect(204);
+
+            ObjectNode policies = JSON.createObjectNode();
+            ObjectNode clientPolicy = policies.putArray("policies").addObject().put("name", "mintgate")
+                    .put("enabled", true);
+            clientPolicy.putArray("conditions").addObject().put("condition", "issuance-events")
+                    .putObject("configuration");
+            clientPolicy.putArray("profiles").add("mintgate");
+            admin.put(realm + "/client-policies/policies", policies).expect(204);
         }
-        // Stored once in the realm and referenced by name, as docs/policy-reference.md recommends for a policy of
-        // this size: inline, Keycloak would re-parse its 10 KB with the client profiles on every client-policy event.
-        ObjectNode stored = JSON.createObjectNode().put("name", "bench").put("providerId", "cel")
-                .put("providerType", "io.mintgate.authorizer.keycloak.store.IssuancePolicy");
-        stored.putObject("config").putArray("policy").add(policy);
-        admin.post(realm + "/components", stored).expect(201);
-        ObjectNode profiles = JSON.createObjectNode();
-        ObjectNode profile = profiles.putArray("profiles").addObject().put("name", "mintgate");
-        profile.putArray("executors").addObject().put("executor", "issuance-authorizer")
-                .putObject("configuration").put("policy-name", "bench");
-        admin.put(realm + "/client-policies/profiles", profiles).expect(204);
-
-        ObjectNode policies = JSON.createObjectNode();
-        ObjectNode clientPolicy = policies.putArray("policies").addObject().put("name", "mintgate").put("enabled", true);
-        clientPolicy.putArray("conditions").addObject().put("condition", "issuance-events").putObject("configuration");
-        clientPolicy.putArray("profiles").add("mintgate");
-        admin.put(realm + "/client-policies/policies", policies).expect(204);
-
-        ObjectNode events = (ObjectNode) admin.get(realm + "/events/config").expect(200).json();
-        ArrayNode listeners = events.putArray("eventsListeners");
-        listeners.add("jboss-logging").add("mintgate-audit");
-        admin.put(realm + "/events/config", events).expect(204);
+        if (audit) {
+            ObjectNode events = (ObjectNode) admin.get(realm + "/events/config").expect(200).json();
+            ArrayNode listeners = events.putArray("eventsListeners");
+            listeners.add("jboss-logging").add("mintgate-audit");
+            admin.put(realm + "/events/config", events).expect(204);
+        }
     }
 
     static JsonNode resource(String name) {
@@ -682,6 +693,13 @@ public final class AbBenchmark {
             md.append("B: the Mintgate bundle in `providers/` and Mintgate's start options (audit spool and file sink "
                     + "configured), but no policy, client profile or client policy, and no `mintgate-audit` in the realm's "
                     + "event listeners: what installing the bundle costs before anything is configured.  \n");
+        } else if (compare == Comparison.POLICY) {
+            md.append("B: Mintgate's 20-rule stored policy on every client, owner lookup, but no `mintgate-audit` in the "
+                    + "realm's event listeners: what the issuance decision (narrowing included) costs without the audit "
+                    + "trail.  \n");
+        } else if (compare == Comparison.AUDIT) {
+            md.append("B: `mintgate-audit` with the file sink in the realm's event listeners, but no policy, client "
+                    + "profile or client policy: what the audit trail costs without decisions to record.  \n");
         } else if (compare == Comparison.SAME) {
             md.append("A/A: both servers vanilla Keycloak (two homes of the same distribution, the same realm and load); "
                     + "no Mintgate anywhere, so any difference is the benchmark's own.  \n");
@@ -781,7 +799,7 @@ public final class AbBenchmark {
                     + "token requests under load, %d in B's for %d (records also cover setup logins and the authorize "
                     + "step).%s\n\n", warmupErrors, audit.recordsA, audit.okA, audit.recordsB, audit.okB,
                     kafkaSummary(audit, results)));
-        } else if (!compare.configuredOnB()) {
+        } else if (!compare.auditOnB()) {
             md.append(String.format(Locale.ROOT, "Warm-up errors: %d. No audit (no Mintgate audit listener in either "
                     + "realm).\n\n", warmupErrors));
         } else {

@@ -33,7 +33,21 @@ enum Comparison {
      * of Mintgate's cost that no policy or listener setting can remove.
      */
     INSTALLED("installed", "vanilla", "Mintgate installed", "V", "I", "ab-installed-results", "ab-installed-report.md",
-            "vanilla", "installed");
+            "vanilla", "installed"),
+
+    /**
+     * A: Keycloak alone; B: Keycloak with the Mintgate bundle and the 20-rule policy (stored policy, client profile
+     * and policy), but no audit listener. B minus A is what the issuance decision costs, narrowing included.
+     */
+    POLICY("policy", "vanilla", "Mintgate policy only", "V", "P", "ab-policy-results", "ab-policy-report.md",
+            "vanilla", "policy-only"),
+
+    /**
+     * A: Keycloak alone; B: Keycloak with the Mintgate bundle and its audit listener (spool, file sink), but no
+     * policy. B minus A is what the audit trail costs without decisions to record.
+     */
+    AUDIT("audit", "vanilla", "Mintgate audit only", "V", "AU", "ab-audit-results", "ab-audit-report.md",
+            "vanilla", "audit-only");
 
     final String id;
     /** Name of server A (the baseline) and B in the report. */
@@ -72,9 +86,19 @@ enum Comparison {
         return this != SAME;
     }
 
-    /** Does server B's realm use Mintgate (the 20-rule policy and the audit listener)? */
+    /** Does server B's realm use Mintgate at all (the 20-rule policy, the audit listener, or both)? */
     boolean configuredOnB() {
-        return mintgateOnB() && this != INSTALLED;
+        return policyOnB() || auditOnB();
+    }
+
+    /** Does server B's realm have the 20-rule policy (stored policy, client profile and client policy)? */
+    boolean policyOnB() {
+        return this == VANILLA || this == NARROWING || this == POLICY;
+    }
+
+    /** Does server B's realm send its events to Mintgate's audit listener? */
+    boolean auditOnB() {
+        return this == VANILLA || this == NARROWING || this == AUDIT;
     }
 
     String ratioLabel() {
@@ -83,6 +107,8 @@ enum Comparison {
             case NARROWING -> "ratio with/without narrowing";
             case SAME -> "ratio B/A";
             case INSTALLED -> "ratio I/V";
+            case POLICY -> "ratio P/V";
+            case AUDIT -> "ratio AU/V";
         };
     }
 
@@ -92,6 +118,7 @@ enum Comparison {
                 return c;
             }
         }
-        throw new IllegalArgumentException("bench.compare=" + id + " is not one of vanilla, narrowing, same, installed");
+        throw new IllegalArgumentException("bench.compare=" + id + " is not one of vanilla, narrowing, same, installed, "
+                + "policy, audit");
     }
 }

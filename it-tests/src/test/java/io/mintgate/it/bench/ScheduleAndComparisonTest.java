@@ -84,8 +84,14 @@ class ScheduleAndComparisonTest {
                 .containsExactly(false, false, false);
         assertThat(List.of(Comparison.INSTALLED.mintgateOnB(), Comparison.INSTALLED.configuredOnB(), Comparison.INSTALLED.mintgateOnA()))
                 .containsExactly(true, false, false);
+        assertThat(List.of(Comparison.POLICY.policyOnB(), Comparison.POLICY.auditOnB(), Comparison.POLICY.configuredOnB()))
+                .containsExactly(true, false, true);
+        assertThat(List.of(Comparison.AUDIT.policyOnB(), Comparison.AUDIT.auditOnB(), Comparison.AUDIT.configuredOnB()))
+                .containsExactly(false, true, true);
+        assertThat(List.of(Comparison.VANILLA.policyOnB(), Comparison.VANILLA.auditOnB())).containsExactly(true, true);
+        assertThat(List.of(Comparison.INSTALLED.policyOnB(), Comparison.INSTALLED.auditOnB())).containsExactly(false, false);
         assertThat(Comparison.of(" Same ")).isEqualTo(Comparison.SAME);
-        assertThatThrownBy(() -> Comparison.of("aa")).hasMessageContaining("vanilla, narrowing, same, installed");
+        assertThatThrownBy(() -> Comparison.of("aa")).hasMessageContaining("vanilla, narrowing, same, installed, policy, audit");
     }
 
     private static Window window(long serverTicks, long loaderTicks, long machineBusy) {
