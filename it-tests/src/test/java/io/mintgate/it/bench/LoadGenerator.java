@@ -33,9 +33,8 @@ final class LoadGenerator {
         String lastBody();
     }
 
-    /** What one window measured. */
     /**
-     * {@code serverTicks} is the server's CPU while the load ran; {@code tailTicks} its CPU during the settling pause
+     * What one window measured. {@code serverTicks} is the server's CPU while the load ran; {@code tailTicks} its CPU during the settling pause
      * right after, which is work the window's requests left behind (the audit writer and shipper finishing their
      * batches, GC, JIT) and is counted to them: with short windows a fair share of an asynchronous pipeline's work
      * would otherwise fall outside every window. {@code serverThreadGroupTicks} covers both.

@@ -38,11 +38,8 @@ class ScheduleAndComparisonTest {
 
     @Test
     void theCpuAfterAWindowCountsToItsRequestsButNotToItsCores() {
-        Histogram latency = new Histogram(60_000_000L, 3);
-        latency.recordValue(1_000);
         // 10 s window, 1,000 ticks under load and 100 in the settling pause after it, 5,000 requests
-        Window w = new Window(5_000, 0, Duration.ofSeconds(10).toNanos(), latency, 1_000, 0, 1_000, 2_000, List.of(),
-                Map.of(), Instant.EPOCH, 100);
+        Window w = window(1_000, 0, 1_000, 5_000, 100);
         assertThat(w.serverCpuMsPerRequest()).isCloseTo(ProcCpu.ticksToMillis(1_100) / 5_000, offset(1e-9));
         assertThat(w.serverCores()).isCloseTo(ProcCpu.ticksToMillis(1_000) / 1000.0 / 10, offset(1e-9));
         assertThat(AbBenchmark.cpuPerRequest(List.of(w, w))).isCloseTo(ProcCpu.ticksToMillis(2_200) / 10_000, offset(1e-9));
@@ -99,9 +96,14 @@ class ScheduleAndComparisonTest {
     }
 
     private static Window window(long serverTicks, long loaderTicks, long machineBusy, long requests) {
+        return window(serverTicks, loaderTicks, machineBusy, requests, 0);
+    }
+
+    /** A 10 s window of a machine with 2,000 ticks in all. */
+    private static Window window(long serverTicks, long loaderTicks, long machineBusy, long requests, long tailTicks) {
         Histogram latency = new Histogram(60_000_000L, 3);
         latency.recordValue(1_000);
         return new Window(requests, 0, Duration.ofSeconds(10).toNanos(), latency, serverTicks, loaderTicks, machineBusy,
-                2_000, List.of(), Map.of(), Instant.EPOCH, 0);
+                2_000, List.of(), Map.of(), Instant.EPOCH, tailTicks);
     }
 }
