@@ -86,11 +86,6 @@ enum Comparison {
         return this != SAME;
     }
 
-    /** Does server B's realm use Mintgate at all (the 20-rule policy, the audit listener, or both)? */
-    boolean configuredOnB() {
-        return policyOnB() || auditOnB();
-    }
-
     /** Does server B's realm have the 20-rule policy (stored policy, client profile and client policy)? */
     boolean policyOnB() {
         return this == VANILLA || this == NARROWING || this == POLICY;
@@ -118,7 +113,7 @@ enum Comparison {
                 return c;
             }
         }
-        throw new IllegalArgumentException("bench.compare=" + id + " is not one of vanilla, narrowing, same, installed, "
-                + "policy, audit");
+        throw new IllegalArgumentException("bench.compare=" + id + " is not one of " + java.util.Arrays.stream(values())
+                .map(c -> c.id).collect(java.util.stream.Collectors.joining(", ")));
     }
 }

@@ -73,20 +73,19 @@ class ScheduleAndComparisonTest {
 
     @Test
     void eachComparisonSaysWhatServerBRuns() {
-        assertThat(List.of(Comparison.VANILLA.mintgateOnB(), Comparison.VANILLA.configuredOnB(), Comparison.VANILLA.mintgateOnA()))
+        // mintgateOnB, policyOnB, auditOnB, mintgateOnA
+        assertThat(List.of(Comparison.VANILLA.mintgateOnB(), Comparison.VANILLA.policyOnB(), Comparison.VANILLA.auditOnB(), Comparison.VANILLA.mintgateOnA()))
+                .containsExactly(true, true, true, false);
+        assertThat(List.of(Comparison.NARROWING.mintgateOnB(), Comparison.NARROWING.policyOnB(), Comparison.NARROWING.auditOnB(), Comparison.NARROWING.mintgateOnA()))
+                .containsExactly(true, true, true, true);
+        assertThat(List.of(Comparison.SAME.mintgateOnB(), Comparison.SAME.policyOnB(), Comparison.SAME.auditOnB(), Comparison.SAME.mintgateOnA()))
+                .containsExactly(false, false, false, false);
+        assertThat(List.of(Comparison.INSTALLED.mintgateOnB(), Comparison.INSTALLED.policyOnB(), Comparison.INSTALLED.auditOnB(), Comparison.INSTALLED.mintgateOnA()))
+                .containsExactly(true, false, false, false);
+        assertThat(List.of(Comparison.POLICY.mintgateOnB(), Comparison.POLICY.policyOnB(), Comparison.POLICY.auditOnB()))
                 .containsExactly(true, true, false);
-        assertThat(List.of(Comparison.NARROWING.mintgateOnB(), Comparison.NARROWING.configuredOnB(), Comparison.NARROWING.mintgateOnA()))
-                .containsExactly(true, true, true);
-        assertThat(List.of(Comparison.SAME.mintgateOnB(), Comparison.SAME.configuredOnB(), Comparison.SAME.mintgateOnA()))
-                .containsExactly(false, false, false);
-        assertThat(List.of(Comparison.INSTALLED.mintgateOnB(), Comparison.INSTALLED.configuredOnB(), Comparison.INSTALLED.mintgateOnA()))
-                .containsExactly(true, false, false);
-        assertThat(List.of(Comparison.POLICY.policyOnB(), Comparison.POLICY.auditOnB(), Comparison.POLICY.configuredOnB()))
+        assertThat(List.of(Comparison.AUDIT.mintgateOnB(), Comparison.AUDIT.policyOnB(), Comparison.AUDIT.auditOnB()))
                 .containsExactly(true, false, true);
-        assertThat(List.of(Comparison.AUDIT.policyOnB(), Comparison.AUDIT.auditOnB(), Comparison.AUDIT.configuredOnB()))
-                .containsExactly(false, true, true);
-        assertThat(List.of(Comparison.VANILLA.policyOnB(), Comparison.VANILLA.auditOnB())).containsExactly(true, true);
-        assertThat(List.of(Comparison.INSTALLED.policyOnB(), Comparison.INSTALLED.auditOnB())).containsExactly(false, false);
         assertThat(Comparison.of(" Same ")).isEqualTo(Comparison.SAME);
         assertThatThrownBy(() -> Comparison.of("aa")).hasMessageContaining("vanilla, narrowing, same, installed, policy, audit");
     }
