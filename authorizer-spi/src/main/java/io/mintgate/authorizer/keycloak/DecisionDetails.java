@@ -29,6 +29,12 @@ public final class DecisionDetails {
     /** The details of one decision; shadow findings are listed as {@code rule:reason} pairs. */
     public static Map<String, String> of(Decision decision) {
         Map<String, String> details = new LinkedHashMap<>();
+        writeTo(decision, details);
+        return details;
+    }
+
+    /** Puts the details of one decision into {@code details}, replacing those of an earlier decision. */
+    static void writeTo(Decision decision, Map<String, String> details) {
         details.put(DECISION_ID, decision.id());
         details.put(OUTCOME, decision.allowed() ? "allow" : "deny");
         put(details, RULE, decision.rule());
@@ -36,7 +42,7 @@ public final class DecisionDetails {
         put(details, MODE, decision.mode() == null ? null : decision.mode().name().toLowerCase());
         put(details, POLICY_VERSION, decision.policyVersion());
         if (decision.findings().isEmpty()) {
-            return details; // the common case: no shadow denial, no rule error
+            return; // the common case: no shadow denial, no rule error
         }
         StringJoiner shadow = new StringJoiner(",");
         StringJoiner errors = new StringJoiner(",");
@@ -51,7 +57,6 @@ public final class DecisionDetails {
         if (errors.length() > 0) {
             details.put("mintgate_rule_errors", errors.toString());
         }
-        return details;
     }
 
     private static void put(Map<String, String> details, String key, String value) {

@@ -23,18 +23,17 @@ public final class DecisionDetailsListenerFactory implements EventListenerProvid
     private static final EventListenerProvider LISTENER = new EventListenerProvider() {
         @Override
         public void onEvent(Event event) {
-            Map<String, String> pending = PendingDecision.current();
-            if (pending.isEmpty()) {
+            if (PendingDecision.isEmpty()) {
                 return;
             }
             Map<String, String> existing = event.getDetails();
-            int entries = pending.size() + (existing == null ? 0 : existing.size());
+            int entries = PendingDecision.sizeHint() + (existing == null ? 0 : existing.size());
             // Sized for both up front: copying Keycloak's details and then adding ours used to resize the table.
             Map<String, String> details = new HashMap<>((int) (entries / 0.75f) + 1);
             if (existing != null) {
                 details.putAll(existing);
             }
-            details.putAll(pending);
+            PendingDecision.writeTo(details);
             event.setDetails(details);
         }
 

@@ -1,8 +1,6 @@
 package io.mintgate.authorizer.keycloak;
 
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -48,7 +46,7 @@ final class Enforcement {
         } catch (PolicyValidationException e) {
             decision = policyError(request, e);
         }
-        PendingDecision.record(session, DecisionDetails.of(decision));
+        PendingDecision.record(session, decision);
         recordNhi(session, request, true);
         if (decision.allowed()) {
             Obligations previous = session.getAttribute(OBLIGATIONS_ATTRIBUTE, Obligations.class);
@@ -82,7 +80,7 @@ final class Enforcement {
             decision = policyError(request, e);
         }
         if (!decision.allowed()) {
-            PendingDecision.record(session, DecisionDetails.of(decision));
+            PendingDecision.record(session, decision);
             recordNhi(session, request, false);
             if (LOG.isDebugEnabled()) {
                 LOG.debugf("decision %s: front-channel deny %s by rule %s for client %s at %s", decision.id(),
@@ -110,30 +108,16 @@ final class Enforcement {
         if (nhi == null || nhi == NhiInfo.NONE) {
             return;
         }
-        Map<String, String> details = new HashMap<>(4);
-        if (!nhi.owner().isEmpty()) {
-            details.put(NhiAttributes.DETAIL_OWNER, nhi.owner());
-        }
-        if (!nhi.purpose().isEmpty()) {
-            details.put(NhiAttributes.DETAIL_PURPOSE, nhi.purpose());
-        }
-        if (nhi.expiresAt() != null) {
-            details.put(NhiAttributes.DETAIL_EXPIRES_AT, NhiAttributes.expiryText(nhi.expiresAt()));
-            if (minting) {
-                NhiExpiryMetrics.get().mint(request.realm(), request.client().clientId(), nhi.expiresAt(), request.time());
-            }
-        }
-        if (!details.isEmpty()) {
-            PendingDecision.record(session, details);
+        PendingDecision.record(session, nhi);
+        if (minting && nhi.expiresAt() != null) {
+            NhiExpiryMetrics.get().mint(request.realm(), request.client().clientId(), nhi.expiresAt(), request.time());
         }
     }
 
     /** Records what narrowing removed, for the event that reports this issuance. */
     static void recordNarrowing(KeycloakSession session, String removed) {
         if (!removed.isEmpty()) {
-            String previous = PendingDecision.current().get(DecisionDetails.NARROWED);
-            PendingDecision.record(session, Map.of(DecisionDetails.NARROWED,
-                    previous == null ? removed : previous + ";" + removed));
+            PendingDecision.recordNarrowed(session, removed);
         }
     }
 

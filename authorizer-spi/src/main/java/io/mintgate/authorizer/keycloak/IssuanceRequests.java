@@ -127,8 +127,10 @@ final class IssuanceRequests {
             all.addAll(client.getClientScopes(false).keySet());
             return all;
         });
+        // Keycloak copies all of a client's attributes on every getAttributes(); a policy reads a few keys.
+        Map<String, String> attributes = DeferredMap.ofKeyed(client::getAttribute, client::getAttributes);
         return new ClientInfo(client.getId(), client.getClientId(), client.getClientAuthenticatorType(),
-                client.isPublicClient(), client.getAttributes(), roles, scopes);
+                client.isPublicClient(), attributes, roles, scopes);
     }
 
     /** Roles come from the token when there is one: they are the effective roles that will be minted. */

@@ -33,6 +33,6 @@ public final class MapperNarrowing {
 
     /** The decision id of this request's issuance-authorizer decision, or null when none was taken (yet). */
     public static String decisionId() {
-        return PendingDecision.current().get(DecisionDetails.DECISION_ID);
+        return PendingDecision.decisionId();
     }
 }

@@ -4,6 +4,7 @@ import java.util.AbstractMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
@@ -16,16 +17,30 @@ public final class DeferredMap<V> extends AbstractMap<String, V> {
 
     private final Supplier<? extends Map<String, V>> lookup;
     private final UnaryOperator<Map<String, V>> copy;
+    /** Reads one key without fetching the whole map (null when absent), or null when there is no such lookup. */
+    private final Function<String, V> byKey;
     private volatile Map<String, V> value;
 
-    private DeferredMap(Supplier<? extends Map<String, V>> lookup, UnaryOperator<Map<String, V>> copy) {
+    private DeferredMap(Supplier<? extends Map<String, V>> lookup, UnaryOperator<Map<String, V>> copy,
+                        Function<String, V> byKey) {
         this.lookup = lookup;
         this.copy = copy;
+        this.byKey = byKey;
     }
 
     /** Multi-valued attributes, copied as {@link SubjectInfo} copies them (null keys and list entries dropped). */
     public static Map<String, List<String>> ofMultimap(Supplier<? extends Map<String, List<String>>> lookup) {
-        return new DeferredMap<>(lookup, Values::copyMultimap);
+        return new DeferredMap<>(lookup, Values::copyMultimap, null);
+    }
+
+    /**
+     * Single-valued attributes (a client's: Keycloak copies them all on every call, while a policy reads two or three
+     * keys) read key by key through {@code byKey}, and fetched and copied whole only when something iterates them or
+     * asks their size. {@code byKey} must agree with {@code lookup}: null for a key the map does not have.
+     */
+    public static Map<String, String> ofKeyed(Function<String, String> byKey,
+                                              Supplier<? extends Map<String, String>> lookup) {
+        return new DeferredMap<>(lookup, Values::copyEager, byKey);
     }
 
     private Map<String, V> value() {
@@ -44,11 +59,18 @@ public final class DeferredMap<V> extends AbstractMap<String, V> {
 
     @Override
     public V get(Object key) {
+        Map<String, V> v = value;
+        if (v == null && byKey != null) {
+            return key instanceof String name ? byKey.apply(name) : null;
+        }
         return value().get(key);
     }
 
     @Override
     public boolean containsKey(Object key) {
+        if (value == null && byKey != null) {
+            return get(key) != null;
+        }
         return value().containsKey(key);
     }
 

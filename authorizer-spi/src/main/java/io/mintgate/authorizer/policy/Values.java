@@ -44,6 +44,13 @@ final class Values {
     }
 
     static <V> Map<String, V> copy(Map<String, V> map) {
+        if (map instanceof DeferredMap<V>) {
+            return map; // reads key by key, or copies when first iterated
+        }
+        return copyEager(map);
+    }
+
+    static <V> Map<String, V> copyEager(Map<String, V> map) {
         if (map == null || map.isEmpty()) {
             return Map.of();
         }

@@ -3,8 +3,17 @@ package io.mintgate.authorizer.keycloak;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.reflect.Proxy;
+import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+
+import io.mintgate.authorizer.policy.Decision;
+import io.mintgate.authorizer.policy.Mode;
+import io.mintgate.authorizer.policy.NhiInfo;
+import io.mintgate.authorizer.policy.Obligations;
+import io.mintgate.authorizer.policy.Outcome;
+import io.mintgate.authorizer.policy.RuleFinding;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -44,6 +53,32 @@ class DecisionDetailsListenerTest {
         listener.onEvent(event);
 
         assertThat(event.getDetails()).containsExactlyEntriesOf(Map.of(DecisionDetails.DECISION_ID, "d-2"));
+    }
+
+    @Test
+    void decisionsIdentityFactsAndRemovalsReachTheEventInTheOrderRecorded() {
+        KeycloakSession session = session();
+        PendingDecision.record(session, new Decision("d-1", Outcome.ALLOW, null, null, null, null, "v1",
+                List.of(new RuleFinding("r15", "external_network", Mode.SHADOW, false, "shadow")), Obligations.NONE));
+        PendingDecision.record(session, new NhiInfo("alice", true, true, Instant.parse("2027-01-01T00:00:00Z"), "ci"));
+        Enforcement.recordNarrowing(session, "scope:admin");
+        Enforcement.recordNarrowing(session, "");
+        MapperNarrowing.recordRemoved(session, "refresh_token:-");
+        // A second decision in the same request replaces the first one's entries, and only those it has.
+        PendingDecision.record(session, new Decision("d-2", Outcome.ALLOW, null, null, null, null, "v2", List.of(),
+                Obligations.NONE));
+        Event event = new Event();
+
+        listener.onEvent(event);
+
+        assertThat(event.getDetails()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                DecisionDetails.DECISION_ID, "d-2", DecisionDetails.OUTCOME, "allow",
+                DecisionDetails.POLICY_VERSION, "v2", DecisionDetails.SHADOW_DENIALS, "r15:external_network",
+                NhiAttributes.DETAIL_OWNER, "alice", NhiAttributes.DETAIL_PURPOSE, "ci",
+                NhiAttributes.DETAIL_EXPIRES_AT, NhiAttributes.expiryText(Instant.parse("2027-01-01T00:00:00Z")),
+                DecisionDetails.NARROWED, "scope:admin;refresh_token:-"));
+        assertThat(MapperNarrowing.decisionId()).isEqualTo("d-2");
+        assertThat(PendingDecision.current()).isEqualTo(event.getDetails());
     }
 
     @Test

@@ -97,6 +97,24 @@ class CustomFunctionsTest {
     }
 
     @Test
+    void splitListGivesTheSameItemsForTheSameTextAndNewItemsForAChangedOne() {
+        String attribute = new String("read, write");
+        assertThat(eval("client.attributes['scopes'].splitList() == ['read', 'write']", withScopesAttribute(attribute))).isTrue();
+        assertThat(eval("client.attributes['scopes'].splitList() == ['read', 'write']", withScopesAttribute(attribute))).isTrue();
+        // An edited client attribute is another String: never the list remembered for the old one.
+        assertThat(eval("client.attributes['scopes'].splitList() == ['deploy']", withScopesAttribute(new String("deploy")))).isTrue();
+        assertThat(eval("client.attributes['scopes'].splitList() == ['read', 'write']", withScopesAttribute(new String("read, write")))).isTrue();
+    }
+
+    private static IssuanceRequest withScopesAttribute(String scopes) {
+        ClientInfo base = ciRunner().client();
+        java.util.Map<String, String> attributes = new java.util.HashMap<>(base.attributes());
+        attributes.put("scopes", scopes);
+        return Requests.with(ciRunner(), new ClientInfo(base.id(), base.clientId(), base.authMethod(),
+                base.publicClient(), attributes, base.roles(), base.scopes()));
+    }
+
+    @Test
     void splitListSplitsOnCommasAndWhitespace() {
         assertThat(eval("' read, write  deploy:* ,,'.splitList() == ['read', 'write', 'deploy:*']", ciRunner())).isTrue();
         assertThat(eval("''.splitList() == []", ciRunner())).isTrue();

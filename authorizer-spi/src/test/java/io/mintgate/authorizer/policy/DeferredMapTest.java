@@ -58,4 +58,36 @@ class DeferredMapTest {
         assertThat(d.allowed()).isFalse();
         assertThat(d.reason()).isEqualTo("policy_error");
     }
+
+    @Test
+    void keyedAttributesAreReadKeyByKeyAndFetchedWholeOnlyWhenIterated() throws Exception {
+        AtomicInteger keyReads = new AtomicInteger();
+        Map<String, String> raw = new HashMap<>();
+        raw.put("mintgate.kind", "ci-runner");
+        raw.put("empty", null);
+        Map<String, String> attributes = DeferredMap.ofKeyed(key -> {
+            keyReads.incrementAndGet();
+            return raw.get(key);
+        }, () -> {
+            lookups.incrementAndGet();
+            return raw;
+        });
+        ClientInfo client = new ClientInfo("c-1", "ci", "client-secret", false, attributes, List.of(), List.of());
+        IssuanceRequest request = Requests.with(Requests.ciRunner(), client);
+
+        PolicySet byKey = PolicyCompiler.compile("""
+                {"rules": [{"name": "kind", "reason": "x", "allowIf": "client.attributes[?'mintgate.kind'].orValue('') == 'ci-runner'"},
+                           {"name": "absent", "reason": "y", "deny": "'empty' in client.attributes || 'other' in client.attributes"}]}
+                """);
+        assertThat(byKey.evaluate(request).allowed()).isTrue();
+        assertThat(keyReads.get()).isPositive();
+        assertThat(lookups).hasValue(0);
+
+        PolicySet iterating = PolicyCompiler.compile("""
+                {"rules": [{"name": "size", "reason": "x", "allowIf": "client.attributes.size() == 1 && client.attributes.exists(k, k == 'mintgate.kind')"}]}
+                """);
+        assertThat(iterating.evaluate(request).allowed()).isTrue();
+        assertThat(lookups).hasValue(1);
+        assertThat(client.attributes()).containsExactly(Map.entry("mintgate.kind", "ci-runner"));
+    }
 }

@@ -61,6 +61,25 @@ public final class MintgateFunctions {
      * Hand-rolled rather than {@code String.split("[,\\s]+")}, which compiles a regex on every call.
      */
     static List<String> splitList(String text) {
-        return PreAdapted.list(Tokens.split(text, true));
+        int slot = System.identityHashCode(text) & (SPLIT_CACHE_SIZE - 1);
+        Split cached = SPLIT_CACHE[slot];
+        if (cached != null && cached.text() == text) {
+            return cached.items();
+        }
+        List<String> items = PreAdapted.list(List.copyOf(Tokens.split(text, true)));
+        SPLIT_CACHE[slot] = new Split(text, items);
+        return items;
+    }
+
+    /**
+     * The last lists split, by the identity of their text. The text is nearly always a client attribute, which is the
+     * same String instance on every request until the client is changed (Keycloak caches it), so splitting it again
+     * per token is wasted; a changed attribute is a new instance and is split afresh. The array is read and written
+     * without locks: a {@link Split} is immutable, so a thread sees a whole entry, another one, or none.
+     */
+    private static final int SPLIT_CACHE_SIZE = 64;
+    private static final Split[] SPLIT_CACHE = new Split[SPLIT_CACHE_SIZE];
+
+    private record Split(String text, List<String> items) {
     }
 }
