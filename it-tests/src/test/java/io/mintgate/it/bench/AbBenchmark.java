@@ -875,6 +875,10 @@ public final class AbBenchmark {
                     r.profileA.getFileName(), r.profileB.getFileName()));
             md.append(ProfileAttribution.table(compare.labelA, pa, tokensA, cpuMicros(r.a) / tokensA,
                     compare.labelB, pb, tokensB, cpuMicros(r.b) / tokensB));
+            String perSignature = ProfileAttribution.perSignature(compare.shortA, pa, compare.shortB, pb);
+            if (perSignature != null) {
+                md.append('\n').append(perSignature);
+            }
         }
         return md.toString();
     }

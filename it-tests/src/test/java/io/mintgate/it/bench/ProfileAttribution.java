@@ -35,6 +35,10 @@ final class ProfileAttribution {
     private static final String MANAGER_PACKAGE = "io.mintgate.authorizer.keycloak.clientpolicy.";
     private static final String EXECUTOR = "io.mintgate.authorizer.keycloak.IssuanceAuthorizerExecutor.executeOnEvent";
 
+    /** RSA private-key operations: the RS256 signatures of the tokens (see {@link #perSignature}). */
+    static final String RSA_CORE = "sun.security.rsa.RSACore";
+    static final String RSA_LABEL = "RSA signing (`sun.security.rsa.RSACore`)";
+
     /** One line of the table: what it counts, and which stacks (frames root first, dotted) it counts. */
     record Row(String label, Predicate<List<String>> matches) {
     }
@@ -58,7 +62,9 @@ final class ProfileAttribution {
                             .or(under("io.mintgate.audit.keycloak.AfterCommitAppend"))),
             new Row("audit writer thread (`Spool.runWriter`)", threadRoot("io.mintgate.audit.spool.Spool.runWriter")),
             new Row("audit shipper thread(s) (`Shipper.run`)", threadRoot("io.mintgate.audit.ship.Shipper.run")),
-            new Row("all stacks with `io/mintgate` frames", under("io.mintgate")));
+            new Row("all stacks with `io/mintgate` frames", under("io.mintgate")),
+            new Row(RSA_LABEL, under(RSA_CORE)));
+
 
     /** The samples of one profile: in all, and per row of {@link #ROWS} (same order). */
     record Profile(long totalSamples, long[] rowSamples) {
@@ -136,6 +142,33 @@ final class ProfileAttribution {
             row(md, ROWS.get(i).label(), perToken(a.rowSamples()[i], tokensA), perToken(b.rowSamples()[i], tokensB));
         }
         return md.toString();
+    }
+
+    /**
+     * The two servers' CPU in units of one RSA signature: all samples over the samples in {@link #RSA_CORE}, and A's
+     * figure over B's. Both servers sign the same tokens with the same key (same realm, same requests), and an RSA
+     * signature's CPU does not depend on anything Mintgate does (a fixed modular exponentiation, on a working set that
+     * fits any cache), so it times the machine at the moment of each sample: dividing by it cancels the VM's speed
+     * changes that make the rounds' {@code /proc} figures swing by ±25%. What it cannot cancel is what it assumes
+     * away: anything that slows all code alike (the clock rate; it would hide such a cost), and the choices of one
+     * JVM pair (JIT, code layout), which only more pairs average out. Null when a profile has no RSA samples (a realm
+     * signing with another algorithm).
+     */
+    static String perSignature(String labelA, Profile a, String labelB, Profile b) {
+        int rsa = ROWS.size() - 1;
+        long signA = a.rowSamples()[rsa];
+        long signB = b.rowSamples()[rsa];
+        if (signA == 0 || signB == 0) {
+            return null;
+        }
+        double unitsA = (double) a.totalSamples() / signA;
+        double unitsB = (double) b.totalSamples() / signB;
+        int mintgate = ROWS.size() - 2;
+        return String.format(Locale.ROOT, "**CPU in RSA signatures** (all samples over RSA signing samples, a measure the"
+                        + " machine's speed changes cancel out of): %s %.3f, %s %.3f; **ratio %s/%s %.3f**; of %s's, "
+                        + "stacks with `io/mintgate` frames %.3f, the rest %.3f.%n", labelA, unitsA, labelB, unitsB,
+                labelA, labelB, unitsA / unitsB, labelB, (double) b.rowSamples()[mintgate] / signB,
+                (double) (b.totalSamples() - b.rowSamples()[mintgate]) / signB);
     }
 
     static double perToken(long samples, long tokens) {

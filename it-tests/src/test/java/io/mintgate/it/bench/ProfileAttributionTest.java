@@ -1,6 +1,7 @@
 package io.mintgate.it.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,18 +62,19 @@ class ProfileAttributionTest {
         assertEquals(7 + 8 + 9 + 11 + 13 + 2 + 3 + 5 + 4 + 6 + 1 + 17 + 19 + 2 + 40 + 23 + 1, p.totalSamples());
         Map<String, Long> rows = IntStream.range(0, ProfileAttribution.ROWS.size()).boxed().collect(Collectors.toMap(
                 i -> ProfileAttribution.ROWS.get(i).label().replace("&nbsp;", "").split(" \\(")[0], i -> p.rowSamples()[i]));
-        assertEquals(Map.of(
-                "client-policy machinery, without Mintgate's executor and conditions", 7L + 8,
-                "Mintgate executor", 9L + 11 + 13 + 2,
-                "of which request building", 11L,
-                "of which policy evaluation", 13L,
-                "Mintgate post-processor", 5L,
+        assertEquals(Map.ofEntries(
+                Map.entry("client-policy machinery, without Mintgate's executor and conditions", 7L + 8),
+                Map.entry("Mintgate executor", 9L + 11 + 13 + 2),
+                Map.entry("of which request building", 11L),
+                Map.entry("of which policy evaluation", 13L),
+                Map.entry("Mintgate post-processor", 5L),
                 // slashes or dots (async-profiler's "dot" option) alike
-                "Mintgate token mappers", 4L + 1,
-                "audit listener on the request thread", 6L + 1,
-                "audit writer thread", 17L,
-                "audit shipper thread(s)", 19L,
-                "all stacks with `io/mintgate` frames", 8L + 9 + 11L + 13 + 2 + 3 + 5 + 4 + 6 + 1 + 17 + 19 + 2 + 1), rows);
+                Map.entry("Mintgate token mappers", 4L + 1),
+                Map.entry("audit listener on the request thread", 6L + 1),
+                Map.entry("audit writer thread", 17L),
+                Map.entry("audit shipper thread(s)", 19L),
+                Map.entry("all stacks with `io/mintgate` frames", 8L + 9 + 11L + 13 + 2 + 3 + 5 + 4 + 6 + 1 + 17 + 19 + 2 + 1),
+                Map.entry("RSA signing", 40L)), rows);
     }
 
     @Test
@@ -93,6 +96,21 @@ class ProfileAttributionTest {
         assertTrue(lines.get(4).startsWith("| client-policy machinery") && lines.get(4).endsWith("| 300.0 | 150.0 | -150.0 |"),
                 lines.get(4));
         assertTrue(lines.get(5).startsWith("| Mintgate executor") && lines.get(5).endsWith("| 0.0 | 350.0 | +350.0 |"), lines.get(5));
+    }
+
+    @Test
+    void expressesBothServersCpuInRsaSignatures() {
+        ProfileAttribution.Profile vanilla = ProfileAttribution.Profile.of(Stream.of(
+                TOKEN + "org/keycloak/jose/jws/JWSBuilder.sign;sun/security/rsa/RSACore.rsa 50",
+                TOKEN + "org/keycloak/protocol/oidc/TokenManager.createClientAccessToken 50"));
+        ProfileAttribution.Profile mintgate = ProfileAttribution.Profile.of(COLLAPSED.lines());
+
+        // vanilla: 100 samples over 50 in RSA = 2.000; Mintgate: 171 over 40 = 4.275, of which 101 with Mintgate frames
+        assertEquals("**CPU in RSA signatures** (all samples over RSA signing samples, a measure the machine's speed "
+                        + "changes cancel out of): V 2.000, M 4.275; **ratio V/M 0.468**; of M's, stacks with "
+                        + "`io/mintgate` frames 2.525, the rest 1.750.",
+                ProfileAttribution.perSignature("V", vanilla, "M", mintgate).strip());
+        assertNull(ProfileAttribution.perSignature("V", ProfileAttribution.Profile.of(Stream.of(TOKEN + "x 5")), "M", mintgate));
     }
 
     @Test
