@@ -1,7 +1,6 @@
 package io.mintgate.authorizer.keycloak;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -21,14 +20,10 @@ import org.keycloak.models.KeycloakTransaction;
  */
 public final class PendingDecision {
 
+    /** The request's records in order: {@link Decision}s, {@link NhiInfo}s and {@link Narrowed} removals. */
     private static final ThreadLocal<List<Object>> CURRENT = new ThreadLocal<>();
 
     private PendingDecision() {
-    }
-
-    /** Records (merges) details for the events this request will send; later entries win, as with putAll. */
-    public static void record(KeycloakSession session, Map<String, String> details) {
-        parts(session).add(details);
     }
 
     /** Records a decision's details ({@link DecisionDetails#writeTo}), replacing those of an earlier decision. */
@@ -75,19 +70,8 @@ public final class PendingDecision {
                 writeNhi(nhi, target);
             } else if (part instanceof Narrowed narrowed) {
                 target.merge(DecisionDetails.NARROWED, narrowed.removed(), (previous, next) -> previous + ";" + next);
-            } else {
-                @SuppressWarnings("unchecked")
-                Map<String, String> details = (Map<String, String>) part;
-                target.putAll(details);
             }
         }
-    }
-
-    /** The details recorded on this thread so far (empty if none), as one map; for tests and rare readers. */
-    public static Map<String, String> current() {
-        Map<String, String> current = new LinkedHashMap<>();
-        writeTo(current);
-        return current;
     }
 
     /** The id of the last decision recorded on this thread, or null. */
@@ -101,9 +85,6 @@ public final class PendingDecision {
             if (part instanceof Decision decision) {
                 return decision.id();
             }
-            if (part instanceof Map<?, ?> details && details.get(DecisionDetails.DECISION_ID) instanceof String id) {
-                return id;
-            }
         }
         return null;
     }
@@ -116,7 +97,7 @@ public final class PendingDecision {
         }
         int size = 0;
         for (Object part : parts) {
-            size += part instanceof Map<?, ?> details ? details.size() : part instanceof Decision ? 8 : 3;
+            size += part instanceof Decision ? 8 : 3;
         }
         return size;
     }

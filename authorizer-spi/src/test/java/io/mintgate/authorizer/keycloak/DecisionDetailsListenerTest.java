@@ -33,7 +33,7 @@ class DecisionDetailsListenerTest {
 
     @Test
     void thePendingDecisionJoinsKeycloaksDetailsWithoutChangingKeycloaksMap() {
-        PendingDecision.record(session(), Map.of(DecisionDetails.DECISION_ID, "d-1", DecisionDetails.OUTCOME, "allow"));
+        PendingDecision.record(session(), allow("d-1", null));
         Map<String, String> keycloaks = new HashMap<>(Map.of("grant_type", "client_credentials", "scope", "read"));
         Event event = new Event();
         event.setDetails(keycloaks);
@@ -47,12 +47,13 @@ class DecisionDetailsListenerTest {
 
     @Test
     void anEventWithoutDetailsGetsTheDecisionAlone() {
-        PendingDecision.record(session(), Map.of(DecisionDetails.DECISION_ID, "d-2"));
+        PendingDecision.record(session(), allow("d-2", "v2"));
         Event event = new Event();
 
         listener.onEvent(event);
 
-        assertThat(event.getDetails()).containsExactlyEntriesOf(Map.of(DecisionDetails.DECISION_ID, "d-2"));
+        assertThat(event.getDetails()).containsExactlyInAnyOrderEntriesOf(Map.of(DecisionDetails.DECISION_ID, "d-2",
+                DecisionDetails.OUTCOME, "allow", DecisionDetails.POLICY_VERSION, "v2"));
     }
 
     @Test
@@ -65,8 +66,7 @@ class DecisionDetailsListenerTest {
         Enforcement.recordNarrowing(session, "");
         MapperNarrowing.recordRemoved(session, "refresh_token:-");
         // A second decision in the same request replaces the first one's entries, and only those it has.
-        PendingDecision.record(session, new Decision("d-2", Outcome.ALLOW, null, null, null, null, "v2", List.of(),
-                Obligations.NONE));
+        PendingDecision.record(session, allow("d-2", "v2"));
         Event event = new Event();
 
         listener.onEvent(event);
@@ -78,7 +78,10 @@ class DecisionDetailsListenerTest {
                 NhiAttributes.DETAIL_EXPIRES_AT, NhiAttributes.expiryText(Instant.parse("2027-01-01T00:00:00Z")),
                 DecisionDetails.NARROWED, "scope:admin;refresh_token:-"));
         assertThat(MapperNarrowing.decisionId()).isEqualTo("d-2");
-        assertThat(PendingDecision.current()).isEqualTo(event.getDetails());
+        // Not cleared by an event: the next event of the request reports the same details.
+        Event next = new Event();
+        listener.onEvent(next);
+        assertThat(next.getDetails()).isEqualTo(event.getDetails());
     }
 
     @Test
@@ -90,6 +93,10 @@ class DecisionDetailsListenerTest {
         listener.onEvent(event);
 
         assertThat(event.getDetails()).isSameAs(keycloaks).hasSize(1);
+    }
+
+    private static Decision allow(String id, String policyVersion) {
+        return new Decision(id, Outcome.ALLOW, null, null, null, null, policyVersion, List.of(), Obligations.NONE);
     }
 
     /** A session whose transaction manager takes the after-completion hook that clears the pending decision. */
