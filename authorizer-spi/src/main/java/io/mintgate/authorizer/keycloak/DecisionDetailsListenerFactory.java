@@ -20,6 +20,8 @@ public final class DecisionDetailsListenerFactory implements EventListenerProvid
 
     public static final String PROVIDER_ID = "mintgate-decision-details";
 
+    private static final int MINTGATE_ENTRIES = 12;
+
     private static final EventListenerProvider LISTENER = new EventListenerProvider() {
         @Override
         public void onEvent(Event event) {
@@ -27,8 +29,9 @@ public final class DecisionDetailsListenerFactory implements EventListenerProvid
                 return;
             }
             Map<String, String> existing = event.getDetails();
-            int entries = PendingDecision.sizeHint() + (existing == null ? 0 : existing.size());
-            // Sized for both up front: copying Keycloak's details and then adding ours used to resize the table.
+            // Sized for both up front (a decision, its identity facts and a removal are at most MINTGATE_ENTRIES
+            // entries): copying Keycloak's details and then adding ours used to resize the table.
+            int entries = MINTGATE_ENTRIES + (existing == null ? 0 : existing.size());
             Map<String, String> details = new HashMap<>((int) (entries / 0.75f) + 1);
             if (existing != null) {
                 details.putAll(existing);

@@ -89,19 +89,6 @@ public final class PendingDecision {
         return null;
     }
 
-    /** How many detail entries {@link #writeTo} adds at most, to size the target map. */
-    static int sizeHint() {
-        List<Object> parts = CURRENT.get();
-        if (parts == null) {
-            return 0;
-        }
-        int size = 0;
-        for (Object part : parts) {
-            size += part instanceof Decision ? 8 : 3;
-        }
-        return size;
-    }
-
     private static void writeNhi(NhiInfo nhi, Map<String, String> target) {
         if (!nhi.owner().isEmpty()) {
             target.put(NhiAttributes.DETAIL_OWNER, nhi.owner());
