@@ -21,7 +21,7 @@ public final class TestRecords {
         AccessData data = new AccessData("acme", clientId, "user-1", "alice", new Actor(null, clientId, "acme", "10.0.0.1"),
                 "client_credentials", List.of("openid", "orders:read"), List.of("orders-api"), "jti-" + UUID.randomUUID(),
                 null, "10.0.0.1", UUID.randomUUID().toString(), "CLIENT_LOGIN", null,
-                new Decision("d-1", "rule-7", "within policy", "enforce", "allow", "v3", null, List.of()), null,
+                new Decision("d-1", "rule-7", "within policy", "enforce", "allow", "v3", null, List.of(), List.of()), null,
                 Map.of("client_auth_method", "client-secret"));
         return new AuditRecord(UUID.randomUUID().toString(), RecordType.TOKEN_ISSUED, "/realms/acme",
                 Instant.now().toString(), "user-1", data);

@@ -33,6 +33,7 @@ final class EventDetails {
     String policyVersion;
     String narrowed;
     String shadowDenials;
+    String ruleErrors;
     String nhiOwner;
     String nhiExpiresAt;
     // safe
@@ -93,6 +94,7 @@ final class EventDetails {
             case DecisionDetailKeys.POLICY_VERSION -> policyVersion = value;
             case DecisionDetailKeys.NARROWED -> narrowed = value;
             case DecisionDetailKeys.SHADOW_DENIALS -> shadowDenials = value;
+            case DecisionDetailKeys.RULE_ERRORS -> ruleErrors = value;
             case DecisionDetailKeys.NHI_OWNER -> nhiOwner = value;
             case DecisionDetailKeys.NHI_PURPOSE -> nhiPurpose = safe(value, cleaned);
             case DecisionDetailKeys.NHI_EXPIRES_AT -> nhiExpiresAt = value;

@@ -181,7 +181,8 @@ public final class EventRecordMapper {
         }
         String narrowed = d.narrowed;
         return new Decision(d.decisionId, d.rule, d.reason, d.mode, d.outcome, d.policyVersion,
-                narrowed == null || narrowed.isBlank() ? null : narrowed.trim(), shadowDenials(d.shadowDenials));
+                narrowed == null || narrowed.isBlank() ? null : narrowed.trim(), ruleList(d.shadowDenials),
+                ruleList(d.ruleErrors));
     }
 
     /** The NHI the authorizer decided about (or whose owner was offboarded), as it reported it in the details. */
@@ -189,7 +190,8 @@ public final class EventRecordMapper {
         return NhiFacts.of(d.nhiOwner, d.nhiExpiresAt, d.nhiPurpose);
     }
 
-    static List<String> shadowDenials(String value) {
+    /** A comma separated (or JSON array) list of rule entries: shadow denials, rule errors. */
+    static List<String> ruleList(String value) {
         if (value == null || value.isBlank()) {
             return List.of();
         }

@@ -16,6 +16,8 @@ public final class DecisionDetailKeys {
     public static final String NARROWED = "mintgate_narrowed";
     /** Comma separated rule ids (a JSON array string is accepted too) that would have denied in shadow mode. */
     public static final String SHADOW_DENIALS = "mintgate_shadow_denials";
+    /** Comma separated names of the rules whose evaluation failed (whatever their onError made of it). */
+    public static final String RULE_ERRORS = "mintgate_rule_errors";
 
     /** The non-human identity the decision was about: owner username, purpose, expiry (ISO-8601). */
     public static final String NHI_OWNER = "mintgate_nhi_owner";

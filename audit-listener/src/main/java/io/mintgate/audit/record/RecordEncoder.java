@@ -68,6 +68,7 @@ public final class RecordEncoder {
     private static final SerializedString POLICY_VERSION = new SerializedString("policyVersion");
     private static final SerializedString NARROWED = new SerializedString("narrowed");
     private static final SerializedString SHADOW_DENIALS = new SerializedString("shadowDenials");
+    private static final SerializedString RULE_ERRORS = new SerializedString("ruleErrors");
     // AdminResource
     private static final SerializedString OPERATION = new SerializedString("operation");
     private static final SerializedString PATH = new SerializedString("path");
@@ -302,6 +303,7 @@ public final class RecordEncoder {
         nonEmpty(gen, POLICY_VERSION, d.policyVersion());
         nonEmpty(gen, REASON, d.reason());
         nonEmpty(gen, RULE, d.rule());
+        nonEmpty(gen, RULE_ERRORS, d.ruleErrors());
         nonEmpty(gen, SHADOW_DENIALS, d.shadowDenials());
         gen.writeEndObject();
     }
@@ -316,6 +318,7 @@ public final class RecordEncoder {
         nonEmpty(gen, POLICY_VERSION, d.policyVersion());
         nonEmpty(gen, NARROWED, d.narrowed());
         nonEmpty(gen, SHADOW_DENIALS, d.shadowDenials());
+        nonEmpty(gen, RULE_ERRORS, d.ruleErrors());
         gen.writeEndObject();
     }
 

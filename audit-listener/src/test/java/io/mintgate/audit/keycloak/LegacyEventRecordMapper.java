@@ -176,7 +176,9 @@ final class LegacyEventRecordMapper {
                 DetailFilter.safeValue(d, DecisionDetailKeys.REASON), d.get(DecisionDetailKeys.MODE),
                 d.get(DecisionDetailKeys.OUTCOME), d.get(DecisionDetailKeys.POLICY_VERSION),
                 narrowed == null || narrowed.isBlank() ? null : narrowed.trim(),
-                shadowDenials(d.get(DecisionDetailKeys.SHADOW_DENIALS)));
+                shadowDenials(d.get(DecisionDetailKeys.SHADOW_DENIALS)),
+                // added after the rewrite, in both mappers alike, so the equivalence still covers every other field
+                shadowDenials(d.get(DecisionDetailKeys.RULE_ERRORS)));
     }
 
     private static boolean hasDecisionKey(Map<String, String> d) {

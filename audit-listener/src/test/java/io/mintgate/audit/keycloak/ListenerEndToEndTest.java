@@ -67,6 +67,7 @@ class ListenerEndToEndTest {
                 "token_id", "jti-42", "mintgate_decision_id", "dec-1", "mintgate_rule", "rule-7",
                 "mintgate_mode", "enforce", "mintgate_outcome", "allow", "mintgate_policy_version", "v9",
                 "mintgate_narrowed", "scope:-payments:write;exp:300s", "mintgate_shadow_denials", "rule-3,rule-4"));
+        details.put("mintgate_rule_errors", "ip-check,geo");
         listener.onEvent(event(EventType.CLIENT_LOGIN, "orders-svc", null, details));
         keycloak.commit();
 
@@ -86,6 +87,9 @@ class ListenerEndToEndTest {
         assertThat(decision.path("policyVersion").asText()).isEqualTo("v9");
         assertThat(decision.path("narrowed").asText()).isEqualTo("scope:-payments:write;exp:300s");
         assertThat(decision.path("shadowDenials").toString()).isEqualTo("[\"rule-3\",\"rule-4\"]");
+        assertThat(decision.path("ruleErrors").toString()).as("rules that failed, the token minted anyway")
+                .isEqualTo("[\"ip-check\",\"geo\"]");
+        assertThat(record.path("data").path("details").has("mintgate_rule_errors")).isFalse();
         assertThat(record.path("mintgateseq").asLong()).isEqualTo(1);
         assertThat(record.path("mintgatehash").asText()).hasSize(64);
     }

@@ -144,10 +144,10 @@ class RecordEncoderTest {
                 List.of("profile", "email", "orders:read"), List.of("orders-api", "billing-api"), "onrtcc:3c8f",
                 1_795_000_300L, "10.20.30.40", "0b6f1c52", "CLIENT_LOGIN", null,
                 new Decision("9f6c", "batch-jobs", "within policy ✓", "shadow", "allow", "v12", "true",
-                        List.of("rule-1", "rule-ü")), null, details, NhiFacts.of("alice", "2027-01-31T00:00:00Z", "nightly"));
+                        List.of("rule-1", "rule-ü"), List.of("ip-check")), null, details, NhiFacts.of("alice", "2027-01-31T00:00:00Z", "nightly"));
         AccessData denied = new AccessData("acme", "c", null, null, new Actor(null, "c", "acme", null), "refresh_token",
                 List.of(), null, null, null, null, null, "REFRESH_TOKEN_ERROR", "mintgate_denied",
-                new Decision("d", "r", null, "enforce", "deny", null, null, null), null, null);
+                new Decision("d", "r", null, "enforce", "deny", null, null, null, List.of("r", "s,t")), null, null);
         AccessData admin = new AccessData("acme", "svc", null, null, new Actor("admin-1", null, "master", "::1"), null,
                 null, null, null, null, "::1", null, "UPDATE", null, null,
                 new AdminResource("CLIENT", "UPDATE", "clients/abc", "abc", true, false), Map.of(), null);
@@ -183,16 +183,16 @@ class RecordEncoderTest {
                 "東京", "\uD83D\uDE80", "lone \uDC00");
 
         AccessData emptyStrings = new AccessData("", "", "", "", new Actor(null, null, null, null), "", List.of(),
-                List.of(), "", 0L, "", "", "", "", new Decision(null, null, null, null, null, null, null, null),
+                List.of(), "", 0L, "", "", "", "", new Decision(null, null, null, null, null, null, null, null, null),
                 new AdminResource(null, null, null, null, null, null), Map.of(), new NhiFacts(null, null, null));
         AccessData allNull = new AccessData(null, null, null, null, null, null, null, null, null, null, null, null, null,
                 null, null, null, null, null);
         AccessData nonNullEmpties = new AccessData("r", null, "s", "", new Actor("", "", "", ""), null, trickyList,
-                List.of("one"), null, -1L, null, "", null, "e", new Decision("", "", "", "", "", "", "", List.of()),
+                List.of("one"), null, -1L, null, "", null, "e", new Decision("", "", "", "", "", "", "", List.of(), List.of()),
                 new AdminResource("", "", "", "", false, true), trickyKeys, new NhiFacts("", null, "purpose"));
         AccessData extremes = new AccessData("r", "c", null, null, new Actor("u", null, null, null), null, List.of("x"),
                 null, null, Long.MAX_VALUE, null, null, null, null,
-                new Decision("id", null, "", null, "deny", null, "false", List.of("", "r\u0000")),
+                new Decision("id", null, "", null, "deny", null, "false", List.of("", "r\u0000"), List.of("")),
                 new AdminResource("CLIENT", null, null, null, true, null), Map.of("Z", "", "z", "\u0000"),
                 new NhiFacts(null, "2027-01-31T00:00:00Z", null));
         AccessData minimum = new AccessData(null, null, null, null, null, null, null, null, null, Long.MIN_VALUE, null,
@@ -218,7 +218,7 @@ class RecordEncoderTest {
     private static AccessData everything() {
         return new AccessData("realm", "client", "subject", "user", new Actor("u", "c", "r", "ip"), "grant",
                 List.of("s1", "s2"), List.of("a1"), "jti", 42L, "addr", "ev", "CLIENT_LOGIN", "err",
-                new Decision("id", "rule", "reason", "mode", "allow", "v1", "true", List.of("d1")),
+                new Decision("id", "rule", "reason", "mode", "allow", "v1", "true", List.of("d1"), List.of("e1")),
                 new AdminResource("CLIENT", "UPDATE", "clients/x", "x", true, false), Map.of("k", "v"),
                 new NhiFacts("owner", "2027-01-01T00:00:00Z", "purpose"));
     }

@@ -46,6 +46,7 @@ final class Enforcement {
         } catch (PolicyValidationException e) {
             decision = policyError(request, e);
         }
+        RuleErrorLog.INSTANCE.report(request, decision);
         PendingDecision.record(session, decision);
         recordNhi(session, request, true);
         if (decision.allowed()) {
@@ -79,6 +80,7 @@ final class Enforcement {
             request = requests.get();
             decision = policyError(request, e);
         }
+        RuleErrorLog.INSTANCE.report(request, decision);
         if (!decision.allowed()) {
             PendingDecision.record(session, decision);
             recordNhi(session, request, false);
@@ -90,13 +92,15 @@ final class Enforcement {
         return new Outcome(decision);
     }
 
-    /** Saved policies are validated; one that fails here came in around validation (e.g. a raw DB edit): deny. */
+    /**
+     * Saved policies are validated; one that fails here came in around validation (e.g. a raw DB edit): deny. The
+     * finding's detail reaches the server log through {@link RuleErrorLog}, as an error.
+     */
     private static Decision policyError(IssuanceRequest request, PolicyValidationException e) {
-        LOG.errorf("issuance-authorizer policy in realm %s cannot be used (does not compile, or its stored policy is gone); refusing tokens: %s",
-                request.realm(), e.getMessage());
         return new Decision(io.mintgate.authorizer.policy.DecisionIds.next(), io.mintgate.authorizer.policy.Outcome.DENY,
                 "policy_error", null, null, Mode.ENFORCE, "invalid", List.of(new RuleFinding(null, "policy_error",
-                Mode.ENFORCE, true, "policy does not compile")), Obligations.NONE);
+                Mode.ENFORCE, true, "the policy cannot be used (does not compile, or its stored policy is gone): "
+                + e.getMessage())), Obligations.NONE);
     }
 
     /**

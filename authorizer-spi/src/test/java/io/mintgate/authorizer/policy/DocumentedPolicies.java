@@ -78,7 +78,7 @@ final class DocumentedPolicies {
                 },
                 {
                   "name": "nhi-must-not-be-expired",
-                  "match": "nhi.present && has(nhi.expiresAt)",
+                  "match": "has(nhi.expiresAt)",
                   "deny": "nhi.expiresAt <= now",
                   "reason": "nhi_expired",
                   "message": "This identity has expired."

@@ -122,6 +122,11 @@ class DocumentedPoliciesTest {
                 .isEqualTo("owner_inactive");
         assertThat(policy.evaluate(Requests.with(ciRunner(), new NhiInfo("alice", true, true, earlier, "ci"))).reason())
                 .isEqualTo("nhi_expired");
+        // nhi.present means "has an owner"; an expiry set on a client nobody owns must still end its tokens
+        assertThat(policy.evaluate(Requests.with(ciRunner(), new NhiInfo("", false, false, earlier, ""))).reason())
+                .as("expired identity without an owner").isEqualTo("nhi_expired");
+        assertThat(policy.evaluate(Requests.with(ciRunner(), new NhiInfo("", false, false, later, ""))).allowed())
+                .as("unexpired identity without an owner").isTrue();
         assertThat(policy.evaluate(ciRunner()).allowed()).as("clients without NHI metadata are unaffected").isTrue();
     }
 

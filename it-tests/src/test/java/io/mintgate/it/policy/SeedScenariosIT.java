@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jwt.JWTClaimsSet;
@@ -192,6 +193,51 @@ class SeedScenariosIT {
         assertThat(record.at("/type").asText()).endsWith("issued");
         assertThat(record.at("/data/decision/outcome").asText()).isEqualTo("allow");
         assertThat(record.at("/data/decision/shadowDenials").toString()).contains("agent-shadow:would_block");
+    }
+
+    @Test
+    void aRuleThatFailsToEvaluateIsNamedInTheAuditRecordAndExplainedInTheServerLog() {
+        // support-agent has no 'team' attribute: reading it without [?] is an evaluation error on every request
+        String failing = "client.attributes['team'] == 'payments'";
+        List<Map<String, Object>> lenient = documentedExecutors();
+        lenient.add(executor("{\"rules\": [{\"name\": \"team-check-lenient\", \"onError\": \"allow\", \"deny\": \""
+                + failing + "\", \"reason\": \"wrong_team\"}]}"));
+        List<Map<String, Object>> strict = documentedExecutors();
+        strict.add(executor("{\"rules\": [{\"name\": \"team-check-strict\", \"deny\": \"" + failing
+                + "\", \"reason\": \"wrong_team\"}]}"));
+        JWTClaimsSet claims;
+        TokenResponse refusal;
+        try {
+            saveProfile(lenient);
+            claims = minted(oidc.clientCredentials("support-agent", "support-agent-secret", "tickets:read"));
+            saveProfile(strict);
+            refusal = oidc.clientCredentials("support-agent", "support-agent-secret", "tickets:read");
+        } finally {
+            saveProfile(documentedExecutors());
+        }
+        refused(refusal, "policy_error");
+        assertThat(refusal.toErrorResponse().getErrorObject().getDescription()).as("the client never sees the error")
+                .doesNotContain("team", "rules[0]");
+
+        AuditTrail trail = new AuditTrail(keycloak);
+        JsonNode issued = trail.await("for the token minted despite a failing rule " + claims.getJWTID(),
+                r -> claims.getJWTID().equals(r.at("/data/tokenId").asText()));
+        assertThat(issued.at("/data/decision/outcome").asText()).isEqualTo("allow");
+        assertThat(issued.at("/data/decision/ruleErrors").toString()).isEqualTo("[\"team-check-lenient\"]");
+        JsonNode denied = trail.await("for the refusal by the failing strict rule",
+                r -> "team-check-strict".equals(r.at("/data/decision/rule").asText()));
+        assertThat(denied.at("/type").asText()).endsWith("denied");
+        assertThat(denied.at("/data/decision/reason").asText()).isEqualTo("policy_error");
+        assertThat(denied.at("/data/decision/ruleErrors").toString()).isEqualTo("[\"team-check-strict\"]");
+
+        String log = keycloak.log();
+        String realmName = Pattern.quote(realm.name());
+        assertThat(log).containsPattern("WARN .*issuance-authorizer rule 'team-check-lenient' in realm " + realmName
+                + " failed to evaluate for client support-agent \\(decision [0-9a-f-]{36}; onError allow: rule skipped\\): "
+                + "rules\\[0\\]\\.deny: .*team");
+        assertThat(log).containsPattern("WARN .*issuance-authorizer rule 'team-check-strict' in realm " + realmName
+                + " failed to evaluate for client support-agent \\(decision [0-9a-f-]{36}; onError deny: token refused"
+                + " with policy_error\\): rules\\[0\\]\\.deny: .*team");
     }
 
     @Test
