@@ -2,6 +2,7 @@ package io.mintgate.audit.keycloak;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mintgate.audit.record.RecordJson;
+import io.mintgate.audit.record.RecordSchema;
 import io.mintgate.audit.spool.AuditUnavailableException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -177,7 +178,9 @@ class ListenerEndToEndTest {
         assertThat(factory.pipeline().awaitShipped(10_000)).isTrue();
         List<String> lines = Files.readAllLines(dir.resolve("audit.jsonl"), StandardCharsets.UTF_8);
         assertThat(lines).hasSize(1);
-        return RecordJson.parse(lines.get(0).getBytes(StandardCharsets.UTF_8));
+        JsonNode record = RecordJson.parse(lines.get(0).getBytes(StandardCharsets.UTF_8));
+        assertThat(RecordSchema.problems(record)).as("the published schema's view of %s", record).isEmpty();
+        return record;
     }
 
     static Event event(EventType type, String clientId, String error, Map<String, String> details) {

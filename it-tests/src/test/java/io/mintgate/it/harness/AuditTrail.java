@@ -35,7 +35,10 @@ public final class AuditTrail {
         return records;
     }
 
-    /** Polls until a record matches (the shipper is asynchronous), failing with what was there at the deadline. */
+    /**
+     * Polls until a record matches (the shipper is asynchronous), failing with what was there at the deadline. The
+     * record found must also conform to the published JSON Schema.
+     */
     public JsonNode await(String what, Predicate<JsonNode> matching) {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         List<JsonNode> seen = List.of();
@@ -43,7 +46,7 @@ public final class AuditTrail {
             seen = records();
             for (JsonNode record : seen) {
                 if (matching.test(record)) {
-                    return record;
+                    return PublishedSchema.conforming(record);
                 }
             }
             try {
