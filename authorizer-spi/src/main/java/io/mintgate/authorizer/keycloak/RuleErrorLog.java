@@ -38,45 +38,32 @@ final class RuleErrorLog {
             return;
         }
         for (RuleFinding finding : decision.findings()) {
-            if (!finding.error()) {
-                continue;
-            }
-            if (finding.rule() == null) {
-                reportPolicy(request, decision, finding);
-            } else {
+            if (finding.error()) {
                 report(request, decision, finding);
             }
         }
     }
 
-    /** The policy failed as a whole: every token of the realm is refused until it is fixed. */
-    private void reportPolicy(IssuanceRequest request, Decision decision, RuleFinding finding) {
-        long failures = warnDue(request.realm(), System.nanoTime());
-        if (failures > 0) {
-            LOG.errorf("issuance-authorizer policy in realm %s failed for client %s (decision %s; every token refused with %s): %s%s",
-                    request.realm(), request.client().clientId(), decision.id(), decision.reason(), finding.detail(),
-                    failures > 1 ? " [" + failures + " failures since the last report]" : "");
-        } else if (LOG.isDebugEnabled()) {
-            LOG.debugf("issuance-authorizer policy in realm %s failed for client %s (decision %s): %s", request.realm(),
-                    request.client().clientId(), decision.id(), finding.detail());
-        }
-    }
-
+    /** A finding without a rule is the policy failing as a whole: every token of the realm is refused, so ERROR. */
     private void report(IssuanceRequest request, Decision decision, RuleFinding finding) {
-        long failures = warnDue(request.realm() + '\u0000' + finding.rule(), System.nanoTime());
-        String effect = effect(decision, finding);
-        if (failures > 0) {
-            LOG.warnf("issuance-authorizer rule '%s' in realm %s failed to evaluate for client %s (decision %s; %s): %s%s",
-                    finding.rule(), request.realm(), request.client().clientId(), decision.id(), effect,
-                    finding.detail(), failures > 1 ? " [" + failures + " failures of this rule since its last warning]" : "");
-        } else if (LOG.isDebugEnabled()) {
-            LOG.debugf("issuance-authorizer rule '%s' in realm %s failed to evaluate for client %s (decision %s; %s): %s",
-                    finding.rule(), request.realm(), request.client().clientId(), decision.id(), effect, finding.detail());
+        boolean wholePolicy = finding.rule() == null;
+        long failures = warnDue(wholePolicy ? request.realm() : request.realm() + '\u0000' + finding.rule(),
+                System.nanoTime());
+        Logger.Level level = failures == 0 ? Logger.Level.DEBUG : wholePolicy ? Logger.Level.ERROR : Logger.Level.WARN;
+        if (!LOG.isEnabled(level)) {
+            return;
         }
+        LOG.logf(level, "issuance-authorizer %s in realm %s failed to evaluate for client %s (decision %s; %s): %s%s",
+                wholePolicy ? "policy" : "rule '" + finding.rule() + "'", request.realm(),
+                request.client().clientId(), decision.id(), effect(decision, finding), finding.detail(),
+                failures > 1 ? " [" + failures + " failures since the last warning]" : "");
     }
 
     /** What the failure did to the request, in the words of the policy reference. */
     static String effect(Decision decision, RuleFinding finding) {
+        if (finding.rule() == null) {
+            return "every token refused with " + decision.reason();
+        }
         if (finding.mode() == Mode.SHADOW) {
             return "shadow rule, no effect";
         }

@@ -47,5 +47,9 @@ class RuleErrorLogTest {
         assertThat(RuleErrorLog.effect(refused, enforced)).isEqualTo("onError deny: token refused with policy_error");
         assertThat(RuleErrorLog.effect(allowed, enforced)).isEqualTo("onError allow: rule skipped");
         assertThat(RuleErrorLog.effect(allowed, shadow)).isEqualTo("shadow rule, no effect");
+        RuleFinding wholePolicy = new RuleFinding(null, "policy_error", Mode.ENFORCE, true, "does not compile");
+        Decision unusable = new Decision("d-3", Outcome.DENY, "policy_error", null, null, Mode.ENFORCE, "invalid",
+                List.of(wholePolicy), Obligations.NONE);
+        assertThat(RuleErrorLog.effect(unusable, wholePolicy)).isEqualTo("every token refused with policy_error");
     }
 }
