@@ -54,6 +54,13 @@ public final class CheckpointKeys {
         }
     }
 
+    /** Creates a new signing key in {@code file}, which must not exist yet (owner-only from the start). */
+    public static JWK create(Path file) throws IOException {
+        JWK key = generate();
+        write(file, key);
+        return key;
+    }
+
     public static ECKey generate() {
         try {
             return new ECKeyGenerator(Curve.P_256).keyIDFromThumbprint(true).generate();
@@ -64,7 +71,9 @@ public final class CheckpointKeys {
 
     /** Written owner-only from the start: the private key must never be world-readable, not even briefly. */
     private static void write(Path file, JWK key) throws IOException {
-        Files.createDirectories(file.getParent());
+        if (file.toAbsolutePath().getParent() != null) {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+        }
         try {
             Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         } catch (UnsupportedOperationException notPosix) {

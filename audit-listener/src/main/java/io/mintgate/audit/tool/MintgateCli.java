@@ -10,11 +10,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * Command line entry point of the Mintgate bundle jar.
- * <pre>verify &lt;file.jsonl&gt; [--jwk public.jwk]</pre>
+ * <pre>verify &lt;file.jsonl&gt; [--jwk public.jwk]
+ * checkpoint-key new|public &lt;private.jwk&gt;</pre>
  * Exit codes: 0 verified, 1 the trail failed verification, 2 usage or I/O error.
  */
 public final class MintgateCli {
@@ -26,8 +28,12 @@ public final class MintgateCli {
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length > 0 && "checkpoint-key".equals(args[0])) {
+            return CheckpointKeyCommand.run(Arrays.copyOfRange(args, 1, args.length), out, err);
+        }
         if (args.length < 2 || !"verify".equals(args[0])) {
             err.println("usage: verify <file.jsonl|file.json> [--jwk public.jwk]");
+            err.println("       " + CheckpointKeyCommand.USAGE);
             return 2;
         }
         Path file = Path.of(args[1]);
