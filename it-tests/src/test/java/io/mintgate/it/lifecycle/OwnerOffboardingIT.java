@@ -174,6 +174,11 @@ class OwnerOffboardingIT {
 
         Tokens tokens = minted(oidc.clientCredentials("erin-bot", "erin-bot-secret", null));
         assertThat(owner("erin-bot")).isEqualTo(erin);
+        // What a user owns: this server does not declare mintgate.owner searchable, so Keycloak refuses the search
+        // (the documented fallback lists the clients and filters).
+        AdminApi.Response search = admin.get(realm.path() + "/clients?q=mintgate.owner:" + erin);
+        assertThat(search.status()).isEqualTo(400);
+        assertThat(search.json().path("error_description").asText()).isEqualTo("Attributes [mintgate.owner] not allowed for search");
         String jti = oidc.verify(tokens.getAccessToken().getValue()).getJWTID();
         JsonNode record = new AuditTrail(keycloak).await("issuance of " + jti, r -> jti.equals(r.at("/data/tokenId").asText()));
         assertThat(record.at("/data/nhi/owner").asText()).isEqualTo(erin);

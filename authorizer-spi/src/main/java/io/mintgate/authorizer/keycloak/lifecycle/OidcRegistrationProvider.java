@@ -3,7 +3,6 @@ package io.mintgate.authorizer.keycloak.lifecycle;
 import java.io.IOException;
 import java.util.List;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -95,17 +94,18 @@ public final class OidcRegistrationProvider extends AbstractClientRegistrationPr
 
     /**
      * The metadata as Keycloak would have bound it; a body Keycloak cannot bind fails with the same Jackson exception,
-     * which Keycloak's error handler answers as before.
+     * which Keycloak's exception mappers answer as before (bound from the text, not the tree, so that an unknown
+     * member's line and column are still named).
      */
     private OIDCClientRepresentation metadata(String body, boolean update, String clientId) {
+        String text = body == null ? "" : body;
         try {
-            JsonNode json = JsonSerialization.mapper.readTree(body == null ? "" : body);
-            List<Violation> mintgate = RegistrationMetadata.mintgateMembers(json);
+            List<Violation> mintgate = RegistrationMetadata.mintgateMembers(JsonSerialization.mapper.readTree(text));
             if (!mintgate.isEmpty()) {
                 String description = String.join("; ", mintgate.stream().map(Violation::description).toList());
                 throw Refusals.forRegistration(session, update, clientId, description);
             }
-            return JsonSerialization.mapper.treeToValue(json, OIDCClientRepresentation.class);
+            return JsonSerialization.mapper.readValue(text, OIDCClientRepresentation.class);
         } catch (IOException unreadable) {
             throw Sneaky.rethrow(unreadable);
         }
