@@ -118,6 +118,28 @@ class RealmImportValidationIT {
     }
 
     @Test
+    void aRealmUpdateCarryingInvalidClientProfilesIsA400AndChangesNothing() {
+        ObjectNode realm = realm("update");
+        String name = realm.get("realm").asText();
+        admin.post("/admin/realms", realm).expect(201);
+        try {
+            JsonNode profilesBefore = admin.get("/admin/realms/" + name + "/client-policies/profiles").expect(200).json();
+            ObjectNode update = (ObjectNode) admin.get("/admin/realms/" + name).expect(200).json();
+            withProfile(update, "nhi-issuance-controls", Map.of("max-lifetime", "90 days"));
+
+            AdminApi.Response response = admin.put("/admin/realms/" + name, update);
+
+            assertThat(response.status()).as(response.body()).isEqualTo(400);
+            assertThat(response.json().path("errorMessage").asText(response.body())).startsWith(
+                    "Invalid nhi-issuance-controls configuration: max-lifetime: '90 days'");
+            assertThat(admin.get("/admin/realms/" + name + "/client-policies/profiles").expect(200).json())
+                    .isEqualTo(profilesBefore);
+        } finally {
+            admin.deleteRealm(name);
+        }
+    }
+
+    @Test
     void aPartialImportIgnoresComponentsAndClientPoliciesSoNothingOfThemIsSaved() {
         ObjectNode realm = realm("partial");
         String name = realm.get("realm").asText();
