@@ -221,7 +221,10 @@ final class IssuanceRequests {
         return new OrganizationInfo(byAlias == null ? "" : byAlias.getId(), alias);
     }
 
-    /** Owner status is read live on every mint: a disabled or deleted owner must stop the very next token. */
+    /**
+     * Owner status is read live on every mint: a disabled or deleted owner must stop the very next token. The owner
+     * is found by id only; a username would also match a new user who took the name of a deleted owner.
+     */
     private static NhiInfo nhi(KeycloakSession session, RealmModel realm, ClientModel client) {
         if (client == null) {
             return null;
@@ -232,14 +235,15 @@ final class IssuanceRequests {
         if (owner == null && expiry == null && purpose == null) {
             return null;
         }
-        boolean exists = false;
-        boolean enabled = false;
+        UserModel user = null;
         if (owner != null && !owner.isBlank()) {
-            UserModel user = OwnerLookup.find(session, realm, owner);
-            exists = user != null;
-            enabled = user != null && user.isEnabled();
+            user = OwnerLookup.byId(session, realm, owner);
+            if (user == null) {
+                UnboundOwnerLog.noUser(realm, client, owner);
+            }
         }
-        return new NhiInfo(owner == null ? "" : owner, exists, enabled, parseInstant(expiry), purpose == null ? "" : purpose);
+        return new NhiInfo(owner == null ? "" : owner, user == null ? "" : user.getUsername(), user != null,
+                user != null && user.isEnabled(), parseInstant(expiry), purpose == null ? "" : purpose);
     }
 
     /** An unparsable expiry counts as already expired: fail closed, and the admin sees it in the decision. */

@@ -14,31 +14,40 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.UserProvider;
 
-/** The remembered id is a hint: a renamed, deleted or replaced owner is found (or not) as Keycloak says now. */
+/** The owner is a person: found by id at mint, so a rename keeps them and a new user with the old name is nobody. */
 class OwnerLookupTest {
 
     private final String realmId = "realm-" + UUID.randomUUID();
     /** id -> username */
     private final Map<String, String> users = new LinkedHashMap<>();
-    private int usernameLookups;
+    private final java.util.Set<String> serviceAccounts = new java.util.HashSet<>();
     private final RealmModel realm = proxy(RealmModel.class, (name, args) -> name.equals("getId") ? realmId : null);
     private final KeycloakSession session = proxy(KeycloakSession.class, (name, args) ->
             name.equals("users") ? proxy(UserProvider.class, this::users) : null);
 
     @Test
-    void rememberedOwnersAreStillCheckedAgainstTheUserStore() {
+    void atMintTheOwnerIsFoundByIdAloneThroughRenamesAndNotThroughAReusedName() {
         String alice = add("alice");
-        assertEquals(alice, OwnerLookup.find(session, realm, "alice").getId());
-        assertEquals(alice, OwnerLookup.find(session, realm, "alice").getId());
-        assertEquals(1, usernameLookups, "the second lookup goes by id");
+        assertEquals(alice, OwnerLookup.byId(session, realm, alice).getId());
+        assertNull(OwnerLookup.byId(session, realm, "alice"), "a username names nobody at mint");
 
-        users.put(alice, "alice-old"); // renamed, and someone else takes the name
-        String newAlice = add("alice");
-        assertEquals(newAlice, OwnerLookup.find(session, realm, "alice").getId());
+        users.put(alice, "alice-renamed");
+        assertEquals("alice-renamed", OwnerLookup.byId(session, realm, alice).getUsername());
 
-        users.remove(newAlice); // deleted
-        assertNull(OwnerLookup.find(session, realm, "alice"));
-        assertNull(OwnerLookup.find(session, realm, "nobody"));
+        users.remove(alice); // deleted, and someone else takes the name
+        add("alice");
+        assertNull(OwnerLookup.byId(session, realm, alice));
+    }
+
+    @Test
+    void whenSavingAnOwnerTheValueIsAnIdOrElseAUsernameOfAPerson() {
+        String alice = add("alice");
+        assertEquals(alice, OwnerLookup.person(session, realm, alice).getId());
+        assertEquals(alice, OwnerLookup.person(session, realm, " alice ").getId());
+        String robot = add("service-account-ci");
+        serviceAccounts.add(robot);
+        assertNull(OwnerLookup.person(session, realm, "service-account-ci"), "a service account is not a person");
+        assertNull(OwnerLookup.person(session, realm, "nobody"));
     }
 
     private String add(String username) {
@@ -51,7 +60,6 @@ class OwnerLookupTest {
         return switch (method) {
             case "getUserById" -> user((String) args[1]);
             case "getUserByUsername" -> {
-                usernameLookups++;
                 yield users.entrySet().stream().filter(e -> e.getValue().equalsIgnoreCase((String) args[1]))
                         .map(e -> user(e.getKey())).findFirst().orElse(null);
             }
@@ -60,10 +68,10 @@ class OwnerLookupTest {
     }
 
     private UserModel user(String id) {
-        String username = users.get(id);
-        return username == null ? null : proxy(UserModel.class, (name, args) -> switch (name) {
+        return users.get(id) == null ? null : proxy(UserModel.class, (name, args) -> switch (name) {
             case "getId" -> id;
-            case "getUsername" -> username;
+            case "getUsername" -> users.get(id);
+            case "getServiceAccountClientLink" -> serviceAccounts.contains(id) ? "client-id" : null;
             default -> throw new UnsupportedOperationException(name);
         });
     }

@@ -114,7 +114,8 @@ class IssuanceControlsIT {
         assertThat(saved.get("directAccessGrantsEnabled").asBoolean()).as("password grant stripped").isFalse();
         assertThat(saved.get("standardFlowEnabled").asBoolean()).as("standard flow stripped on a service account").isFalse();
         assertThat(saved.get("serviceAccountsEnabled").asBoolean()).isTrue();
-        assertThat(saved.at("/attributes/mintgate.owner").asText()).isEqualTo("alice");
+        assertThat(saved.at("/attributes/mintgate.owner").asText()).as("typed as a username, saved as the user id")
+                .isEqualTo(alice());
 
         JsonNode record = audit.await("admin CREATE of svc-admin", r -> isRealm(r)
                 && "io.mintgate.nhi.changed".equals(r.path("type").asText())
@@ -122,7 +123,7 @@ class IssuanceControlsIT {
                 && "CREATE".equals(r.at("/data/resource/operation").asText())
                 && "CLIENT".equals(r.at("/data/resource/type").asText()));
         assertThat(record.at("/data/keycloakEventType").asText()).isEqualTo("ADMIN_CREATE");
-        assertThat(record.at("/data/nhi/owner").asText()).isEqualTo("alice");
+        assertThat(record.at("/data/nhi/owner").asText()).isEqualTo(alice());
         assertThat(record.at("/data/nhi/purpose").asText()).isEqualTo("deploys acme/app");
         assertThat(record.at("/data/nhi/expiresAt").asText()).isEqualTo(client.at("/attributes/mintgate.expires-at").asText());
         assertThat(record.at("/data/actor/clientId").asText()).as("the admin client, by internal id")
@@ -138,7 +139,7 @@ class IssuanceControlsIT {
         ((ObjectNode) rep.get("attributes")).put("mintgate.owner", "");
         assertRefused(admin.put(realm.path() + "/clients/" + uuid, rep), "attributes.mintgate.owner: required");
         assertThat(admin.get(realm.path() + "/clients/" + uuid).expect(200).json().at("/attributes/mintgate.owner").asText())
-                .isEqualTo("alice");
+                .isEqualTo(alice());
 
         // A change that does not touch the owner goes through and is audited with the facts as saved.
         ObjectNode described = (ObjectNode) admin.get(realm.path() + "/clients/" + uuid).expect(200).json();
@@ -147,7 +148,30 @@ class IssuanceControlsIT {
         JsonNode record = audit.await("admin UPDATE of svc-update", r -> isRealm(r)
                 && "svc-update".equals(r.at("/data/clientId").asText())
                 && "UPDATE".equals(r.at("/data/resource/operation").asText()));
-        assertThat(record.at("/data/nhi/owner").asText()).isEqualTo("alice");
+        assertThat(record.at("/data/nhi/owner").asText()).isEqualTo(alice());
+    }
+
+    @Test
+    void typingTheUsernameOfTheCurrentOwnerIsNoChangeEvenOnceTheyAreDisabled() {
+        admin.post(realm.path() + "/users", java.util.Map.of("username", "frank", "enabled", true)).expect(201);
+        String frank = admin.userId(realm.name(), "frank");
+        ObjectNode client = compliant("svc-frank");
+        ((ObjectNode) client.get("attributes")).put("mintgate.owner", "frank");
+        admin.post(realm.path() + "/clients", client).expect(201);
+        String uuid = admin.clientUuid(realm.name(), "svc-frank");
+
+        JsonNode user = admin.get(realm.path() + "/users/" + frank).expect(200).json();
+        ((ObjectNode) user).put("enabled", false);
+        admin.put(realm.path() + "/users/" + frank, user).expect(204);
+
+        // Offboarding must stay possible: the owner typed again by name is the same person, not a new (disabled) owner.
+        ObjectNode rep = (ObjectNode) admin.get(realm.path() + "/clients/" + uuid).expect(200).json();
+        rep.put("enabled", false);
+        ((ObjectNode) rep.get("attributes")).put("mintgate.owner", "frank");
+        admin.put(realm.path() + "/clients/" + uuid, rep).expect(204);
+        JsonNode saved = admin.get(realm.path() + "/clients/" + uuid).expect(200).json();
+        assertThat(saved.path("enabled").asBoolean()).isFalse();
+        assertThat(saved.at("/attributes/mintgate.owner").asText()).isEqualTo(frank);
     }
 
     // ------------------------------------------------------------------ dynamic client registration
@@ -208,14 +232,15 @@ class IssuanceControlsIT {
         String uuid = admin.clientUuid(realm.name(), "dcr-svc");
         JsonNode saved = admin.get(realm.path() + "/clients/" + uuid).expect(200).json();
         assertThat(saved.get("directAccessGrantsEnabled").asBoolean()).as("stripped before save").isFalse();
-        assertThat(saved.at("/attributes/mintgate.owner").asText()).isEqualTo("alice");
+        assertThat(saved.at("/attributes/mintgate.owner").asText()).isEqualTo(alice());
+        assertThat(created.at("/attributes/mintgate.owner").asText()).as("the registration response").isEqualTo(alice());
 
         JsonNode record = audit.await("CLIENT_REGISTER of dcr-svc", r -> isRealm(r)
                 && "CLIENT_REGISTER".equals(r.at("/data/keycloakEventType").asText())
                 && "dcr-svc".equals(r.at("/data/clientId").asText()));
         assertThat(record.path("type").asText()).isEqualTo("io.mintgate.nhi.changed");
         assertThat(record.at("/data/resource/operation").asText()).isEqualTo("CREATE");
-        assertThat(record.at("/data/nhi/owner").asText()).isEqualTo("alice");
+        assertThat(record.at("/data/nhi/owner").asText()).isEqualTo(alice());
         assertThat(record.at("/data/nhi/purpose").asText()).isEqualTo("deploys acme/app");
         assertThat(record.toString()).doesNotContain(secret).doesNotContain(registrationToken);
 
@@ -227,7 +252,38 @@ class IssuanceControlsIT {
                 registrationToken, update);
         assertRegistrationRefused(refused, "attributes.mintgate.owner: required");
         assertThat(admin.get(realm.path() + "/clients/" + uuid).expect(200).json().at("/attributes/mintgate.owner").asText())
-                .isEqualTo("alice");
+                .isEqualTo(alice());
+    }
+
+    @Test
+    void openIdConnectRegistrationCarryingMintgateMembersIsRefusedPerRfc7591WithWhereTo() throws Exception {
+        ObjectNode metadata = JSON.createObjectNode();
+        metadata.put("client_name", "rfc7591-owned-agent");
+        metadata.putArray("grant_types").add("client_credentials");
+        metadata.put("mintgate.owner", "alice");
+        metadata.putObject("attributes").put("mintgate.purpose", "deploys acme/app");
+        HttpResponse<String> response = register("openid-connect", metadata);
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+        JsonNode body = JSON.readTree(response.body());
+        assertThat(body.get("error").asText()).isEqualTo("invalid_client_metadata");
+        String where = "Mintgate attributes are not RFC 7591 client metadata: register through"
+                + " /clients-registrations/default with a client representation whose attributes have them";
+        assertThat(body.get("error_description").asText())
+                .isEqualTo("mintgate.owner: " + where + "; attributes.mintgate.purpose: " + where);
+        JsonNode refusal = audit.await("CLIENT_REGISTER_ERROR for mintgate metadata", r -> isRealm(r)
+                && "CLIENT_REGISTER_ERROR".equals(r.at("/data/keycloakEventType").asText())
+                && r.at("/data/details/client_policy_error_detail").asText().startsWith("mintgate.owner: "));
+        assertThat(refusal.at("/data/error").asText()).isEqualTo("invalid_client_metadata");
+
+        // Other members Keycloak does not know are still Keycloak's business, answered as before.
+        ObjectNode unknown = JSON.createObjectNode();
+        unknown.put("client_name", "rfc7591-other");
+        unknown.put("x-vendor-extension", "1");
+        HttpResponse<String> other = register("openid-connect", unknown);
+        assertThat(other.statusCode()).as(other.body()).isEqualTo(400);
+        assertThat(JSON.readTree(other.body()).path("error").asText()).startsWith(
+                "Invalid json representation for OIDCClientRepresentation. Unrecognized field \"x-vendor-extension\" at line 1");
     }
 
     // ------------------------------------------------------------------ service-account roles, configuration
@@ -278,6 +334,10 @@ class IssuanceControlsIT {
         attributes.put("mintgate.purpose", "deploys acme/app");
         attributes.put("mintgate.expires-at", Instant.now().plus(30, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS).toString());
         return client;
+    }
+
+    private String alice() {
+        return admin.userId(realm.name(), "alice");
     }
 
     private JsonNode role(String name) {

@@ -116,7 +116,7 @@ class OwnerOffboardingIT {
                     && realm.name().equals(r.at("/data/realm").asText())
                     && bot.equals(r.at("/data/details/revoked_client").asText())
                     && "owner_disabled".equals(r.at("/data/details/reason").asText()));
-            assertThat(record.at("/data/nhi/owner").asText()).isEqualTo("bob");
+            assertThat(record.at("/data/nhi/owner").asText()).isEqualTo(admin.userId(realm.name(), "bob"));
         }
         assertThat(audit.records()).noneMatch(r -> r.at("/type").asText().endsWith("revoked")
                 && realm.name().equals(r.at("/data/realm").asText())
@@ -130,9 +130,74 @@ class OwnerOffboardingIT {
         JsonNode record = new AuditTrail(keycloak).await("issuance of " + jti,
                 r -> jti.equals(r.at("/data/tokenId").asText()));
         assertThat(record.at("/type").asText()).endsWith("issued");
-        assertThat(record.at("/data/nhi/owner").asText()).isEqualTo("bob");
+        assertThat(record.at("/data/nhi/owner").asText()).as("the owner's user id").isEqualTo(admin.userId(realm.name(), "bob"));
         assertThat(record.at("/data/nhi/purpose").asText()).isEqualTo("weekly reports");
         assertThat(record.at("/data/nhi/expiresAt").asText()).isEqualTo("2099-01-01T00:00:00Z");
+    }
+
+    @Test
+    void theImportedRealmsOwnersWereSavedAsUserIds() {
+        String clientId = admin.clientUuid(realm.name(), "etl-bot");
+        assertThat(admin.get(realm.path() + "/clients/" + clientId).expect(200).json().at("/attributes/mintgate.owner").asText())
+                .isEqualTo(admin.userId(realm.name(), "bob"));
+    }
+
+    @Test
+    void aNewUserWhoTakesADeletedOwnersUsernameDoesNotOwnTheirIdentities() {
+        String dana = createUser("dana");
+        createIdentity("dana-bot", "dana"); // typed as a username, as an admin would
+        assertThat(owner("dana-bot")).as("saved as the user id").isEqualTo(dana);
+        minted(oidc.clientCredentials("dana-bot", "dana-bot-secret", null));
+
+        admin.delete(realm.path() + "/users/" + dana).expect(204);
+        String newDana = createUser("dana");
+        assertThat(newDana).isNotEqualTo(dana);
+
+        refused(oidc.clientCredentials("dana-bot", "dana-bot-secret", null), "owner_inactive");
+        assertThat(owner("dana-bot")).as("still the deleted owner's id").isEqualTo(dana);
+    }
+
+    @Test
+    void renamingTheOwnerKeepsTheirIdentitiesOwnedAndAllowed() {
+        String erin = createUser("erin");
+        createIdentity("erin-bot", "erin");
+        minted(oidc.clientCredentials("erin-bot", "erin-bot-secret", null));
+
+        JsonNode realmRep = admin.get(realm.path()).expect(200).json();
+        ((ObjectNode) realmRep).put("editUsernameAllowed", true);
+        admin.put(realm.path(), realmRep).expect(204);
+        JsonNode user = admin.get(realm.path() + "/users/" + erin).expect(200).json();
+        ((ObjectNode) user).put("username", "erin-renamed");
+        admin.put(realm.path() + "/users/" + erin, user).expect(204);
+        assertThat(admin.get(realm.path() + "/users/" + erin).expect(200).json().path("username").asText())
+                .isEqualTo("erin-renamed");
+
+        Tokens tokens = minted(oidc.clientCredentials("erin-bot", "erin-bot-secret", null));
+        assertThat(owner("erin-bot")).isEqualTo(erin);
+        // What a user owns: this server does not declare mintgate.owner searchable, so Keycloak refuses the search
+        // (the documented fallback lists the clients and filters).
+        AdminApi.Response search = admin.get(realm.path() + "/clients?q=mintgate.owner:" + erin);
+        assertThat(search.status()).isEqualTo(400);
+        assertThat(search.json().path("error_description").asText()).isEqualTo("Attributes [mintgate.owner] not allowed for search");
+        String jti = oidc.verify(tokens.getAccessToken().getValue()).getJWTID();
+        JsonNode record = new AuditTrail(keycloak).await("issuance of " + jti, r -> jti.equals(r.at("/data/tokenId").asText()));
+        assertThat(record.at("/data/nhi/owner").asText()).isEqualTo(erin);
+    }
+
+    private String createUser(String username) {
+        admin.post(realm.path() + "/users", Map.of("username", username, "enabled", true)).expect(201);
+        return admin.userId(realm.name(), username);
+    }
+
+    private void createIdentity(String clientId, String owner) {
+        admin.post(realm.path() + "/clients", Map.of("clientId", clientId, "enabled", true, "publicClient", false,
+                "secret", clientId + "-secret", "serviceAccountsEnabled", true, "standardFlowEnabled", false,
+                "attributes", Map.of("mintgate.owner", owner, "mintgate.purpose", "owner binding test"))).expect(201);
+    }
+
+    private String owner(String clientId) {
+        return admin.get(realm.path() + "/clients/" + admin.clientUuid(realm.name(), clientId)).expect(200).json()
+                .at("/attributes/mintgate.owner").asText();
     }
 
     /** Introspected by the client it was issued to: Keycloak 26.7 refuses introspection by a client outside the audience. */

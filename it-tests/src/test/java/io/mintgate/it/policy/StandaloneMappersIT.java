@@ -108,7 +108,7 @@ class StandaloneMappersIT {
 
         Map<String, Object> facts = claims.getJSONObjectClaim("mintgate");
         assertThat(facts).containsEntry("grant_type", "client_credentials").containsEntry("client_id", "reports-agent")
-                .containsEntry("owner", "alice").containsEntry("purpose", "nightly billing reports")
+                .containsEntry("owner", admin.userId(realm.name(), "alice")).containsEntry("purpose", "nightly billing reports")
                 .doesNotContainKeys("decision_id", "expires_at");
 
         JsonNode record = new AuditTrail(keycloak).await("for the narrowed agent token",
@@ -155,7 +155,7 @@ class StandaloneMappersIT {
 
         Map<String, Object> facts = claims.getJSONObjectClaim("issuance");
         assertThat(facts).containsEntry("grant_type", "password").containsEntry("client_id", "reporting-app")
-                .containsEntry("owner", "alice").containsEntry("purpose", "monthly reporting")
+                .containsEntry("owner", admin.userId(realm.name(), "alice")).containsEntry("purpose", "monthly reporting")
                 .containsEntry("expires_at", 1893456000L).doesNotContainKey("decision_id");
 
         JWTClaimsSet id = oidc.verify((String) first.getCustomParameters().get("id_token"));

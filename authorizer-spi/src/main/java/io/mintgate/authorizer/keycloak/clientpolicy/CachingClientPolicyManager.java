@@ -6,10 +6,12 @@ import io.mintgate.authorizer.keycloak.clientpolicy.ParsedClientPolicies.Profile
 import org.jboss.logging.Logger;
 import org.keycloak.common.Profile.Feature;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.ModelValidationException;
 import org.keycloak.models.RealmModel;
 import org.keycloak.provider.Provider;
 import org.keycloak.representations.idm.ClientPolicyConditionConfigurationRepresentation;
 import org.keycloak.representations.idm.ClientPolicyExecutorConfigurationRepresentation;
+import org.keycloak.representations.idm.RealmRepresentation;
 import org.keycloak.services.clientpolicy.ClientPolicyContext;
 import org.keycloak.services.clientpolicy.ClientPolicyException;
 import org.keycloak.services.clientpolicy.ClientPolicyMode;
@@ -32,7 +34,7 @@ import java.util.Map;
  *
  * <p>Everything else — conditions asked in order, negative logic, {@code STRICT} and default modes, profiles in
  * order, executors in order, the first exception stops — is what Keycloak's manager does; all other operations
- * (admin API, realm import and export) are inherited unchanged.
+ * (admin API, realm import and export) are inherited unchanged, except the error of an invalid import (below).
  */
 public final class CachingClientPolicyManager extends DefaultClientPolicyManager {
 
@@ -61,6 +63,27 @@ public final class CachingClientPolicyManager extends DefaultClientPolicyManager
                 LOG.tracev("client policy {0} applies to {1}", policy.name(), context.getEvent());
                 execute(policy, context, parsed);
             }
+        }
+    }
+
+    /**
+     * A realm import (and a realm update) carrying client profiles or policies that fail validation: Keycloak's manager
+     * wraps the validation's ClientPolicyException in a bare RuntimeException, which the admin API answers with 500
+     * unknown_error and the reason only in the server log. The import and update endpoints answer a ModelException
+     * with 400 and its message — as Keycloak's own import does for an invalid reference — so the reason is thrown as
+     * Keycloak's model exception for invalid input, with the same text the client-policies endpoints answer.
+     */
+    @Override
+    public void updateRealmModelFromRepresentation(RealmModel realm, RealmRepresentation rep) {
+        try {
+            super.updateRealmModelFromRepresentation(realm, rep);
+        } catch (RuntimeException e) {
+            if (e.getCause() instanceof ClientPolicyException invalid) {
+                ModelValidationException refusal = new ModelValidationException(invalid.getError());
+                refusal.initCause(invalid);
+                throw refusal;
+            }
+            throw e;
         }
     }
 

@@ -22,8 +22,11 @@ public final class IssuanceControls {
     static final String PURPOSE = "attributes." + NhiAttributes.PURPOSE;
     static final String EXPIRES_AT = "attributes." + NhiAttributes.EXPIRES_AT;
 
-    /** What the review found: the violations that refuse the request, and the grants to switch off before saving. */
-    public record Review(List<Violation> violations, Set<ControlledGrant> stripped) {
+    /**
+     * What the review found: the violations that refuse the request, the grants to switch off before saving, and the
+     * owner's user id to save in place of what the request wrote (a username, or the id with blanks), else null.
+     */
+    public record Review(List<Violation> violations, Set<ControlledGrant> stripped, String ownerId) {
         public Review {
             violations = List.copyOf(violations);
             stripped = stripped.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(stripped));
@@ -52,9 +55,12 @@ public final class IssuanceControls {
         Set<ControlledGrant> stripped = EnumSet.noneOf(ControlledGrant.class);
         boolean create = before == null;
 
-        if (create || changed(before.owner(), after.owner())) {
-            checkOwner(settings, after.owner(), owners, violations);
+        OwnerDirectory.Owner owner = find(owners, after.owner());
+        // Compared as the persons they name: typing the username of the current owner changes nothing.
+        if (create || !ownerKey(find(owners, before.owner()), before.owner()).equals(ownerKey(owner, after.owner()))) {
+            checkOwner(settings, after.owner(), owner, violations);
         }
+        String ownerId = owner != null && !owner.id().equals(after.owner()) ? owner.id() : null;
         if ((create || changed(before.purpose(), after.purpose())) && settings.requirePurpose() && blank(after.purpose())) {
             violations.add(new Violation(PURPOSE, "required (what this identity is for)"));
         }
@@ -75,21 +81,28 @@ public final class IssuanceControls {
                 violations.add(new Violation(grant.field(), "not allowed by the issuance controls (" + grant.why() + ")"));
             }
         }
-        return new Review(violations, stripped);
+        return new Review(violations, stripped, ownerId);
     }
 
-    private static void checkOwner(ControlSettings settings, String owner, OwnerDirectory owners, List<Violation> violations) {
-        if (blank(owner)) {
+    private static OwnerDirectory.Owner find(OwnerDirectory owners, String value) {
+        return blank(value) ? null : owners.find(value.trim());
+    }
+
+    /** The owner's id when the value names a person, else the value itself (e.g. the id of a deleted owner). */
+    private static String ownerKey(OwnerDirectory.Owner owner, String value) {
+        return owner != null ? owner.id() : normalize(value);
+    }
+
+    private static void checkOwner(ControlSettings settings, String typed, OwnerDirectory.Owner owner,
+                                   List<Violation> violations) {
+        if (blank(typed)) {
             if (settings.requireOwner()) {
                 violations.add(new Violation(OWNER, "required (the user who owns this identity)"));
             }
-            return;
-        }
-        switch (owners.status(owner.trim())) {
-            case UNKNOWN -> violations.add(new Violation(OWNER, "no user '" + owner.trim() + "' in this realm"));
-            case DISABLED -> violations.add(new Violation(OWNER, "user '" + owner.trim() + "' is disabled"));
-            case ENABLED -> {
-            }
+        } else if (owner == null) {
+            violations.add(new Violation(OWNER, "no user '" + typed.trim() + "' in this realm"));
+        } else if (!owner.enabled()) {
+            violations.add(new Violation(OWNER, "user '" + owner.username() + "' is disabled"));
         }
     }
 

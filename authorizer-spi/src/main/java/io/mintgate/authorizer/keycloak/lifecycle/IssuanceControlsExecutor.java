@@ -1,5 +1,8 @@
 package io.mintgate.authorizer.keycloak.lifecycle;
 
+import io.mintgate.authorizer.keycloak.NhiAttributes;
+import io.mintgate.authorizer.keycloak.OwnerLookup;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -91,6 +94,10 @@ public final class IssuanceControlsExecutor implements ClientPolicyExecutorProvi
             }
             throw Refusals.forAdmin(description);
         }
+        if (review.ownerId() != null && rep.getAttributes() != null && rep.getAttributes().containsKey(NhiAttributes.OWNER)) {
+            // Saved as the person's id, so that a rename keeps the ownership and a new user with the name gets none.
+            rep.getAttributes().put(NhiAttributes.OWNER, review.ownerId());
+        }
         for (ControlledGrant grant : review.stripped()) {
             ProposedIdentities.strip(rep, grant);
             LOG.debugf("stripped %s from client '%s' in realm %s", grant.field(), after.clientId(), realm.getName());
@@ -113,13 +120,9 @@ public final class IssuanceControlsExecutor implements ClientPolicyExecutorProvi
     }
 
     private OwnerDirectory owners(RealmModel realm) {
-        return username -> {
-            UserModel user = session.users().getUserByUsername(realm, username);
-            if (user == null || user.getServiceAccountClientLink() != null) {
-                // A service account cannot be accountable for an identity: owners are people.
-                return OwnerDirectory.Status.UNKNOWN;
-            }
-            return user.isEnabled() ? OwnerDirectory.Status.ENABLED : OwnerDirectory.Status.DISABLED;
+        return idOrUsername -> {
+            UserModel user = OwnerLookup.person(session, realm, idOrUsername);
+            return user == null ? null : new OwnerDirectory.Owner(user.getId(), user.getUsername(), user.isEnabled());
         };
     }
 

@@ -59,6 +59,8 @@ public final class IssuanceControlsExecutorFactory implements ClientPolicyExecut
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
+        // Server-wide, not per profile: an owner is a user id in every realm, controlled or not.
+        factory.register(OwnerBinding::onEvent);
     }
 
     @Override

@@ -51,7 +51,7 @@ public final class OwnerOffboardingListenerFactory implements EventListenerProvi
         factory.register(event -> {
             if (event instanceof UserModel.UserPreRemovedEvent removed && enabledFor(removed.getRealm())) {
                 OwnerRevocation.revokeOwnedBy(removed.getKeycloakSession(), removed.getRealm(),
-                        removed.getUser().getUsername(), OwnerRevocation.Cause.OWNER_DELETED);
+                        removed.getUser().getId(), OwnerRevocation.Cause.OWNER_DELETED);
             }
         });
     }
@@ -107,7 +107,7 @@ public final class OwnerOffboardingListenerFactory implements EventListenerProvi
             // The update is in this transaction already: the user as read now is the user as saved.
             UserModel user = session.users().getUserById(realm, path.substring("users/".length()));
             if (user != null && !user.isEnabled()) {
-                OwnerRevocation.revokeOwnedBy(session, realm, user.getUsername(), OwnerRevocation.Cause.OWNER_DISABLED);
+                OwnerRevocation.revokeOwnedBy(session, realm, user.getId(), OwnerRevocation.Cause.OWNER_DISABLED);
             }
         }
 

@@ -18,8 +18,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Takes back what an offboarded owner's identities already hold. For each client whose owner attribute names the
- * user: the client's not-before moves to now (every access, refresh and offline token issued before is rejected by
+ * Takes back what an offboarded owner's identities already hold. For each client whose owner attribute is the user's
+ * id: the client's not-before moves to now (every access, refresh and offline token issued before is rejected by
  * introspection, refresh and the userinfo endpoint), its service account's sessions are removed, other users'
  * sessions lose this client, and its offline tokens are revoked. Each client revoked is one REVOKE_GRANT event,
  * so the audit trail records who lost what and why.
@@ -42,6 +42,7 @@ public final class OwnerRevocation {
     private OwnerRevocation() {
     }
 
+    /** @param owner the owner's user id, as {@code mintgate.owner} holds it */
     static void revokeOwnedBy(KeycloakSession session, RealmModel realm, String owner, Cause cause) {
         if (owner == null || owner.isBlank()) {
             return;

@@ -5,7 +5,6 @@ import java.util.List;
 import io.mintgate.authorizer.policy.PolicyValidationException;
 import org.keycloak.Config;
 import org.keycloak.component.ComponentModel;
-import org.keycloak.component.ComponentValidationException;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
@@ -17,7 +16,8 @@ import org.keycloak.provider.ProviderConfigurationBuilder;
  * ({@code policy-name}). Keycloak re-reads and re-parses the realm's client-profile JSON on every client-policy event;
  * a policy embedded there is parsed again with every token request, a referenced one is not. Saved through
  * {@code /admin/realms/{realm}/components} or realm JSON ({@code components}); compiled when saved, so a bad policy is
- * refused with a 400 naming field, rule and position.
+ * refused with a 400 naming field, rule and position, on the components endpoint and on a realm import alike
+ * ({@link PolicyRefusal}).
  */
 public final class CelPolicyComponentFactory implements IssuancePolicyFactory {
 
@@ -42,22 +42,22 @@ public final class CelPolicyComponentFactory implements IssuancePolicyFactory {
     @Override
     public void validateConfiguration(KeycloakSession session, RealmModel realm, ComponentModel model) {
         if (model.getName() == null || model.getName().isBlank()) {
-            throw new ComponentValidationException("Invalid issuance policy: {0}", "name: a stored policy needs a name");
+            throw PolicyRefusal.of(session, "name: a stored policy needs a name");
         }
         boolean taken = realm.getComponentsStream(realm.getId(), IssuancePolicy.class.getName())
                 .anyMatch(other -> model.getName().equals(other.getName()) && !other.getId().equals(model.getId()));
         if (taken) {
-            throw new ComponentValidationException("Invalid issuance policy: {0}",
-                    "name: realm " + realm.getName() + " already has a stored policy named '" + model.getName() + "'");
+            throw PolicyRefusal.of(session, "name: realm " + realm.getName() + " already has a stored policy named '"
+                    + model.getName() + "'");
         }
         String text = model.get(StoredPolicies.POLICY);
         if (text == null || text.isBlank()) {
-            throw new ComponentValidationException("Invalid issuance policy: {0}", "config.policy: missing");
+            throw PolicyRefusal.of(session, "config.policy: missing");
         }
         try {
             StoredPolicies.compile(text);
         } catch (PolicyValidationException e) {
-            throw new ComponentValidationException("Invalid issuance policy: {0}", e.getMessage());
+            throw PolicyRefusal.of(session, e.getMessage());
         }
     }
 

@@ -84,6 +84,7 @@ public final class ContextTypes {
     public static final ContextType<NhiInfo> NHI = new ContextType<>("mintgate.Nhi", List.of(
             of("present", BOOL, NhiInfo::present),
             of("owner", STRING, NhiInfo::owner),
+            of("ownerUsername", STRING, NhiInfo::ownerUsername),
             of("ownerExists", BOOL, NhiInfo::ownerExists),
             of("ownerEnabled", BOOL, NhiInfo::ownerEnabled),
             of("expiresAt", SimpleType.TIMESTAMP, NhiInfo::expiresAt),

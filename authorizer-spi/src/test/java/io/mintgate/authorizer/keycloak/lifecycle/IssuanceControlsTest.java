@@ -13,10 +13,12 @@ import org.junit.jupiter.api.Test;
 class IssuanceControlsTest {
 
     private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
-    private static final OwnerDirectory OWNERS = username -> switch (username) {
-        case "alice" -> OwnerDirectory.Status.ENABLED;
-        case "bob" -> OwnerDirectory.Status.DISABLED;
-        default -> OwnerDirectory.Status.UNKNOWN;
+    private static final OwnerDirectory.Owner ALICE = new OwnerDirectory.Owner("id-alice", "alice", true);
+    private static final OwnerDirectory.Owner BOB = new OwnerDirectory.Owner("id-bob", "bob", false);
+    private static final OwnerDirectory OWNERS = idOrUsername -> switch (idOrUsername) {
+        case "alice", "id-alice" -> ALICE;
+        case "bob", "id-bob" -> BOB;
+        default -> null;
     };
 
     private static ControlSettings settings(boolean requireExpiry, String maxLifetime, Map<ControlledGrant, String> modes) {
@@ -117,6 +119,41 @@ class IssuanceControlsTest {
         ProposedIdentity stale = identity("bob", "deploys", "2025-01-01T00:00:00Z", true, false, true, false);
         IssuanceControls.Review review = IssuanceControls.review(settings(true, "P90D", Map.of()), stale, stale, OWNERS, NOW);
         assertThat(review.refused()).isFalse();
+    }
+
+    @Test
+    void aTypedUsernameIsSavedAsTheUsersId() {
+        IssuanceControls.Review review = IssuanceControls.review(settings(false, null, Map.of()), null, compliant(), OWNERS, NOW);
+        assertThat(review.ownerId()).isEqualTo("id-alice");
+        ProposedIdentity byId = identity("id-alice", "deploys", null, false, false, true, false);
+        assertThat(IssuanceControls.review(settings(false, null, Map.of()), null, byId, OWNERS, NOW).ownerId())
+                .as("already an id: nothing to rewrite").isNull();
+    }
+
+    @Test
+    void typingTheUsernameOfTheCurrentOwnerIsNoChange() {
+        // bob is disabled: were this a change of owner it would be refused.
+        ProposedIdentity saved = identity("id-bob", "deploys", null, false, false, true, false);
+        ProposedIdentity typed = identity("bob", "deploys", null, false, false, true, false);
+        IssuanceControls.Review review = IssuanceControls.review(settings(false, null, Map.of()), saved, typed, OWNERS, NOW);
+        assertThat(review.refused()).isFalse();
+        assertThat(review.ownerId()).isEqualTo("id-bob");
+    }
+
+    @Test
+    void aStoredUsernameIsBoundToItsUserWhenTheClientIsSavedAgain() {
+        ProposedIdentity legacy = identity("bob", "deploys", null, false, false, true, false);
+        IssuanceControls.Review review = IssuanceControls.review(settings(false, null, Map.of()), legacy, legacy, OWNERS, NOW);
+        assertThat(review.refused()).as("an owner left as it was is not checked").isFalse();
+        assertThat(review.ownerId()).isEqualTo("id-bob");
+    }
+
+    @Test
+    void theIdOfADeletedOwnerIsLeftAloneButCannotBeSetAgain() {
+        ProposedIdentity orphan = identity("id-gone", "deploys", null, false, false, true, false);
+        assertThat(IssuanceControls.review(settings(false, null, Map.of()), orphan, orphan, OWNERS, NOW).refused()).isFalse();
+        assertThat(IssuanceControls.review(settings(false, null, Map.of()), compliant(), orphan, OWNERS, NOW).description())
+                .isEqualTo("attributes.mintgate.owner: no user 'id-gone' in this realm");
     }
 
     @Test
