@@ -37,7 +37,7 @@ public record ChainId(String value) {
      *                     records already chained under the old id would otherwise change chains mid-trail
      */
     public static ChainId loadOrCreate(Path spoolDir, String configured) throws IOException {
-        ChainId wanted = configured == null || configured.isBlank() ? null : new ChainId(configured.strip());
+        ChainId wanted = configured == null || configured.isBlank() ? null : option(configured);
         Path file = spoolDir.resolve(FILE);
         if (Files.exists(file)) {
             ChainId kept = read(file);
@@ -51,6 +51,15 @@ public record ChainId(String value) {
         ChainId created = wanted != null ? wanted : new ChainId(UUID.randomUUID().toString());
         write(file, created);
         return created;
+    }
+
+    /** The {@code chain-id} option, refused with its name when it is not a valid id. */
+    private static ChainId option(String configured) {
+        try {
+            return new ChainId(configured.strip());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("mintgate-audit option chain-id: " + e.getMessage(), e);
+        }
     }
 
     private static ChainId read(Path file) throws IOException {

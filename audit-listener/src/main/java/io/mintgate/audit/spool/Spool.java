@@ -113,7 +113,14 @@ public final class Spool implements AutoCloseable {
             throw new IOException("audit spool " + options.dir() + " is in use by another process; "
                     + "each Keycloak node needs its own spool-dir");
         }
-        this.chainId = ChainId.loadOrCreate(options.dir(), options.chainId());
+        try {
+            this.chainId = ChainId.loadOrCreate(options.dir(), options.chainId());
+        } catch (IOException | RuntimeException e) {
+            // A refused chain id stops the start; the lock must not outlive it (a retry in this JVM would be refused).
+            lock.release();
+            lockChannel.close();
+            throw e;
+        }
         this.encoder = new RecordEncoder(chainId.value());
         Recovered recovered = recover();
         HashChain.Link head = recovered.head();

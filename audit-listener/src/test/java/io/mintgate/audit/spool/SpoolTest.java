@@ -169,7 +169,8 @@ class SpoolTest {
         assertThatThrownBy(() -> open(options().withChainId("kc-node-b")))
                 .isInstanceOf(IOException.class).hasMessageContaining("holds chain 'kc-node-a'")
                 .hasMessageContaining("'kc-node-b'");
-        assertThatThrownBy(() -> new ChainId("node a")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> open(options().withChainId("node a")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("option chain-id");
     }
 
     @Test
