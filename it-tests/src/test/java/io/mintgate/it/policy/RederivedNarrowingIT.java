@@ -98,6 +98,9 @@ class RederivedNarrowingIT {
         assertThat(answer.has("resource_access")).as("resource_access").isEqualTo(token.getClaim("resource_access") != null);
         assertThat(scopes(answer.path("scope").asText())).as("scope").isEqualTo(scopes(token.getStringClaim("scope")));
         assertThat(answer.path("exp").asLong()).as("exp").isEqualTo(token.getExpirationTime().toInstant().getEpochSecond());
+        // Keycloak's own check: the introspecting client must be in the token's aud; narrowing removed api-b
+        assertThat(audiences(token)).doesNotContain("api-b");
+        assertThat(introspect(accessToken, "api-b").path("active").asBoolean()).as("introspected by api-b").isFalse();
     }
 
     /**
