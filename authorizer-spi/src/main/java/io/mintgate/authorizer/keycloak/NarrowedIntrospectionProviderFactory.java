@@ -17,7 +17,7 @@ import org.keycloak.provider.ProviderConfigurationBuilder;
 /**
  * Takes the place of Keycloak's {@code access_token} introspection provider (same id; Keycloak keeps one factory per
  * id and prefers the higher {@link #order()}), so that introspection never answers broader than a narrowed token.
- * {@code --spi-oauth2-token-introspection--access-token--mintgate-narrowing=false} makes it hand out Keycloak's own provider.
+ * {@code --spi-oauth2-token-introspection--access_token--mintgate-narrowing=false} makes it hand out Keycloak's own provider.
  */
 public final class NarrowedIntrospectionProviderFactory implements TokenIntrospectionProviderFactory {
 
@@ -34,7 +34,7 @@ public final class NarrowedIntrospectionProviderFactory implements TokenIntrospe
         if (announced.compareAndSet(false, true)) {
             LOG.infof(narrowing
                     ? "Access-token introspection is answered by Keycloak's provider narrowed by Mintgate: a narrowed token"
-                    + " is never described broader than it was issued; --spi-oauth2-token-introspection--access-token--%s=false"
+                    + " is never described broader than it was issued; --spi-oauth2-token-introspection--access_token--%s=false"
                     + " answers with Keycloak's alone"
                     : "Access-token introspection is answered by Keycloak's own provider (%s=false): narrowed tokens are"
                     + " described with what Keycloak re-derives for them", NARROWING_OPTION);
