@@ -21,6 +21,10 @@ final class CarriedObligations {
 
     static final String CLAIM = "mintgate_narrowing";
 
+    /** The members {@link #encode} writes; any other one is refused. */
+    private static final Set<String> KNOWN = Set.of("keepScopes", "keepAudiences", "keepRoles",
+            "maxAccessTokenLifetime", "refreshToken");
+
     /** A {@value #CLAIM} claim that is there but cannot be read: whoever meets it refuses (fail closed). */
     static final class Unreadable extends RuntimeException {
         Unreadable(String message) {
@@ -90,9 +94,6 @@ final class CarriedObligations {
                 lifetime == null ? null : Duration.ofSeconds(((Number) lifetime).longValue()),
                 !Boolean.FALSE.equals(refresh), null, Map.of());
     }
-
-    private static final Set<String> KNOWN = Set.of("keepScopes", "keepAudiences", "keepRoles",
-            "maxAccessTokenLifetime", "refreshToken");
 
     /** Lifetimes of the refresh token itself and extra claims are per mint, not carried. */
     private static Obligations carried(Obligations o) {

@@ -7,8 +7,6 @@ import org.keycloak.events.Errors;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.UserSessionModel;
 import org.keycloak.protocol.oidc.AccessTokenIntrospectionProvider;
-import org.keycloak.protocol.oidc.encode.AccessTokenContext;
-import org.keycloak.protocol.oidc.encode.TokenContextEncoderProvider;
 import org.keycloak.representations.AccessToken;
 
 /**
@@ -41,7 +39,7 @@ final class NarrowedIntrospectionProvider extends AccessTokenIntrospectionProvid
             return answer;
         }
         if (!carried.isEmpty()) {
-            RederivedNarrowing.narrow(issued, answer, carried, !lightweight(issued));
+            RederivedNarrowing.narrow(issued, answer, carried, !LightweightTokens.isLightweight(session, issued));
             RederivedNarrowing.expireWith(issued, answer);
         }
         return answer;
@@ -59,12 +57,5 @@ final class NarrowedIntrospectionProvider extends AccessTokenIntrospectionProvid
         eventBuilder.detail(Details.REASON, "the token's " + CarriedObligations.CLAIM + " claim cannot be read");
         eventBuilder.error(Errors.INVALID_TOKEN);
         return false;
-    }
-
-    /** A lightweight access token has no aud or roles of its own; Keycloak records the kind in the token id. */
-    private boolean lightweight(AccessToken issued) {
-        TokenContextEncoderProvider encoder = session.getProvider(TokenContextEncoderProvider.class);
-        return issued.getId() != null && encoder != null && AccessTokenContext.TokenType.LIGHTWEIGHT
-                .equals(encoder.getTokenContextFromTokenId(issued.getId()).getTokenType());
     }
 }

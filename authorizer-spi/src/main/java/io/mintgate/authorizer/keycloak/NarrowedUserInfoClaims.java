@@ -12,8 +12,6 @@ import org.keycloak.models.ClientSessionContext;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.UserSessionModel;
 import org.keycloak.protocol.oidc.TokenManager;
-import org.keycloak.protocol.oidc.encode.AccessTokenContext;
-import org.keycloak.protocol.oidc.encode.TokenContextEncoderProvider;
 import org.keycloak.representations.AccessToken;
 import org.keycloak.services.ErrorResponseException;
 import org.keycloak.services.util.DefaultClientSessionContext;
@@ -44,7 +42,7 @@ final class NarrowedUserInfoClaims extends TokenManager {
         ClientSessionContext context = carried.keepScopes() == null ? clientSessionCtx
                 : onlyScopesOf(bearer.getScope(), clientSessionCtx, session);
         AccessToken claims = super.transformUserInfoAccessToken(session, bearer, userInfo, userSession, context);
-        RederivedNarrowing.narrow(bearer, claims, carried, !lightweight(session, bearer));
+        RederivedNarrowing.narrow(bearer, claims, carried, !LightweightTokens.isLightweight(session, bearer));
         return claims;
     }
 
@@ -60,11 +58,5 @@ final class NarrowedUserInfoClaims extends TokenManager {
     /** A scope narrowing could not have removed (the client itself, one never written into a scope string) stays. */
     static boolean keeps(ClientScopeModel scope, Set<String> named) {
         return scope instanceof ClientModel || !scope.isIncludeInTokenScope() || named.contains(scope.getName());
-    }
-
-    private static boolean lightweight(KeycloakSession session, AccessToken bearer) {
-        TokenContextEncoderProvider encoder = session.getProvider(TokenContextEncoderProvider.class);
-        return bearer.getId() != null && encoder != null && AccessTokenContext.TokenType.LIGHTWEIGHT
-                .equals(encoder.getTokenContextFromTokenId(bearer.getId()).getTokenType());
     }
 }
