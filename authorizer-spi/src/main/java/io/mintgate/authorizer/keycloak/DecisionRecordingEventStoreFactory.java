@@ -30,7 +30,7 @@ public final class DecisionRecordingEventStoreFactory implements EventStoreProvi
     public void init(Config.Scope config) {
     }
 
-    /** Says once, at boot, whose store runs: an admin looking for the decision details in stored events needs to know. */
+    /** Says once whose store runs: an admin looking for the decision details in stored events needs to know. */
     @Override
     public void postInit(KeycloakSessionFactory factory) {
         ProviderFactory<EventStoreProvider> running = factory.getProviderFactory(EventStoreProvider.class);
