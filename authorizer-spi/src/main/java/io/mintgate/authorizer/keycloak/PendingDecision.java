@@ -68,18 +68,12 @@ public final class PendingDecision {
         return pending.parts;
     }
 
-    /** True when nothing was recorded on this thread (since the last clear). */
-    public static boolean isEmpty() {
-        Pending pending = CURRENT.get();
-        return pending == null || pending.parts.isEmpty();
-    }
-
     /**
      * Adds the details recorded so far to {@code event}, unless they already went into this very event (the event
      * store and the listener both see it). Keycloak's map is copied once into a map sized for both, rather than
      * grown entry by entry. Not cleared: several events of one request may report the same decision.
      */
-    public static void writeInto(Event event) {
+    static void writeInto(Event event) {
         Pending pending = CURRENT.get();
         if (pending == null || pending.parts.isEmpty()
                 || (pending.writtenTo == event && pending.partsWritten == pending.parts.size())) {
