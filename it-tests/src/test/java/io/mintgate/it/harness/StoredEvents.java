@@ -20,7 +20,10 @@ public final class StoredEvents {
         this.realm = realm;
     }
 
-    /** Turns the realm's event store on for these event types, keeping the realm's event listeners. */
+    /**
+     * Turns the realm's event store on for these event types. Keycloak's events config also holds the realm's event
+     * listeners, so they are given too (pass the realm's own to keep them).
+     */
     public void enable(List<String> listeners, List<String> types) {
         admin.put("/admin/realms/" + realm + "/events/config", java.util.Map.of("eventsEnabled", true,
                 "enabledEventTypes", types, "eventsListeners", listeners)).expect(204);
