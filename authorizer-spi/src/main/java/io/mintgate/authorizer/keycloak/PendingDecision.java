@@ -1,11 +1,14 @@
 package io.mintgate.authorizer.keycloak;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.StringJoiner;
 
 import io.mintgate.authorizer.policy.Decision;
 import io.mintgate.authorizer.policy.NhiInfo;
+import org.keycloak.events.Event;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakTransaction;
 
@@ -17,11 +20,25 @@ import org.keycloak.models.KeycloakTransaction;
  * <p>What is recorded is kept as it came (the decision, the identity's facts, what narrowing removed) and turned
  * into detail entries only when an event takes them, straight into that event's map: building an intermediate map
  * per record and merging it cost more per token than the decision's own bookkeeping.
+ *
+ * <p>Two parties write the details into an event: the event store ({@link DecisionRecordingEventStore}, before
+ * Keycloak stores it) and, for events the store does not keep, the {@link DecisionDetailsListenerFactory listener}.
+ * Each event is written once: the pending records remember the event they last went into.
  */
 public final class PendingDecision {
 
-    /** The request's records in order: {@link Decision}s, {@link NhiInfo}s and {@link Narrowed} removals. */
-    private static final ThreadLocal<List<Object>> CURRENT = new ThreadLocal<>();
+    /** Room for a decision, its identity facts and a removal, so the event's map never resizes while we fill it. */
+    private static final int MINTGATE_ENTRIES = 12;
+
+    private static final ThreadLocal<Pending> CURRENT = new ThreadLocal<>();
+
+    /** The request's records in order ({@link Decision}s, {@link NhiInfo}s and {@link Narrowed} removals). */
+    private static final class Pending {
+        final List<Object> parts = new ArrayList<>(4);
+        /** The event the records were last written into, and how many records there were then. */
+        Event writtenTo;
+        int partsWritten;
+    }
 
     private PendingDecision() {
     }
@@ -42,44 +59,68 @@ public final class PendingDecision {
     }
 
     private static List<Object> parts(KeycloakSession session) {
-        List<Object> parts = CURRENT.get();
-        if (parts == null) {
-            parts = new ArrayList<>(4);
-            CURRENT.set(parts);
+        Pending pending = CURRENT.get();
+        if (pending == null) {
+            pending = new Pending();
+            CURRENT.set(pending);
             session.getTransactionManager().enlistAfterCompletion(new Clear());
         }
-        return parts;
+        return pending.parts;
     }
 
-    /** True when nothing was recorded on this thread (since the last clear). */
-    public static boolean isEmpty() {
-        List<Object> parts = CURRENT.get();
-        return parts == null || parts.isEmpty();
-    }
-
-    /** Writes the details recorded so far into {@code target}, in the order recorded. Not cleared: several events may report them. */
-    public static void writeTo(Map<String, String> target) {
-        List<Object> parts = CURRENT.get();
-        if (parts == null) {
+    /**
+     * Adds the details recorded so far to {@code event}, unless they already went into this very event (the event
+     * store and the listener both see it). Keycloak's map is copied once into a map sized for both, rather than
+     * grown entry by entry. Not cleared: several events of one request may report the same decision.
+     */
+    static void writeInto(Event event) {
+        Pending pending = CURRENT.get();
+        if (pending == null || pending.parts.isEmpty()
+                || (pending.writtenTo == event && pending.partsWritten == pending.parts.size())) {
             return;
         }
+        Map<String, String> existing = event.getDetails();
+        int entries = MINTGATE_ENTRIES + (existing == null ? 0 : existing.size());
+        Map<String, String> details = new HashMap<>((int) (entries / 0.75f) + 1);
+        if (existing != null) {
+            details.putAll(existing);
+        }
+        writeTo(pending.parts, details);
+        event.setDetails(details);
+        pending.writtenTo = event;
+        pending.partsWritten = pending.parts.size();
+    }
+
+    /**
+     * Writes the records into {@code target} in the order recorded. Idempotent, so an event whose records grew
+     * since it was last written can be written again: the removals are joined afresh, never appended to.
+     */
+    private static void writeTo(List<Object> parts, Map<String, String> target) {
+        StringJoiner narrowed = null;
         for (Object part : parts) {
             if (part instanceof Decision decision) {
                 DecisionDetails.writeTo(decision, target);
             } else if (part instanceof NhiInfo nhi) {
                 writeNhi(nhi, target);
-            } else if (part instanceof Narrowed narrowed) {
-                target.merge(DecisionDetails.NARROWED, narrowed.removed(), (previous, next) -> previous + ";" + next);
+            } else if (part instanceof Narrowed removal) {
+                if (narrowed == null) {
+                    narrowed = new StringJoiner(";");
+                }
+                narrowed.add(removal.removed());
             }
+        }
+        if (narrowed != null) {
+            target.put(DecisionDetails.NARROWED, narrowed.toString());
         }
     }
 
     /** The id of the last decision recorded on this thread, or null. */
     static String decisionId() {
-        List<Object> parts = CURRENT.get();
-        if (parts == null) {
+        Pending pending = CURRENT.get();
+        if (pending == null) {
             return null;
         }
+        List<Object> parts = pending.parts;
         for (int i = parts.size() - 1; i >= 0; i--) {
             Object part = parts.get(i);
             if (part instanceof Decision decision) {

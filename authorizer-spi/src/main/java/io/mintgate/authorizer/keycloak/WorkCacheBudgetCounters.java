@@ -8,6 +8,7 @@ import io.mintgate.authorizer.policy.PolicyEvaluationException;
 import io.mintgate.authorizer.policy.budget.BudgetCounters;
 import org.infinispan.commons.api.BasicCache;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
 import org.keycloak.provider.Provider;
 
 /**
@@ -18,6 +19,9 @@ import org.keycloak.provider.Provider;
  * (only the counter API jar), and {@code compute} would have to ship a lambda through Keycloak's ProtoStream
  * marshaller, which only knows Keycloak's own types; a {@code String → Long} entry needs neither. Entries expire
  * at the end of their window (plus a minute for clock skew between nodes), so nothing has to clean up.
+ * <p>
+ * Entries are keyed by the realm's id, not its name, so a realm deleted and re-created under the same name does
+ * not inherit the old realm's exhausted counters.
  * <p>
  * A unit taken for a request that then ends without a token (refused by a later rule or executor, or failed in
  * Keycloak) is given back by {@link TakenBudgetUnits}, so only tokens actually issued count.
@@ -37,7 +41,8 @@ final class WorkCacheBudgetCounters implements BudgetCounters {
     }
 
     @Override
-    public boolean tryTake(String counter, long limit, Instant expiresAt) {
+    public boolean tryTake(String counterInRealm, long limit, Instant expiresAt) {
+        String counter = entryKey(realmId(), counterInRealm);
         BasicCache<String, Object> cache = WorkCache.of(session);
         long lifespan = lifespanUntil(expiresAt);
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
@@ -59,6 +64,19 @@ final class WorkCacheBudgetCounters implements BudgetCounters {
             }
         }
         throw new PolicyEvaluationException("issuance budget counter stayed contended after " + ATTEMPTS + " attempts", null);
+    }
+
+    /** The cache key: the realm id, length-prefixed so that no realm id can run into the counter's name. */
+    static String entryKey(String realmId, String counterInRealm) {
+        return "mintgate-budget::" + realmId.length() + ":" + realmId + "::" + counterInRealm;
+    }
+
+    private String realmId() {
+        RealmModel realm = session.getContext().getRealm();
+        if (realm == null) {
+            throw new PolicyEvaluationException("issuance budget counted outside a realm", null);
+        }
+        return realm.getId();
     }
 
     /** Gives one unit back (never below zero); best effort, as the request that took it is failing anyway. */

@@ -95,6 +95,32 @@ class DecisionDetailsListenerTest {
         assertThat(event.getDetails()).isSameAs(keycloaks).hasSize(1);
     }
 
+    @Test
+    void anEventTheEventStoreAlreadyWroteIsNotWrittenAgain() {
+        PendingDecision.record(session(), allow("d-3", null));
+        Event event = new Event();
+        PendingDecision.writeInto(event); // what the event store does before storing it
+        Map<String, String> stored = event.getDetails();
+
+        listener.onEvent(event);
+
+        assertThat(event.getDetails()).isSameAs(stored).containsEntry(DecisionDetails.DECISION_ID, "d-3");
+    }
+
+    @Test
+    void anEventWrittenAgainAfterMoreWasRecordedListsEachRemovalOnce() {
+        KeycloakSession session = session();
+        PendingDecision.record(session, allow("d-4", null));
+        Enforcement.recordNarrowing(session, "scope:admin");
+        Event event = new Event();
+        PendingDecision.writeInto(event);
+        Enforcement.recordNarrowing(session, "exp:120s");
+
+        listener.onEvent(event);
+
+        assertThat(event.getDetails()).containsEntry(DecisionDetails.NARROWED, "scope:admin;exp:120s");
+    }
+
     private static Decision allow(String id, String policyVersion) {
         return new Decision(id, Outcome.ALLOW, null, null, null, null, policyVersion, List.of(), Obligations.NONE);
     }

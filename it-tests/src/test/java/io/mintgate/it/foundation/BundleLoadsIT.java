@@ -22,6 +22,7 @@ class BundleLoadsIT {
             new String[] {"client-policy-executor", "issuance-authorizer"},
             new String[] {"client-policy-executor", "nhi-issuance-controls"},
             new String[] {"client-policy-manager", "mintgate-cached"},
+            new String[] {"eventsStore", "mintgate-jpa"},
             new String[] {"eventsListener", "mintgate-decision-details"},
             new String[] {"eventsListener", "mintgate-budget-refund"},
             new String[] {"eventsListener", "mintgate-audit"},
@@ -51,6 +52,11 @@ class BundleLoadsIT {
         // serverinfo lists Keycloak's "default" manager too; which one runs shows only when a session asks for one
         admin.get("/admin/realms/master/client-policies/policies").expect(200);
         assertThat(keycloak.log()).contains("Client policies are run by Mintgate's client-policy manager (mintgate-cached)");
+    }
+
+    @Test
+    void eventsAreStoredByMintgatesEventStore(KeycloakRuntime keycloak) {
+        assertThat(keycloak.log()).contains("Keycloak's event store is Mintgate's 'mintgate-jpa'");
     }
 
     @Test

@@ -5,6 +5,7 @@ import static io.mintgate.it.grants.GrantAssertions.assertRefused;
 import static io.mintgate.it.harness.CredentialOffers.PRE_AUTHORIZED_CODE_GRANT;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,6 +25,7 @@ import io.mintgate.it.harness.KeycloakRuntime;
 import io.mintgate.it.harness.MintgateIT;
 import io.mintgate.it.harness.OidcClient;
 import io.mintgate.it.harness.RealmFixture;
+import io.mintgate.it.harness.StoredEvents;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,6 +50,7 @@ class PreAuthorizedCodeGrantIT {
     private RealmFixture realm;
     private OidcClient oidc;
     private CredentialOffers offers;
+    private StoredEvents stored;
 
     @BeforeAll
     void start(AdminApi admin, KeycloakRuntime keycloak) {
@@ -56,6 +59,9 @@ class PreAuthorizedCodeGrantIT {
         realm = RealmFixture.create(admin, "vci-preauth.json");
         oidc = new OidcClient(keycloak, realm.name());
         offers = new CredentialOffers(oidc);
+        stored = new StoredEvents(admin, realm.name());
+        stored.enable(List.of("jboss-logging", "mintgate-audit"), List.of("VERIFIABLE_CREDENTIAL_PRE_AUTHORIZED_GRANT",
+                "VERIFIABLE_CREDENTIAL_PRE_AUTHORIZED_GRANT_ERROR"));
         for (String username : new String[] {"alice", "bob", "mallory"}) {
             grantVerifiableCredential(username);
         }
@@ -78,6 +84,14 @@ class PreAuthorizedCodeGrantIT {
         assertThat(claims.getClaim("azp")).isEqualTo("wallet-issuer");
         assertThat(claims.getClaim("scope")).isEqualTo(CREDENTIAL);
         assertThat(claims.getAudience()).containsExactly(oidc.realmUri() + "/protocol/oid4vc/credential");
+
+        // The realm saves these events: the stored one carries the decision that the audit record names.
+        String jti = claims.getJWTID();
+        String decisionId = new AuditTrail(keycloak).await("for the token " + jti,
+                r -> jti.equals(r.at("/data/tokenId").asText())).at("/data/decision/id").asText();
+        JsonNode event = stored.await("VERIFIABLE_CREDENTIAL_PRE_AUTHORIZED_GRANT", "with decision " + decisionId,
+                e -> decisionId.equals(e.at("/details/mintgate_decision_id").asText()));
+        assertThat(event.at("/details/mintgate_outcome").asText()).isEqualTo("allow");
     }
 
     @Test
@@ -101,6 +115,14 @@ class PreAuthorizedCodeGrantIT {
         assertThat(record.at("/data/error").asText()).isEqualTo("access_denied");
         assertThat(record.at("/data/decision/reason").asText()).isEqualTo("holder_not_approved");
         assertThat(record.at("/data/decision/rule").asText()).isEqualTo("credential-holders-must-be-approved");
+
+        // The realm saves these events: Mintgate's refusal event is stored with the decision.
+        JsonNode event = stored.await("VERIFIABLE_CREDENTIAL_PRE_AUTHORIZED_GRANT_ERROR", "with decision " + decisionId,
+                e -> decisionId.equals(e.at("/details/mintgate_decision_id").asText()));
+        assertThat(event.path("userId").asText()).isEqualTo(bobId);
+        assertThat(event.at("/details/mintgate_outcome").asText()).isEqualTo("deny");
+        assertThat(event.at("/details/mintgate_rule").asText()).isEqualTo("credential-holders-must-be-approved");
+        assertThat(event.at("/details/mintgate_reason").asText()).isEqualTo("holder_not_approved");
     }
 
     @Test

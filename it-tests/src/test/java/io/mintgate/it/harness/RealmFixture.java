@@ -19,20 +19,40 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public final class RealmFixture implements AutoCloseable {
 
     private final AdminApi admin;
+    private final String resource;
     private final String name;
 
-    private RealmFixture(AdminApi admin, String name) {
+    private RealmFixture(AdminApi admin, String resource, String name) {
         this.admin = admin;
+        this.resource = resource;
         this.name = name;
     }
 
     public static RealmFixture create(AdminApi admin, String resource) {
+        String name = load(resource).get("realm").asText() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        createNamed(admin, resource, name);
+        return new RealmFixture(admin, resource, name);
+    }
+
+    /**
+     * Deletes the realm and creates it again from the same representation under the same name: what an admin who
+     * drops and re-imports a realm gets, a new realm (Keycloak gives it a new id) that only shares the old one's name.
+     */
+    public void recreate() {
+        admin.deleteRealm(name);
+        createNamed(admin, resource, name);
+    }
+
+    private static void createNamed(AdminApi admin, String resource, String name) {
         ObjectNode realm = (ObjectNode) load(resource);
-        String name = realm.get("realm").asText() + "-" + UUID.randomUUID().toString().substring(0, 8);
         realm.put("realm", name);
         admin.createRealm(realm);
         allowUnmanagedAttributes(admin, name);
-        return new RealmFixture(admin, name);
+    }
+
+    /** Keycloak's internal id of the realm (not its name). */
+    public String id() {
+        return admin.get(path()).expect(200).json().get("id").asText();
     }
 
     /**

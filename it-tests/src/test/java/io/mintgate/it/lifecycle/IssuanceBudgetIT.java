@@ -122,6 +122,25 @@ class IssuanceBudgetIT {
         refused(oidc.clientCredentials("retry-bot", "retry-bot-secret", null), "budget_exhausted");
     }
 
+    /** Counters belong to a realm, not to its name: a realm dropped and re-created does not inherit them. */
+    @Test
+    void aRealmRecreatedUnderTheSameNameStartsWithAFreshBudget() {
+        Duration window = Duration.ofHours(1);
+        List<Map<String, Object>> budget = List.of(executor(budgetRule("realm-budget", "enforce", "client", 1, window)));
+        BudgetWindows.windowWithAtLeast(window, Duration.ofSeconds(60));
+        saveProfile(budget);
+        minted(oidc.clientCredentials("ci-runner", "ci-runner-secret", null));
+        refused(oidc.clientCredentials("ci-runner", "ci-runner-secret", null), "budget_exhausted");
+        String oldId = realm.id();
+
+        realm.recreate();
+        saveProfile(budget);
+
+        assertThat(realm.id()).as("the re-created realm's id").isNotEqualTo(oldId);
+        minted(oidc.clientCredentials("ci-runner", "ci-runner-secret", null));
+        refused(oidc.clientCredentials("ci-runner", "ci-runner-secret", null), "budget_exhausted");
+    }
+
     @Test
     void aBadBudgetIsRefusedWhenSavedWith400NamingTheField() {
         AdminApi.Response response = admin.put(realm.path() + "/client-policies/profiles", profiles(List.of(executor(

@@ -94,6 +94,8 @@ class FrontChannelIT {
         assertThat(event.path("clientId").asText()).isEqualTo("web");
         assertThat(event.path("error").asText()).isEqualTo("access_denied");
         assertThat(event.at("/details/reason").asText()).isEqualTo("client_policy_error");
+        assertStoredDecision(event, "address-scope-not-approved", "scope_not_approved");
+        assertThat(event.at("/details/mintgate_shadow_denials").asText()).isEqualTo("phone-watch:phone_requested");
 
         JsonNode record = awaitAuditRecord(decisionId);
         assertThat(record.at("/type").asText()).isEqualTo("io.mintgate.token.denied");
@@ -167,6 +169,7 @@ class FrontChannelIT {
         JsonNode event = awaitEvent("LOGIN_ERROR", decisionId);
         assertThat(event.path("clientId").asText()).isEqualTo("web");
         assertThat(event.path("error").asText()).isEqualTo("access_denied");
+        assertStoredDecision(event, "address-scope-not-approved", "scope_not_approved");
         JsonNode record = awaitAuditRecord(decisionId);
         assertThat(record.at("/data/decision/reason").asText()).isEqualTo("scope_not_approved");
         assertThat(record.at("/type").asText()).isEqualTo("io.mintgate.token.denied");
@@ -200,6 +203,7 @@ class FrontChannelIT {
         JsonNode event = awaitEvent("OAUTH2_DEVICE_AUTH_ERROR", decisionId);
         assertThat(event.path("clientId").asText()).isEqualTo("tv-flagged");
         assertThat(event.path("error").asText()).isEqualTo("access_denied");
+        assertStoredDecision(event, "flagged-clients", "client_flagged");
         JsonNode record = awaitAuditRecord(decisionId);
         assertThat(record.at("/type").asText()).isEqualTo("io.mintgate.token.denied");
         assertThat(record.at("/data/keycloakEventType").asText()).isEqualTo("OAUTH2_DEVICE_AUTH_ERROR");
@@ -268,12 +272,11 @@ class FrontChannelIT {
     }
 
     /**
-     * The stored Keycloak event of this refusal (its client_policy_error_detail names the decision). Keycloak's
-     * event store is handed the event before the listeners, so the mintgate_* details are asserted on the audit
-     * record, which is written from what the listeners saw.
+     * The stored Keycloak event of this refusal, as an admin reads it (GET /admin/realms/{realm}/events): Mintgate's
+     * event store wrote the decision's mintgate_* details into it.
      */
     private JsonNode awaitEvent(String type, String decisionId) {
-        Predicate<JsonNode> matching = e -> e.at("/details/client_policy_error_detail").asText().contains(decisionId);
+        Predicate<JsonNode> matching = e -> decisionId.equals(e.at("/details/mintgate_decision_id").asText());
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
         JsonNode events = null;
         while (System.nanoTime() < deadline) {
@@ -286,6 +289,13 @@ class FrontChannelIT {
             sleep();
         }
         throw new AssertionError("no " + type + " event matched; saw " + events);
+    }
+
+    private static void assertStoredDecision(JsonNode event, String rule, String reason) {
+        assertThat(event.at("/details/mintgate_outcome").asText()).isEqualTo("deny");
+        assertThat(event.at("/details/mintgate_rule").asText()).isEqualTo(rule);
+        assertThat(event.at("/details/mintgate_reason").asText()).isEqualTo(reason);
+        assertThat(event.at("/details/mintgate_mode").asText()).isEqualTo("enforce");
     }
 
     private JsonNode awaitAuditRecord(String decisionId) {

@@ -20,7 +20,7 @@ public record IssuanceBudget(String rule, CompiledExpression key, long limit, Bu
         String keyValue = keyOf(activation);
         Instant now = activation.request().time();
         BudgetWindow.Span span = window.spanAt(now);
-        String counter = counterName(activation.request().realm(), keyValue, span);
+        String counter = counterName(keyValue, span);
         if (services.require(BudgetCounters.class).tryTake(counter, limit, span.resetsAt())) {
             return null;
         }
@@ -56,11 +56,11 @@ public record IssuanceBudget(String rule, CompiledExpression key, long limit, Bu
     }
 
     /**
-     * Realm, rule, window length and window index scope the counter: a changed window starts afresh, a changed
-     * limit keeps counting. Separators cannot be forged: the key value comes last.
+     * Rule, window length and window index scope the counter within the realm (the counters keep realms apart, see
+     * {@link BudgetCounters}): a changed window starts afresh, a changed limit keeps counting. Separators cannot be
+     * forged: the key value comes last.
      */
-    String counterName(String realm, String keyValue, BudgetWindow.Span span) {
-        return "mintgate-budget::" + realm.length() + ":" + realm + "::" + rule.length() + ":" + rule
-                + "::" + window.length().getSeconds() + "::" + span.index() + "::" + keyValue;
+    String counterName(String keyValue, BudgetWindow.Span span) {
+        return rule.length() + ":" + rule + "::" + window.length().getSeconds() + "::" + span.index() + "::" + keyValue;
     }
 }
