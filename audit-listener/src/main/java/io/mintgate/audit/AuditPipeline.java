@@ -2,6 +2,7 @@ package io.mintgate.audit;
 
 import com.nimbusds.jose.jwk.JWK;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.mintgate.audit.chain.ChainId;
 import io.mintgate.audit.chain.CheckpointKeys;
 import io.mintgate.audit.chain.CheckpointSigner;
 import io.mintgate.audit.metrics.AuditMetrics;
@@ -50,7 +51,7 @@ public final class AuditPipeline implements AutoCloseable {
         AuditPipeline pipeline = new AuditPipeline(options, metrics, spool);
         try {
             for (String name : options.sinks()) {
-                Sink sink = createSink(name, options);
+                Sink sink = createSink(name, options, spool.chainId());
                 pipeline.shippers.add(new Shipper(spool, sink, metrics, options.batchRecords(), 4L << 20,
                         options.backoffBaseMs(), options.backoffCapMs()).start());
             }
@@ -58,16 +59,16 @@ public final class AuditPipeline implements AutoCloseable {
             pipeline.close();
             throw e;
         }
-        LOG.infof("Mintgate audit started: spool %s, guarantee %s, full-policy %s, sinks %s", options.spoolDir(),
-                options.guarantee(), options.fullPolicy(), options.sinks());
+        LOG.infof("Mintgate audit started: spool %s, chain %s, guarantee %s, full-policy %s, sinks %s",
+                options.spoolDir(), spool.chainId(), options.guarantee(), options.fullPolicy(), options.sinks());
         return pipeline;
     }
 
-    private static Sink createSink(String name, AuditOptions o) {
+    private static Sink createSink(String name, AuditOptions o, ChainId chain) {
         return switch (name) {
             case "file" -> new FileSink(o.filePath(), o.fileMaxBytes());
             case "http" -> new HttpSink(require(o.http(), "http-url"));
-            case "kafka" -> new KafkaSink(require(o.kafka(), "kafka-bootstrap-servers and kafka-topic"));
+            case "kafka" -> new KafkaSink(require(o.kafka(), "kafka-bootstrap-servers and kafka-topic"), chain);
             default -> throw new IllegalArgumentException("unknown audit sink '" + name + "' (use file, http, kafka)");
         };
     }

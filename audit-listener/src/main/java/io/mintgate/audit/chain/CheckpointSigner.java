@@ -39,23 +39,30 @@ public final class CheckpointSigner {
         this.kid = key.getKeyID();
     }
 
-    public CheckpointData sign(long seq, String hash, long count) {
+    /** Signs "chain {@code chain} ends at {@code seq} with {@code hash}, {@code count} records since the last one". */
+    public CheckpointData sign(String chain, long seq, String hash, long count) {
         JWSHeader.Builder header = new JWSHeader.Builder(alg);
         if (kid != null) {
             header.keyID(kid);
         }
-        JWSObject jws = new JWSObject(header.build(), new Payload(payload(seq, hash, count)));
+        JWSObject jws = new JWSObject(header.build(), new Payload(payload(chain, seq, hash, count)));
         try {
             jws.sign(signer);
         } catch (JOSEException e) {
             throw new IllegalStateException("checkpoint signing failed", e);
         }
-        return new CheckpointData(seq, hash, count, alg.getName(), kid, jws.serialize());
+        return new CheckpointData(chain, seq, hash, count, alg.getName(), kid, jws.serialize());
     }
 
-    /** The signed claims; the verifier compares them with the checkpoint's data and the chain. */
-    public static Map<String, Object> payload(long seq, String hash, long count) {
+    /**
+     * The signed claims; the verifier compares them with the checkpoint's data and the chain. The chain id is signed
+     * too, so a checkpoint vouches for one named chain (null: a checkpoint as written before chain ids, without it).
+     */
+    public static Map<String, Object> payload(String chain, long seq, String hash, long count) {
         Map<String, Object> claims = new LinkedHashMap<>();
+        if (chain != null) {
+            claims.put("chain", chain);
+        }
         claims.put("seq", seq);
         claims.put("hash", hash);
         claims.put("count", count);

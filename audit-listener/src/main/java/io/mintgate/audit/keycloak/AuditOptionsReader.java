@@ -69,7 +69,8 @@ public final class AuditOptionsReader {
                 c.getBoolean("global", false),
                 c.getInt("batch-records", d.batchRecords()),
                 c.getLong("backoff-base-ms", d.backoffBaseMs()),
-                c.getLong("backoff-max-ms", d.backoffCapMs()));
+                c.getLong("backoff-max-ms", d.backoffCapMs()),
+                c.get("chain-id"));
     }
 
     /** {@code ${kc.home.dir}/data/mintgate-audit}, next to Keycloak's own data directory. */

@@ -33,6 +33,7 @@ public final class RecordEncoder {
     private static final SerializedString SUBJECT = new SerializedString("subject");
     private static final SerializedString TIME = new SerializedString("time");
     private static final SerializedString TYPE = new SerializedString("type");
+    private static final SerializedString MINTGATECHAIN = new SerializedString(RecordJson.EXT_CHAIN);
     private static final SerializedString MINTGATESEQ = new SerializedString(RecordJson.EXT_SEQ);
     private static final SerializedString MINTGATEPREV = new SerializedString(RecordJson.EXT_PREV);
     private static final SerializedString MINTGATEHASH = new SerializedString(RecordJson.EXT_HASH);
@@ -78,6 +79,7 @@ public final class RecordEncoder {
     private static final SerializedString OWNER = new SerializedString("owner");
     private static final SerializedString PURPOSE = new SerializedString("purpose");
     // CheckpointData
+    private static final SerializedString CHAIN = new SerializedString("chain");
     private static final SerializedString SEQ = new SerializedString("seq");
     private static final SerializedString HASH = new SerializedString("hash");
     private static final SerializedString COUNT = new SerializedString("count");
@@ -85,12 +87,24 @@ public final class RecordEncoder {
     private static final SerializedString KID = new SerializedString("kid");
     private static final SerializedString JWS = new SerializedString("jws");
 
+    /** The spool's chain id, quoted and encoded once: it is the same in every record this encoder writes. */
+    private final SerializedString chain;
     private final Bytes canonical = new Bytes();
     private final Bytes payload = new Bytes();
     private JsonGenerator canonicalGen;
     private JsonGenerator payloadGen;
     /** The details being written, with their sorted key order remembered per key sequence. */
     private final DetailOrder details = new DetailOrder();
+
+    /** Writes records with the chain attribute {@code mintgatechain} = {@code chainId}. */
+    public RecordEncoder(String chainId) {
+        this.chain = new SerializedString(java.util.Objects.requireNonNull(chainId, "chainId"));
+    }
+
+    /** Writes records without a chain id, as spools did before chain ids existed (tests of such trails). */
+    public RecordEncoder() {
+        this.chain = null;
+    }
 
     /**
      * Canonical bytes of the record as chained at {@code seq} after {@code prevHash}, without the hash member:
@@ -107,6 +121,10 @@ public final class RecordEncoder {
             gen.writeFieldName(DATACONTENTTYPE);
             gen.writeString(DATA_CONTENT_TYPE_VALUE);
             field(gen, ID, record.id());
+            if (chain != null) {
+                gen.writeFieldName(MINTGATECHAIN);
+                gen.writeString(chain);
+            }
             field(gen, MINTGATEPREV, prevHash);
             number(gen, MINTGATESEQ, seq);
             field(gen, SOURCE, record.source());
@@ -145,6 +163,10 @@ public final class RecordEncoder {
             gen.writeString(DATA_CONTENT_TYPE_VALUE);
             gen.writeFieldName(DATA);
             writeData(gen, record.data(), false);
+            if (chain != null) {
+                gen.writeFieldName(MINTGATECHAIN);
+                gen.writeString(chain);
+            }
             number(gen, MINTGATESEQ, seq);
             field(gen, MINTGATEPREV, prevHash);
             field(gen, MINTGATEHASH, hash);
@@ -363,6 +385,7 @@ public final class RecordEncoder {
     private static void writeCanonical(JsonGenerator gen, CheckpointData c) throws IOException {
         gen.writeStartObject();
         always(gen, ALG, c.alg());
+        always(gen, CHAIN, c.chain());
         number(gen, COUNT, c.count());
         always(gen, HASH, c.hash());
         always(gen, JWS, c.jws());
@@ -373,6 +396,7 @@ public final class RecordEncoder {
 
     private static void writePayload(JsonGenerator gen, CheckpointData c) throws IOException {
         gen.writeStartObject();
+        always(gen, CHAIN, c.chain());
         number(gen, SEQ, c.seq());
         always(gen, HASH, c.hash());
         number(gen, COUNT, c.count());

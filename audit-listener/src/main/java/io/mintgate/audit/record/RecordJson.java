@@ -2,6 +2,8 @@ package io.mintgate.audit.record;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -21,6 +23,8 @@ import java.util.Map;
  * The spool writer does not build trees: it writes through {@link RecordEncoder}, which must produce these bytes.
  */
 public final class RecordJson {
+    /** The chain id of the spool that wrote the record; absent in records of spools older than chain ids. */
+    public static final String EXT_CHAIN = "mintgatechain";
     public static final String EXT_SEQ = "mintgateseq";
     public static final String EXT_PREV = "mintgateprev";
     public static final String EXT_HASH = "mintgatehash";
@@ -59,6 +63,31 @@ public final class RecordJson {
             return MAPPER.readTree(json);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The top-level {@code type} of a spooled record, read only as far as that member (the spool writer puts it before
+     * {@code data}), so that recovery can find the last checkpoint without parsing every record whole.
+     *
+     * @return the type, or null when the record has none or is not a JSON object
+     */
+    public static String typeOf(byte[] json) {
+        try (JsonParser parser = FACTORY.createParser(json)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                boolean isType = "type".equals(parser.currentName());
+                JsonToken value = parser.nextToken();
+                if (isType) {
+                    return value == JsonToken.VALUE_STRING ? parser.getText() : null;
+                }
+                parser.skipChildren();
+            }
+            return null;
+        } catch (IOException notJson) {
+            return null;
         }
     }
 

@@ -1,6 +1,7 @@
 package io.mintgate.audit.spool;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mintgate.audit.chain.ChainId;
 import io.mintgate.audit.chain.CheckpointSigner;
 import io.mintgate.audit.chain.HashChain;
 import io.mintgate.audit.metrics.AuditMetrics;
@@ -61,6 +62,7 @@ public final class Spool implements AutoCloseable {
     private final SpoolOptions options;
     private final AuditMetrics metrics;
     private final CheckpointSigner signer;
+    private final ChainId chainId;
     private final BlockingQueue<Pending> queue;
     private final ConcurrentSkipListMap<Long, Segment> segments = new ConcurrentSkipListMap<>();
     private final CursorStore cursors;
@@ -86,7 +88,7 @@ public final class Spool implements AutoCloseable {
     private Segment activeSegment;
     private FileChannel active;
     private ByteBuffer buffer = ByteBuffer.allocate(1 << 20);
-    private final RecordEncoder encoder = new RecordEncoder();
+    private final RecordEncoder encoder;
     private final CRC32C crc = new CRC32C();
     private long bufferedLastSeq;
     private String bufferedLastHash;
@@ -111,7 +113,17 @@ public final class Spool implements AutoCloseable {
             throw new IOException("audit spool " + options.dir() + " is in use by another process; "
                     + "each Keycloak node needs its own spool-dir");
         }
-        HashChain.Link head = recover();
+        try {
+            this.chainId = ChainId.loadOrCreate(options.dir(), options.chainId());
+        } catch (IOException | RuntimeException e) {
+            // A refused chain id stops the start; the lock must not outlive it (a retry in this JVM would be refused).
+            lock.release();
+            lockChannel.close();
+            throw e;
+        }
+        this.encoder = new RecordEncoder(chainId.value());
+        Recovered recovered = recover();
+        HashChain.Link head = recovered.head();
         this.chain = new HashChain(head.seq(), head.hash());
         this.durableSeq = head.seq();
         this.writtenSeq = head.seq();
@@ -125,6 +137,7 @@ public final class Spool implements AutoCloseable {
         }
         openActive(head.seq() + 1);
         updateUsage();
+        checkpointRecoveredTail(recovered.uncheckpointed());
         this.writer = new Thread(this::runWriter, "mintgate-writer");
         writer.setDaemon(true);
         writer.start();
@@ -254,6 +267,11 @@ public final class Spool implements AutoCloseable {
         return options.dir();
     }
 
+    /** The id of this spool's chain, in every record it writes. */
+    public ChainId chainId() {
+        return chainId;
+    }
+
     public SpoolOptions options() {
         return options;
     }
@@ -351,7 +369,7 @@ public final class Spool implements AutoCloseable {
             recordsSinceCheckpoint = 0;
             return;
         }
-        CheckpointData data = signer.sign(chain.seq(), chain.lastHash(), recordsSinceCheckpoint);
+        CheckpointData data = signer.sign(chainId.value(), chain.seq(), chain.lastHash(), recordsSinceCheckpoint);
         AuditRecord checkpoint = new AuditRecord(UUID.randomUUID().toString(), RecordType.CHECKPOINT,
                 CHECKPOINT_SOURCE, Instant.ofEpochMilli(lastCheckpointAt).toString(), null, data);
         recordsSinceCheckpoint = 0;
@@ -550,14 +568,18 @@ public final class Spool implements AutoCloseable {
 
     // ---------------------------------------------------------------- recovery
 
-    /** Scans all segments, cuts a torn tail, and returns the chain head (last seq and hash on disk). */
-    private HashChain.Link recover() throws IOException {
+    /**
+     * Scans all segments, cuts a torn tail, and returns the chain head (last seq and hash on disk) and how many records
+     * after the last checkpoint on disk no checkpoint covers yet.
+     */
+    private Recovered recover() throws IOException {
         List<Path> files;
         try (Stream<Path> list = Files.list(options.dir())) {
             files = list.filter(Segment::isSegment).sorted().toList();
         }
         long lastSeq = 0;
         String lastHash = HashChain.GENESIS;
+        long uncheckpointed = 0;
         for (int i = 0; i < files.size(); i++) {
             Path file = files.get(i);
             long firstSeq = Segment.firstSeqOf(file);
@@ -570,6 +592,7 @@ public final class Spool implements AutoCloseable {
                 FrameReader reader = new FrameReader(ch, 0);
                 for (SpoolEntry e; (e = reader.next(Long.MAX_VALUE)) != null; ) {
                     lastEntry = e;
+                    uncheckpointed = RecordType.CHECKPOINT.equals(RecordJson.typeOf(e.payload())) ? 0 : uncheckpointed + 1;
                 }
                 validEnd = reader.position();
                 damaged = validEnd < fileSize;
@@ -594,10 +617,52 @@ public final class Spool implements AutoCloseable {
             lastHash = tree.path(RecordJson.EXT_HASH).asText(HashChain.GENESIS);
         }
         if (lastSeq > 0) {
-            LOG.infof("Mintgate audit spool %s recovered: %d segments, chain continues after seq %d",
-                    options.dir(), segments.size(), lastSeq);
+            LOG.infof("Mintgate audit spool %s recovered: %d segments, chain %s continues after seq %d",
+                    options.dir(), segments.size(), chainId, lastSeq);
         }
-        return new HashChain.Link(lastSeq, lastHash);
+        return new Recovered(new HashChain.Link(lastSeq, lastHash), uncheckpointed);
+    }
+
+    /**
+     * Signs the records a crash left after the last checkpoint at once, instead of when the next record arrives: an
+     * idle node's trail would otherwise end in records no checkpoint vouches for (a clean stop writes its checkpoint
+     * in {@link #close}). Runs in the constructor, before the writer thread owns this state. A failure is logged and
+     * left to the next regular checkpoint, which then covers these records too.
+     */
+    private void checkpointRecoveredTail(long uncheckpointed) {
+        if (uncheckpointed == 0 || signer == null) {
+            return;
+        }
+        recordsSinceCheckpoint = uncheckpointed;
+        try {
+            writeCheckpoint();
+            flushBuffer();
+            force();
+            LOG.infof("Mintgate audit spool %s: checkpoint at seq %d covers the %d records recovered after the last "
+                    + "checkpoint", options.dir(), chain.seq(), uncheckpointed);
+        } catch (IOException | RuntimeException e) {
+            if (chain.seq() > writtenSeq) {
+                // Not (wholly) in the file: take it back, so the chain continues from what is on disk.
+                buffer.clear();
+                try {
+                    active.truncate(activeSegment.size);
+                } catch (IOException ignored) {
+                    // The next recovery scan cuts a partial frame.
+                }
+                chain.reset(writtenSeq, writtenHash);
+                bufferedLastSeq = writtenSeq;
+                bufferedLastHash = writtenHash;
+                firstUnforcedAt = -1;
+                recordsSinceCheckpoint = uncheckpointed;
+            }
+            LOG.errorf(e, "Mintgate audit spool %s: could not write or fsync the checkpoint for the %d recovered "
+                    + "records; the writer retries the fsync, or the next checkpoint covers them", options.dir(),
+                    uncheckpointed);
+        }
+    }
+
+    /** What the recovery scan found: the chain head, and the records after the last checkpoint on disk. */
+    private record Recovered(HashChain.Link head, long uncheckpointed) {
     }
 
     // ---------------------------------------------------------------- lifecycle

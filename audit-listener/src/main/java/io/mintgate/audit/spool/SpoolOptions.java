@@ -9,10 +9,13 @@ import java.util.List;
  * @param queueCapacity         bound of the request-thread hand-off queue
  * @param checkpointEveryRecords 0 disables count-based checkpoints
  * @param checkpointEveryMs      0 disables time-based checkpoints
+ * @param chainId               the {@code chain-id} option: the chain id a new spool takes (null: a random UUID);
+ *                              a spool that has one keeps it ({@link io.mintgate.audit.chain.ChainId})
  */
 public record SpoolOptions(Path dir, Guarantee guarantee, long asyncMaxDelayMs, long beforeResponseTimeoutMs,
                            long maxBytes, long maxRecords, FullPolicy fullPolicy, long segmentMaxBytes,
-                           int queueCapacity, long checkpointEveryRecords, long checkpointEveryMs, List<String> sinks) {
+                           int queueCapacity, long checkpointEveryRecords, long checkpointEveryMs, List<String> sinks,
+                           String chainId) {
     public SpoolOptions {
         sinks = List.copyOf(sinks);
         // Drop-oldest can only free whole closed segments, so a segment must be well below the limit.
@@ -21,21 +24,26 @@ public record SpoolOptions(Path dir, Guarantee guarantee, long asyncMaxDelayMs, 
 
     public static SpoolOptions defaults(Path dir, List<String> sinks) {
         return new SpoolOptions(dir, Guarantee.ASYNC, 200, 5000, 1L << 30, 10_000_000, FullPolicy.FAIL_CLOSED,
-                16L << 20, 65_536, 10_000, 60_000, sinks);
+                16L << 20, 65_536, 10_000, 60_000, sinks, null);
     }
 
     public SpoolOptions withGuarantee(Guarantee g) {
         return new SpoolOptions(dir, g, asyncMaxDelayMs, beforeResponseTimeoutMs, maxBytes, maxRecords, fullPolicy,
-                segmentMaxBytes, queueCapacity, checkpointEveryRecords, checkpointEveryMs, sinks);
+                segmentMaxBytes, queueCapacity, checkpointEveryRecords, checkpointEveryMs, sinks, chainId);
     }
 
     public SpoolOptions withLimits(long bytes, long records, FullPolicy policy, long segmentBytes) {
         return new SpoolOptions(dir, guarantee, asyncMaxDelayMs, beforeResponseTimeoutMs, bytes, records, policy,
-                segmentBytes, queueCapacity, checkpointEveryRecords, checkpointEveryMs, sinks);
+                segmentBytes, queueCapacity, checkpointEveryRecords, checkpointEveryMs, sinks, chainId);
     }
 
     public SpoolOptions withCheckpoints(long everyRecords, long everyMs) {
         return new SpoolOptions(dir, guarantee, asyncMaxDelayMs, beforeResponseTimeoutMs, maxBytes, maxRecords,
-                fullPolicy, segmentMaxBytes, queueCapacity, everyRecords, everyMs, sinks);
+                fullPolicy, segmentMaxBytes, queueCapacity, everyRecords, everyMs, sinks, chainId);
+    }
+
+    public SpoolOptions withChainId(String id) {
+        return new SpoolOptions(dir, guarantee, asyncMaxDelayMs, beforeResponseTimeoutMs, maxBytes, maxRecords,
+                fullPolicy, segmentMaxBytes, queueCapacity, checkpointEveryRecords, checkpointEveryMs, sinks, id);
     }
 }

@@ -2,6 +2,7 @@ package io.mintgate.audit.tool;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
 import io.mintgate.audit.record.RecordJson;
 
 import java.io.IOException;
@@ -9,17 +10,22 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
  * Command line entry point of the Mintgate bundle jar.
- * <pre>verify &lt;file.jsonl&gt; [--jwk public.jwk]
+ * <pre>verify &lt;file.jsonl|file.json&gt; [--jwk public.jwk ... [--allow-unsigned-tail &lt;records|age&gt;]]
  * checkpoint-key new|public &lt;private.jwk&gt;</pre>
+ * {@code --jwk} may be repeated, or name a JWK Set, when the nodes of a merged export sign with their own keys.
  * Exit codes: 0 verified, 1 the trail failed verification, 2 usage or I/O error.
  */
 public final class MintgateCli {
+    private static final String USAGE =
+            "usage: verify <file.jsonl|file.json> [--jwk public.jwk ... [--allow-unsigned-tail <records|age: 10000, 90s>]]";
+
     private MintgateCli() {
     }
 
@@ -28,41 +34,56 @@ public final class MintgateCli {
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, out, err, Clock.systemUTC());
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err, Clock clock) {
         if (args.length > 0 && "checkpoint-key".equals(args[0])) {
             return CheckpointKeyCommand.run(Arrays.copyOfRange(args, 1, args.length), out, err);
         }
         if (args.length < 2 || !"verify".equals(args[0])) {
-            err.println("usage: verify <file.jsonl|file.json> [--jwk public.jwk]");
+            err.println(USAGE);
             err.println("       " + CheckpointKeyCommand.USAGE);
             return 2;
         }
         Path file = Path.of(args[1]);
-        JWK key = null;
+        List<JWK> keys = new ArrayList<>();
+        UnsignedTailAllowance allowance = null;
         try {
             for (int i = 2; i < args.length; i++) {
                 if ("--jwk".equals(args[i]) && i + 1 < args.length) {
-                    key = JWK.parse(Files.readString(Path.of(args[++i]), StandardCharsets.UTF_8));
+                    keys.addAll(readKeys(Path.of(args[++i])));
+                } else if ("--allow-unsigned-tail".equals(args[i]) && i + 1 < args.length) {
+                    allowance = UnsignedTailAllowance.parse(args[++i]);
                 } else {
                     err.println("unknown argument: " + args[i]);
+                    err.println(USAGE);
                     return 2;
                 }
             }
-            List<JsonNode> events = read(file);
-            ChainVerifier.Result r = new ChainVerifier(key).verify(events);
-            if (r.ok()) {
-                out.printf("OK %s: %d records (seq %d..%d), %d checkpoints, %d signatures verified%s%s%n", file,
-                        r.records(), r.firstSeq(), r.lastSeq(), r.checkpoints(), r.signaturesVerified(),
-                        r.duplicates() > 0 ? ", " + r.duplicates() + " duplicate deliveries ignored" : "",
-                        key == null ? " (no --jwk given: checkpoint signatures NOT checked)" : "");
-                return 0;
+            if (allowance != null && keys.isEmpty()) {
+                err.println("--allow-unsigned-tail needs --jwk: without the key no tail is signed");
+                return 2;
             }
-            err.printf("FAILED %s: record seq %d id %s is %s: %s%n", file, r.seq(), r.id(),
-                    r.problem().name().toLowerCase().replace('_', ' '), r.message());
-            return 1;
+            List<JsonNode> events = read(file);
+            TrailReport report = new TrailVerifier(keys, allowance == null ? UnsignedTailAllowance.NONE : allowance,
+                    clock).verify(events);
+            PrintStream target = report.ok() ? out : err;
+            report.lines(file.toString()).forEach(target::println);
+            return report.ok() ? 0 : 1;
         } catch (IOException | java.text.ParseException | RuntimeException e) {
             err.println("cannot verify " + file + ": " + e.getMessage());
             return 2;
         }
+    }
+
+    /** A public JWK, or a JWK Set ({@code {"keys":[...]}}) holding several nodes' keys. */
+    static List<JWK> readKeys(Path file) throws IOException, java.text.ParseException {
+        String json = Files.readString(file, StandardCharsets.UTF_8);
+        if (RecordJson.parse(json.getBytes(StandardCharsets.UTF_8)).has("keys")) {
+            return JWKSet.parse(json).getKeys();
+        }
+        return List.of(JWK.parse(json));
     }
 
     /** JSON lines as the file sink writes them, or one JSON array (an HTTP batch body). */

@@ -59,15 +59,24 @@ class RecordEncoderTest {
         assertSameAsTreePath(records);
     }
 
+    /** With a chain id (what every spool writes now) and without one (records of spools older than chain ids). */
     private static void assertSameAsTreePath(List<AuditRecord> records) throws Exception {
+        assertSameAsTreePath(records, "7d3c6f0e-node.a:1_x");
+        assertSameAsTreePath(records, null);
+    }
+
+    private static void assertSameAsTreePath(List<AuditRecord> records, String chainId) throws Exception {
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
-        RecordEncoder encoder = new RecordEncoder();
+        RecordEncoder encoder = chainId == null ? new RecordEncoder() : new RecordEncoder(chainId);
         HashChain chain = new HashChain(0, HashChain.GENESIS);
         String prev = HashChain.GENESIS;
         long seq = 0;
         for (AuditRecord record : records) {
             seq++;
             ObjectNode tree = RecordJson.toTree(record);
+            if (chainId != null) {
+                tree.put(RecordJson.EXT_CHAIN, chainId);
+            }
             tree.put(RecordJson.EXT_SEQ, seq);
             tree.put(RecordJson.EXT_PREV, prev);
             byte[] treeCanonical = RecordJson.canonicalWithoutHash(tree);
@@ -104,7 +113,7 @@ class RecordEncoderTest {
         assertThat(fieldNames(data.get("nhi"))).containsExactlyElementsOf(componentNames(NhiFacts.class));
 
         AuditRecord checkpoint = new AuditRecord("cp", RecordType.CHECKPOINT, "/mintgate/audit", "t", null,
-                new CheckpointData(1, "h", 1, "ES256", "k", "j"));
+                new CheckpointData("chain-1", 1, "h", 1, "ES256", "k", "j"));
         encoder.canonical(checkpoint, 2, HashChain.GENESIS);
         JsonNode cpData = RecordJson.parse(encoder.payload(checkpoint, 2, HashChain.GENESIS, HashChain.GENESIS).copy())
                 .get("data");
@@ -151,7 +160,7 @@ class RecordEncoderTest {
         AccessData admin = new AccessData("acme", "svc", null, null, new Actor("admin-1", null, "master", "::1"), null,
                 null, null, null, null, "::1", null, "UPDATE", null, null,
                 new AdminResource("CLIENT", "UPDATE", "clients/abc", "abc", true, false), Map.of(), null);
-        CheckpointData checkpoint = new CheckpointData(12, HashChain.GENESIS, 12, "ES256", null, "eyJ.a.b");
+        CheckpointData checkpoint = new CheckpointData("node-a", 12, HashChain.GENESIS, 12, "ES256", null, "eyJ.a.b");
         return List.of(
                 new AuditRecord("kc-0b6f", RecordType.TOKEN_ISSUED, "/realms/acme", "2026-11-23T05:00:20.123Z", "8e2b", full),
                 new AuditRecord("kc-1", RecordType.TOKEN_DENIED, "/realms/acme", "2026-11-23T05:00:21Z", null, denied),
@@ -207,11 +216,11 @@ class RecordEncoderTest {
                 new AuditRecord("e-5", RecordType.TOKEN_REVOKED, "/realms/r", "t", null, minimum),
                 new AuditRecord("e-6", RecordType.TOKEN_ISSUED, "/realms/r", "t", "s", everything()),
                 new AuditRecord("cp-0", RecordType.CHECKPOINT, "/mintgate/audit", "t", null,
-                        new CheckpointData(0, null, 0, null, null, null)),
+                        new CheckpointData(null, 0, null, 0, null, null, null)),
                 new AuditRecord("cp-2", RecordType.CHECKPOINT, "/mintgate/audit", "t", null,
-                        new CheckpointData(-1, "", Long.MAX_VALUE, "", "kid-1", null)),
+                        new CheckpointData("", -1, "", Long.MAX_VALUE, "", "kid-1", null)),
                 new AuditRecord("cp-3", RecordType.CHECKPOINT, "/mintgate/audit", "t", null,
-                        new CheckpointData(Long.MAX_VALUE, "h", 1, null, "", "")));
+                        new CheckpointData("ü \"", Long.MAX_VALUE, "h", 1, null, "", "")));
     }
 
     /** Every component of every record type set and non-empty; built with the canonical constructors on purpose. */

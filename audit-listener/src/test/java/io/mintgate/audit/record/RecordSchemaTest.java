@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.mintgate.audit.AuditPipeline;
 import io.mintgate.audit.TestRecords;
+import io.mintgate.audit.chain.ChainId;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,8 +39,14 @@ class RecordSchemaTest {
         }
         assertThat(records).extracting(r -> r.path("type").asText()).contains(RecordType.TOKEN_ISSUED,
                 RecordType.TOKEN_DENIED, RecordType.NHI_CHANGED, RecordType.TOKEN_REVOKED, RecordType.CHECKPOINT);
+        String chain = Files.readString(dir.resolve(ChainId.FILE), StandardCharsets.UTF_8).strip();
         for (JsonNode record : records) {
             assertThat(RecordSchema.problems(record)).as("schema problems of %s", record).isEmpty();
+            // Optional in the schema only for the records of older spools: this version writes it in every one.
+            assertThat(record.path(RecordJson.EXT_CHAIN).asText()).as("chain id of %s", record).isEqualTo(chain);
+            if (RecordType.CHECKPOINT.equals(record.path("type").asText())) {
+                assertThat(record.at("/data/chain").asText()).isEqualTo(chain);
+            }
         }
     }
 
@@ -59,6 +66,10 @@ class RecordSchemaTest {
         ObjectNode badHash = good.deepCopy();
         badHash.put("mintgatehash", "not-a-hash");
         assertThat(RecordSchema.problems(badHash)).anyMatch(p -> p.contains("mintgatehash"));
+
+        ObjectNode badChain = good.deepCopy();
+        badChain.put(RecordJson.EXT_CHAIN, "node a/1");
+        assertThat(RecordSchema.problems(badChain)).anyMatch(p -> p.contains(RecordJson.EXT_CHAIN));
 
         ObjectNode badTime = good.deepCopy();
         badTime.put("time", "yesterday");

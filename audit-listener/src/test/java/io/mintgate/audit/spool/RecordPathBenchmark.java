@@ -31,7 +31,7 @@ import java.util.zip.CRC32C;
  * Keycloak event: a client_credentials {@code CLIENT_LOGIN}, or the two events of an authorization_code flow (the
  * browser's {@code LOGIN}, without a Mintgate decision, and the {@code CODE_TO_TOKEN} the authorizer decided).
  * Run: {@code java -cp <test classpath> org.openjdk.jmh.Main RecordPathBenchmark -f 1 -wi 2 -i 3 -prof gc}
- * (add {@code -p event=CODE_TO_TOKEN} for one event only)
+ * (add {@code -p event=CODE_TO_TOKEN} for one event only; {@code -p chainId=uuid} for the spool's encoding only)
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -45,11 +45,16 @@ public class RecordPathBenchmark {
     private AuditRecord record;
     private HashChain chain;
     private ByteBuffer buffer;
-    private final RecordEncoder encoder = new RecordEncoder();
+    /** {@code uuid}: a chain id as a spool generates it, in every record (what the spool writes); {@code none}: without. */
+    @Param({"uuid", "none"})
+    public String chainId;
+
+    private RecordEncoder encoder;
     private final CRC32C crc = new CRC32C();
 
     @Setup
     public void setUp() {
+        encoder = "none".equals(chainId) ? new RecordEncoder() : new RecordEncoder("7d3c6f0e-5b1a-4c1e-9a43-0f6a2b1c9d8e");
         mapper = new EventRecordMapper(EnumSet.allOf(AuditKind.class));
         keycloakEvent = switch (event) {
             case "CLIENT_LOGIN" -> tokenIssuedEvent();

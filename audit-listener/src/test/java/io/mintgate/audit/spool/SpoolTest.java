@@ -1,9 +1,14 @@
 package io.mintgate.audit.spool;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.mintgate.audit.TestRecords;
+import io.mintgate.audit.chain.ChainId;
+import io.mintgate.audit.chain.CheckpointKeys;
+import io.mintgate.audit.chain.CheckpointSigner;
 import io.mintgate.audit.metrics.AuditMetrics;
 import io.mintgate.audit.record.RecordJson;
+import io.mintgate.audit.record.RecordType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -95,6 +100,77 @@ class SpoolTest {
             String hashOf10 = RecordJson.parse(entries.get(9).payload()).path("mintgatehash").asText();
             assertThat(prevOf11).isEqualTo(hashOf10);
         }
+    }
+
+    @Test
+    void aCrashedSpoolSignsItsRecoveredTailOnRestartWithoutWaitingForNewRecords() throws Exception {
+        CheckpointSigner signer = new CheckpointSigner(CheckpointKeys.generate());
+        SpoolOptions o = options().withCheckpoints(4, 0);
+        Spool spool = Spool.open(o, signer, new AuditMetrics(registry));
+        for (int i = 0; i < 6; i++) {
+            spool.append(TestRecords.issued("c"));
+        }
+        assertThat(spool.awaitSettled(5000)).isTrue();
+        spool.halt(); // seq 1-4, checkpoint 5, seq 6-7: two records no checkpoint covers
+
+        try (Spool reopened = Spool.open(o, signer, new AuditMetrics(registry))) {
+            assertThat(reopened.durableSeq()).as("a checkpoint written and fsynced at open").isEqualTo(8);
+            List<SpoolEntry> entries = readAll(reopened, 0);
+            JsonNode last = RecordJson.parse(entries.get(entries.size() - 1).payload());
+            assertThat(last.path("type").asText()).isEqualTo(RecordType.CHECKPOINT);
+            assertThat(last.at("/data/seq").asLong()).isEqualTo(7);
+            assertThat(last.at("/data/count").asLong()).as("the records after the checkpoint at seq 5").isEqualTo(2);
+            assertThat(last.at("/data/hash").asText())
+                    .isEqualTo(RecordJson.parse(entries.get(6).payload()).path(RecordJson.EXT_HASH).asText());
+            assertThat(last.at("/data/chain").asText()).isEqualTo(reopened.chainId().value());
+        }
+    }
+
+    @Test
+    void aSpoolWhoseLastRecordIsACheckpointGetsNoSecondOneOnRestart() throws Exception {
+        CheckpointSigner signer = new CheckpointSigner(CheckpointKeys.generate());
+        SpoolOptions o = options().withCheckpoints(3, 0);
+        Spool spool = Spool.open(o, signer, new AuditMetrics(registry));
+        for (int i = 0; i < 3; i++) {
+            spool.append(TestRecords.issued("c"));
+        }
+        assertThat(spool.awaitSettled(5000)).isTrue();
+        spool.halt(); // seq 1-3, checkpoint 4
+
+        try (Spool reopened = Spool.open(o, signer, new AuditMetrics(registry))) {
+            assertThat(reopened.durableSeq()).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void theChainIdIsCreatedOnceAndKeptAcrossRestarts() throws Exception {
+        String first;
+        try (Spool spool = open(options())) {
+            first = spool.chainId().value();
+            spool.append(TestRecords.issued("c"));
+            assertThat(spool.awaitSettled(5000)).isTrue();
+            assertThat(RecordJson.parse(readAll(spool, 0).get(0).payload()).path(RecordJson.EXT_CHAIN).asText())
+                    .isEqualTo(first);
+        }
+        assertThat(Files.readString(dir.resolve(ChainId.FILE)).strip()).isEqualTo(first);
+        try (Spool reopened = open(options())) {
+            assertThat(reopened.chainId().value()).isEqualTo(first);
+        }
+    }
+
+    @Test
+    void aConfiguredChainIdNamesANewSpoolAndMayNotRenameAnExistingOne() throws Exception {
+        try (Spool spool = open(options().withChainId("kc-node-a"))) {
+            assertThat(spool.chainId().value()).isEqualTo("kc-node-a");
+        }
+        try (Spool same = open(options().withChainId("kc-node-a"))) {
+            assertThat(same.chainId().value()).isEqualTo("kc-node-a");
+        }
+        assertThatThrownBy(() -> open(options().withChainId("kc-node-b")))
+                .isInstanceOf(IOException.class).hasMessageContaining("holds chain 'kc-node-a'")
+                .hasMessageContaining("'kc-node-b'");
+        assertThatThrownBy(() -> open(options().withChainId("node a")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("option chain-id");
     }
 
     @Test

@@ -120,10 +120,16 @@ public final class IssuanceAuthorizerExecutor implements ClientPolicyExecutorPro
     /** At a token-response event the builder can also drop the refresh token, which the post-processor cannot. */
     private void narrow(Enforcement.Outcome outcome, TokenManager.AccessTokenResponseBuilder builder) {
         Obligations obligations = outcome.decision().obligations();
-        if (builder == null || obligations.isEmpty()) {
+        if (builder == null) {
+            return;
+        }
+        // the post-processor may still narrow the access token's lifetime (carried narrowing on refresh)
+        IdTokenLifetime.remember(session, builder.getIdToken());
+        if (obligations.isEmpty()) {
             return;
         }
         String removed = Narrowing.apply(session, obligations, builder.getAccessToken(), builder.getRefreshToken(), null);
+        IdTokenLifetime.follow(builder.getIdToken(), builder.getAccessToken());
         if (!obligations.refreshTokenAllowed() && builder.getRefreshToken() != null) {
             builder.removeRefreshToken();
             removed = removed.isEmpty() ? "refresh_token:-" : removed + ";refresh_token:-";

@@ -11,6 +11,7 @@ import io.mintgate.authorizer.policy.Obligations;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.OAuth2Constants;
+import org.keycloak.OAuthErrorException;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.events.EventType;
 import org.keycloak.models.AuthenticatedClientSessionModel;
@@ -50,14 +51,22 @@ final class IssuancePostProcessor implements TokenPostProcessor {
         if (context.accessToken() == null || context.clientSessionCtx() == null) {
             return;
         }
+        decideAndNarrow(context);
+        IdTokenLifetime.followRemembered(session, context.accessToken());
+    }
+
+    private void decideAndNarrow(TokenPostProcessorContext context) {
         reapplyCarriedNarrowing(context);
         Obligations pendingNarrowing = PendingNarrowing.take(session);
         if (pendingNarrowing != null) {
             narrow(pendingNarrowing, context);
         }
-        List<DeferredPolicies.Deferred> deferred = DeferredPolicies.take(session);
         MultivaluedMap<String, String> form = EventMints.formOf(session);
         String formGrantType = IssuanceRequests.first(form, OAuth2Constants.GRANT_TYPE);
+        if (OAuth2Constants.TOKEN_EXCHANGE_GRANT_TYPE.equals(formGrantType)) {
+            applySubjectTokenNarrowing(form, context);
+        }
+        List<DeferredPolicies.Deferred> deferred = DeferredPolicies.take(session);
         boolean eventless = EVENTLESS_GRANT_TYPES.contains(formGrantType) && !Enforcement.decided(session);
         if (deferred.isEmpty() && !eventless) {
             return;
@@ -87,10 +96,28 @@ final class IssuancePostProcessor implements TokenPostProcessor {
 
     /** A refresh never yields more than the refresh token was narrowed to, whatever the policy says today. */
     private void reapplyCarriedNarrowing(TokenPostProcessorContext context) {
-        Obligations carried = CarriedObligations.read(context.requestRefreshToken());
+        Obligations carried;
+        try {
+            carried = CarriedObligations.read(context.requestRefreshToken());
+        } catch (CarriedObligations.Unreadable e) {
+            throw new TokenInterceptorException(OAuthErrorException.INVALID_GRANT, "The refresh token's narrowing cannot be read.");
+        }
         if (!carried.isEmpty()) {
             Enforcement.recordNarrowing(session, Narrowing.apply(session, carried, context.accessToken(),
                     context.refreshToken(), context.clientSessionCtx()));
+        }
+    }
+
+    /** An exchanged token is never broader than its subject token was narrowed to, whatever the policy says today. */
+    private void applySubjectTokenNarrowing(MultivaluedMap<String, String> form, TokenPostProcessorContext context) {
+        Obligations carried;
+        try {
+            carried = SubjectTokenNarrowing.of(form);
+        } catch (CarriedObligations.Unreadable e) {
+            throw new TokenInterceptorException(OAuthErrorException.INVALID_REQUEST, "The subject token's narrowing cannot be read.");
+        }
+        if (!carried.isEmpty()) {
+            narrow(carried, context);
         }
     }
 

@@ -45,26 +45,14 @@ final class Narrowing {
                     ? session.getAttribute(ClientSessionContext.class.getName(), ClientSessionContext.class)
                     : clientSessionCtx, narrowed);
         }
-        if (obligations.keepAudiences() != null && access.getAudience() != null) {
-            List<String> kept = new ArrayList<>();
-            for (String audience : access.getAudience()) {
-                if (obligations.keepAudiences().contains(audience)) {
-                    kept.add(audience);
-                } else {
-                    removed.add("aud:-" + audience);
-                }
-            }
-            access.audience(kept.toArray(String[]::new));
+        if (obligations.keepAudiences() != null) {
+            keepAudiences(access, obligations.keepAudiences(), removed);
         }
         if (obligations.keepRoles() != null) {
             keepRoles(access, obligations.keepRoles(), removed);
         }
         if (obligations.maxAccessTokenLifetime() != null) {
-            long cap = issuedAt(access) + obligations.maxAccessTokenLifetime().toSeconds();
-            if (access.getExp() == null || access.getExp() == 0 || access.getExp() > cap) {
-                access.exp(cap);
-                removed.add("exp:" + obligations.maxAccessTokenLifetime().toSeconds() + "s");
-            }
+            capLifetime(access, obligations.maxAccessTokenLifetime().toSeconds(), removed);
         }
         if (refresh != null && obligations.maxRefreshTokenLifetime() != null) {
             long cap = issuedAt(refresh) + obligations.maxRefreshTokenLifetime().toSeconds();
@@ -76,13 +64,40 @@ final class Narrowing {
         for (Map.Entry<String, Object> claim : obligations.claims().entrySet()) {
             access.setOtherClaims(claim.getKey(), claim.getValue());
         }
+        // Both tokens say what they were narrowed to: the refresh token for the next refresh, the access token for
+        // whatever re-derives it (introspection, userinfo, a token exchange with it as the subject token).
+        CarriedObligations.carry(access, obligations);
         if (refresh != null) {
             CarriedObligations.carry(refresh, obligations);
         }
         return String.join(";", removed);
     }
 
-    private static String keepScopes(String scope, Set<String> keep, List<String> removed) {
+    static void keepAudiences(AccessToken access, Set<String> keep, List<String> removed) {
+        if (access.getAudience() == null) {
+            return;
+        }
+        List<String> kept = new ArrayList<>();
+        for (String audience : access.getAudience()) {
+            if (keep.contains(audience)) {
+                kept.add(audience);
+            } else {
+                removed.add("aud:-" + audience);
+            }
+        }
+        access.audience(kept.toArray(String[]::new));
+    }
+
+    /** Caps {@code exp} at {@code iat + seconds}; a token without {@code exp} gets one. */
+    static void capLifetime(AccessToken access, long seconds, List<String> removed) {
+        long cap = issuedAt(access) + seconds;
+        if (access.getExp() == null || access.getExp() == 0 || access.getExp() > cap) {
+            access.exp(cap);
+            removed.add("exp:" + seconds + "s");
+        }
+    }
+
+    static String keepScopes(String scope, Set<String> keep, List<String> removed) {
         if (scope == null || scope.isBlank()) {
             return scope;
         }
@@ -99,7 +114,7 @@ final class Narrowing {
     }
 
     /** Role entries are realm role names, or {@code clientId:role} / a bare role name for client roles. */
-    private static void keepRoles(AccessToken access, Set<String> keep, List<String> removed) {
+    static void keepRoles(AccessToken access, Set<String> keep, List<String> removed) {
         if (access.getRealmAccess() != null && access.getRealmAccess().getRoles() != null) {
             for (String role : List.copyOf(access.getRealmAccess().getRoles())) {
                 if (!keep.contains(role)) {

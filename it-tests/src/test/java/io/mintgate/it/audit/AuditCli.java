@@ -5,10 +5,16 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.nimbusds.jose.jwk.JWK;
+import io.mintgate.audit.chain.HashChain;
+import io.mintgate.audit.record.RecordJson;
 import io.mintgate.it.harness.DistributionKeycloak;
 
 /**
@@ -27,14 +33,32 @@ final class AuditCli {
     private AuditCli() {
     }
 
-    static Result verify(DistributionKeycloak server, Path trail, Path publicJwk) {
+    /** {@code verify <trail> --jwk <publicJwk> [options...]}, e.g. {@code "--allow-unsigned-tail", "50"}. */
+    static Result verify(DistributionKeycloak server, Path trail, Path publicJwk, String... options) {
+        List<String> args = new ArrayList<>(List.of("--jwk", publicJwk.toString()));
+        args.addAll(List.of(options));
+        return run(server, trail, args);
+    }
+
+    /** {@code verify <trail> --jwk <key 1> --jwk <key 2> ... [options...]}: each node signs with its own key. */
+    static Result verify(DistributionKeycloak server, Path trail, List<Path> publicJwks, String... options) {
+        List<String> args = new ArrayList<>();
+        for (Path key : publicJwks) {
+            args.addAll(List.of("--jwk", key.toString()));
+        }
+        args.addAll(List.of(options));
+        return run(server, trail, args);
+    }
+
+    private static Result run(DistributionKeycloak server, Path trail, List<String> args) {
         Path jar = bundleJar(server);
         Path out = trail.resolveSibling(trail.getFileName() + ".out");
         Path err = trail.resolveSibling(trail.getFileName() + ".err");
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", jar.toString(), "verify", trail.toString()));
+        command.addAll(args);
         try {
-            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", jar.toString(), "verify", trail.toString(),
-                    "--jwk", publicJwk.toString())
+            Process p = new ProcessBuilder(command)
                     .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
             if (!p.waitFor(120, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
@@ -81,6 +105,35 @@ final class AuditCli {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The lines with their seq renumbered from the first one and every prev/hash recomputed, the way a forger who
+     * deleted or changed records would hide it (the chain then holds; only signed checkpoints can tell).
+     */
+    static List<String> rechained(List<String> lines) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            List<String> out = new ArrayList<>();
+            JsonNode first = RecordJson.parse(lines.get(0).getBytes(StandardCharsets.UTF_8));
+            long seq = first.path(RecordJson.EXT_SEQ).asLong();
+            String prev = first.path(RecordJson.EXT_PREV).asText();
+            for (String line : lines) {
+                ObjectNode node = (ObjectNode) RecordJson.parse(line.getBytes(StandardCharsets.UTF_8));
+                node.put(RecordJson.EXT_SEQ, seq++);
+                node.put(RecordJson.EXT_PREV, prev);
+                prev = HashChain.hashOf(sha, prev, RecordJson.canonicalWithoutHash(node));
+                node.put(RecordJson.EXT_HASH, prev);
+                out.add(new String(RecordJson.toBytes(node), StandardCharsets.UTF_8));
+            }
+            return out;
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static boolean isCheckpoint(String line) {
+        return line.contains("\"type\":\"io.mintgate.audit.checkpoint\"");
     }
 
     static Path write(List<String> lines) {

@@ -27,8 +27,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The bundle's {@code verify} command on the shared server's file sink export, with the public half of the
- * checkpoint key the listener generated: the export passes intact; a copy with a deleted, an altered, or two swapped
- * lines fails, naming the record.
+ * checkpoint key the listener generated: the export passes intact (the server is live, so its newest records may
+ * wait for their checkpoint: {@code --allow-unsigned-tail 50}, the server's checkpoint interval); a copy with a
+ * deleted, an altered, or two swapped lines fails, naming the record; a copy cut short, or stripped of its
+ * checkpoints and re-chained, fails as unsigned.
  */
 @MintgateIT
 class AuditVerifyIT {
@@ -76,13 +78,60 @@ class AuditVerifyIT {
 
     @Test
     void theIntactExportVerifiesWithItsCheckpointSignatures() {
-        AuditCli.Result result = AuditCli.verify(server, export, publicJwk);
+        AuditCli.Result result = AuditCli.verify(server, export, publicJwk, "--allow-unsigned-tail", "50");
         assertThat(result.exit()).as("%s", result).isZero();
-        Matcher m = Pattern.compile("^OK .*: (\\d+) records \\(seq (\\d+)\\.\\.(\\d+)\\), (\\d+) checkpoints, (\\d+) signatures verified")
+        String chain = chainId();
+        Matcher m = Pattern.compile("(?m)^chain " + Pattern.quote(chain) + ": OK: (\\d+) records \\(seq (\\d+)\\.\\.(\\d+)\\), "
+                        + "(\\d+) checkpoints?, (\\d+) signatures? verified.*; unsigned tail: (none|\\d+ records? \\(seq .*)$")
                 .matcher(result.stdout());
-        assertThat(m.find()).as("summary line in %s", result.stdout()).isTrue();
+        assertThat(m.find()).as("chain line in %s", result.stdout()).isTrue();
+        assertThat(result.stdout()).startsWith("OK ").contains("1 chain, ");
         assertThat(Long.parseLong(m.group(5))).as("signatures verified").isPositive();
         System.out.printf("[verify] %s%n", result.stdout().strip());
+    }
+
+    @Test
+    void aCopyCutShortBeforeItsLastCheckpointFailsAsUnsigned() {
+        int lastCheckpoint = lastCheckpointBefore(lines.size());
+        List<String> truncated = lines.subList(0, lastCheckpoint);
+        int previous = lastCheckpointBefore(lastCheckpoint);
+        long from = previous < 0 ? seq(0) : seq(previous) + 1;
+        long to = seq(lastCheckpoint) - 1;
+        AuditCli.Result result = AuditCli.verify(server, AuditCli.write(truncated), publicJwk);
+        assertThat(result.exit()).as("%s", result).isEqualTo(1);
+        assertThat(result.stderr()).contains("FAILED", "chain " + chainId() + ": FAILED: record seq " + from,
+                " is unsigned: records seq " + from + ".." + to + " (" + (to - from + 1) + " records), ",
+                "are covered by no signed checkpoint");
+    }
+
+    @Test
+    void aCopyStrippedOfItsCheckpointsAndReChainedFailsAsUnsigned() {
+        List<String> stripped = new ArrayList<>(lines.stream().filter(l -> !AuditCli.isCheckpoint(l)).toList());
+        stripped.remove((int) (middleRecord() - checkpointsBefore(middleRecord())));
+        List<String> forged = AuditCli.rechained(stripped);
+        AuditCli.Result result = AuditCli.verify(server, AuditCli.write(forged), publicJwk);
+        assertThat(result.exit()).as("%s", result).isEqualTo(1);
+        long first = parse(stripped.get(0)).path("mintgateseq").asLong();
+        assertThat(result.stderr()).contains("FAILED", " is unsigned: records seq " + first + "..",
+                "all of the chain in this export, which holds no checkpoint of it, are covered by no signed checkpoint");
+    }
+
+    private String chainId() {
+        // The newest line: a spool that has run an older version starts with records that have no chain id.
+        return parse(lines.get(lines.size() - 1)).path("mintgatechain").asText();
+    }
+
+    private int lastCheckpointBefore(int end) {
+        for (int i = end - 1; i >= 0; i--) {
+            if (AuditCli.isCheckpoint(lines.get(i))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private long checkpointsBefore(int end) {
+        return lines.subList(0, end).stream().filter(AuditCli::isCheckpoint).count();
     }
 
     @Test
@@ -94,7 +143,7 @@ class AuditVerifyIT {
         assertThat(result.exit()).as("%s", result).isEqualTo(1);
         long deleted = seq(i);
         assertThat(result.stderr()).contains("FAILED", "record seq " + (deleted + 1) + " id " + id(i + 1) + " is missing",
-                "records seq " + deleted + ".." + deleted + " are missing");
+                "record seq " + deleted + " is missing before this one");
     }
 
     @Test

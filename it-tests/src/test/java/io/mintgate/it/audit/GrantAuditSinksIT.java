@@ -5,6 +5,9 @@ import static io.mintgate.it.audit.AuditGrants.accessToken;
 import static io.mintgate.it.audit.AuditGrants.decisionId;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
+import java.util.Map;
+
 import com.nimbusds.oauth2.sdk.TokenResponse;
 import com.nimbusds.oauth2.sdk.token.RefreshToken;
 import io.mintgate.it.harness.AdminApi;
@@ -91,6 +94,16 @@ class GrantAuditSinksIT {
         grants.clientCredentials("svc");
         assertThat(sinks.http().acceptedBatches()).isPositive();
         assertThat(sinks.http().badSignatures()).as("batches with a wrong or missing HMAC").isZero();
+    }
+
+    /** One node's chain stays in one partition, in order: the Kafka key is the chain id, not the subject. */
+    @Test
+    void everyKafkaRecordIsKeyedByItsChainId() {
+        assertIssued(grants.clientCredentials("svc"), "svc", "client_credentials");
+        List<Map.Entry<String, String>> keyed = sinks.kafkaKeysAndChains();
+        assertThat(keyed).isNotEmpty();
+        assertThat(keyed).allSatisfy(e -> assertThat(e.getKey()).as("Kafka key of a record of chain %s", e.getValue())
+                .isEqualTo(e.getValue()));
     }
 
     private void assertIssued(TokenResponse response, String clientId, String grantType) {

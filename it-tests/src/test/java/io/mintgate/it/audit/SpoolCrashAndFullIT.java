@@ -79,7 +79,10 @@ class SpoolCrashAndFullIT {
     @Order(1)
     void beforeResponseRecordsSurviveSigkillUnderLoad() throws Exception {
         wipe(CRASH_SPOOL);
-        server.restartWith(List.of(OPTION + "guarantee=before-response", OPTION + "spool-dir=" + abs(CRASH_SPOOL)), false);
+        // No checkpoint before the crash (count and time triggers out of reach), so that every record the load leaves
+        // is one the restart alone has to sign.
+        server.restartWith(List.of(OPTION + "guarantee=before-response", OPTION + "spool-dir=" + abs(CRASH_SPOOL),
+                OPTION + "checkpoint-every-records=1000000", OPTION + "checkpoint-every-ms=0"), false);
         long firstStart = server.lastStartMillis();
 
         Load load = new Load(grants, "svc").start(4, 10_000);
@@ -102,11 +105,23 @@ class SpoolCrashAndFullIT {
         for (String jti : load.receivedJtis()) {
             assertThat(perSink.get("http").get(jti)).as("records for token %s at the collector", jti).hasSize(1);
         }
-        // The crash spool's file trail is still one verifiable chain (torn tail cut, duplicates tolerated).
+        // Without a new record, the restart signed what the crash left: the log says so, the file trail ends with that
+        // checkpoint, and the trail verifies with no unsigned tail allowed (torn tail cut, duplicates tolerated).
+        Matcher signed = Pattern.compile("Mintgate audit spool " + Pattern.quote(abs(CRASH_SPOOL).toString())
+                + ": checkpoint at seq (\\d+) covers the (\\d+) records recovered after the last checkpoint")
+                .matcher(server.log());
+        assertThat(signed.find()).as("recovery checkpoint in the log of the restart").isTrue();
+        long checkpointSeq = Long.parseLong(signed.group(1));
+        String lastLine = awaitLastLine(server.home().resolve(file), checkpointSeq);
+        assertThat(lastLine).as("the file trail's newest record").contains("\"type\":\"io.mintgate.audit.checkpoint\"",
+                "\"count\":" + signed.group(2) + ",");
+        assertThat(Long.parseLong(signed.group(2))).as("records signed by the recovery checkpoint")
+                .isGreaterThanOrEqualTo(received);
         Path publicJwk = AuditCli.publicJwk(server, CRASH_SPOOL);
         Path copy = AuditCli.copyWholeLines(server.home().resolve(file));
         AuditCli.Result verify = AuditCli.verify(server, copy, publicJwk);
         assertThat(verify.exit()).as("verify of the crash spool's file trail: %s", verify).isZero();
+        assertThat(verify.stdout()).contains("1 checkpoint, 1 signature verified", "unsigned tail: none");
 
         System.out.printf("[crash] before-response start %d ms; %d tokens received (%d requests failed/cut) before "
                         + "SIGKILL; restart %d ms; all %d records in file/http/kafka %d ms after ready; verify: %s%n",
@@ -222,6 +237,21 @@ class SpoolCrashAndFullIT {
             }
         }
         return value;
+    }
+
+    /** The last whole line of a file sink output once it is the record {@code seq} (the shipper may be behind). */
+    private static String awaitLastLine(Path file, long seq) throws IOException {
+        long deadline = System.currentTimeMillis() + 30_000;
+        String last = "";
+        while (System.currentTimeMillis() < deadline) {
+            List<String> lines = Files.readAllLines(AuditCli.copyWholeLines(file), StandardCharsets.UTF_8);
+            last = lines.isEmpty() ? "" : lines.get(lines.size() - 1);
+            if (last.contains("\"mintgateseq\":" + seq + ",")) {
+                return last;
+            }
+            AuditGrants.pause(200);
+        }
+        throw new AssertionError("record seq " + seq + " not the last line of " + file + " within 30 s; last: " + last);
     }
 
     private String awaitLog(String needle) {

@@ -82,6 +82,24 @@ public final class AuditSinks implements AutoCloseable {
         }
     }
 
+    /**
+     * Each event on the topic that carries a chain id, as (Kafka key, {@code mintgatechain}); polling whatever arrived
+     * since the last call. Events without a chain id (written before chain ids) are left out.
+     */
+    public List<Map.Entry<String, String>> kafkaKeysAndChains() {
+        synchronized (kafkaLock) {
+            pollKafka();
+            List<Map.Entry<String, String>> pairs = new ArrayList<>();
+            for (int i = 0; i < kafkaRecords.size(); i++) {
+                JsonNode chain = kafkaRecords.get(i).path("mintgatechain");
+                if (chain.isTextual()) {
+                    pairs.add(Map.entry(kafkaKeys.get(i), chain.asText()));
+                }
+            }
+            return pairs;
+        }
+    }
+
     /** Raw keys and values on the topic, for content searches. */
     public List<String> kafkaRawContent() {
         synchronized (kafkaLock) {
