@@ -104,7 +104,7 @@ class CliFromProvidersIT {
     }
 
     @Test
-    void aTrailAcrossAKeyRotationVerifiesAsAChainAndEachSpanWithItsKey() throws Exception {
+    void aTrailAcrossAKeyRotationVerifiesWithBothKeysOrEachSpanWithItsKey() throws Exception {
         Path trail = resource("trail.jsonl");
         Run chainOnly = cli("verify", trail.toString());
         assertThat(chainOnly.exit()).as(chainOnly.err()).isZero();
@@ -116,6 +116,11 @@ class CliFromProvidersIT {
         Run newKey = cli("verify", trail.toString(), "--jwk", resource("key-b-public.jwk").toString());
         assertThat(newKey.exit()).isEqualTo(1);
         assertThat(newKey.out() + newKey.err()).contains("record seq 42", "bad signature");
+
+        Run bothKeys = cli("verify", trail.toString(), "--jwk", resource("key-a-public.jwk").toString(),
+                "--jwk", resource("key-b-public.jwk").toString());
+        assertThat(bothKeys.exit()).as(bothKeys.out() + bothKeys.err()).isZero();
+        assertThat(bothKeys.out()).contains("61 records (seq 1..61), 5 checkpoints, 5 signatures verified");
 
         Run before = cli("verify", span(1, 46).toString(), "--jwk", resource("key-a-public.jwk").toString());
         assertThat(before.exit()).as(before.out() + before.err()).isZero();
