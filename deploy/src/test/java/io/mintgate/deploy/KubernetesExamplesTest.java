@@ -147,6 +147,20 @@ class KubernetesExamplesTest {
     }
 
     @Test
+    void aServiceMonitorWithoutMetricsEnabledInTheOptionsIsRejected() {
+        List<JsonNode> docs = brokenKeycloak(k -> {
+            ArrayNode options = (ArrayNode) k.at("/spec/additionalOptions");
+            for (int i = 0; i < options.size(); i++) {
+                if (options.get(i).path("name").asText().equals("metrics-enabled")) {
+                    options.remove(i);
+                }
+            }
+        });
+        assertThat(operatorProblems(docs)).singleElement().asString()
+                .contains("spec.serviceMonitor", "metrics-enabled=true");
+    }
+
+    @Test
     void aKafkaPropertyAsAnEnvironmentVariableIsRejected() {
         ObjectNode values = brokenHelm("extraEnv", "KAFKA_PROPERTIES_FILE", "KAFKA_PROPERTY_SASL_MECHANISM");
         assertThat(helmProblems(values)).singleElement().asString()

@@ -76,6 +76,13 @@ final class OperatorExample {
             }
         }
 
+        // The Operator's ServiceMonitor precondition reads metrics-enabled from the CR's options, not from the image.
+        if (spec.path("serviceMonitor").path("enabled").asBoolean(true)
+                && !"true".equals(options.get("metrics-enabled"))) {
+            problems.add("Keycloak spec.serviceMonitor: the Operator creates no ServiceMonitor unless additionalOptions"
+                    + " set metrics-enabled=true");
+        }
+
         JsonNode podTemplate = spec.path("unsupported").path("podTemplate");
         StrictKubernetes.problem("Keycloak spec.unsupported.podTemplate", podTemplate, PodTemplateSpec.class)
                 .ifPresent(problems::add);
