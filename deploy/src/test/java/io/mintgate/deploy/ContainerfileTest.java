@@ -77,7 +77,7 @@ class ContainerfileTest {
     }
 
     @Test
-    void theKubernetesExamplesNameTheImagesFeatures() {
+    void theKubernetesExamplesNameTheImagesBuildOptions() {
         List<String> features = features(containerfileFeatures());
         var keycloak = Manifests.yamlDocuments(Manifests.DEPLOY.resolve("kubernetes/operator/keycloak.yaml")).stream()
                 .filter(d -> "Keycloak".equals(d.path("kind").asText())).findFirst().orElseThrow();
@@ -85,9 +85,15 @@ class ContainerfileTest {
         keycloak.at("/spec/features/enabled").forEach(f -> crFeatures.add(f.asText()));
         assertThat(crFeatures).isEqualTo(features);
         assertThat(keycloak.at("/spec/db/vendor").asText()).isEqualTo("postgres");
+        List<String> options = new ArrayList<>();
+        keycloak.at("/spec/additionalOptions").forEach(o -> options.add(o.path("name").asText() + "=" + o.path("value").asText()));
+        assertThat(options).contains("health-enabled=true", "metrics-enabled=true");
 
         var values = Manifests.yamlDocuments(Manifests.DEPLOY.resolve("kubernetes/helm/keycloakx-values.yaml")).get(0);
         assertThat(values.at("/image/tag").asText()).isEqualTo(Manifests.keycloakVersion());
+        assertThat(values.at("/database/vendor").asText()).isEqualTo("postgres");
+        assertThat(values.at("/health/enabled").asBoolean()).isTrue();
+        assertThat(values.at("/metrics/enabled").asBoolean()).isTrue();
         assertThat(values.at("/extraEnv").asText()).contains("value: " + containerfileFeatures() + "\n");
     }
 
