@@ -1,0 +1,132 @@
+package io.mintgate.deploy;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The built bundle's command line, run as the docs say: {@code java -jar providers/mintgate-keycloak.jar ...} inside
+ * a Keycloak folder, where the manifest's Class-Path finds the libraries Keycloak ships and the bundle does not.
+ * Each Class-Path entry is stood in for by the same library from this build's classpath, under the entry's name.
+ * Also pins what docs/operations.md says of checkpoint key rotation, on a real trail (src/test/resources/rotation).
+ */
+class CliFromProvidersIT {
+
+    /** Class-Path entry (by the library it names) -> a class that library holds. */
+    private static final Map<String, String> LIBRARIES = Map.of(
+            "jackson-databind", "com.fasterxml.jackson.databind.ObjectMapper",
+            "jackson-core", "com.fasterxml.jackson.core.JsonFactory",
+            "jackson-annotations", "com.fasterxml.jackson.annotation.JsonProperty",
+            "jboss-logging", "org.jboss.logging.Logger");
+
+    @TempDir
+    static Path keycloakHome;
+    private static Path jar;
+
+    @BeforeAll
+    static void installLikeKeycloak() throws Exception {
+        Path built = Path.of(System.getProperty("bundle.jar"));
+        jar = Files.createDirectories(keycloakHome.resolve("providers")).resolve("mintgate-keycloak.jar");
+        Files.copy(built, jar);
+        String classPath;
+        try (JarFile j = new JarFile(built.toFile())) {
+            classPath = j.getManifest().getMainAttributes().getValue("Class-Path");
+        }
+        assertThat(classPath).as("manifest Class-Path").isNotBlank();
+        for (String entry : classPath.split(" ")) {
+            String library = LIBRARIES.keySet().stream().filter(entry::contains).findFirst()
+                    .orElseThrow(() -> new AssertionError("no stand-in for Class-Path entry " + entry));
+            Path source = Path.of(Class.forName(LIBRARIES.get(library)).getProtectionDomain().getCodeSource()
+                    .getLocation().toURI());
+            Path target = keycloakHome.resolve("providers").resolve(entry).normalize();
+            Files.createDirectories(target.getParent());
+            Files.copy(source, target);
+        }
+    }
+
+    private record Run(int exit, String out, String err) {
+    }
+
+    private static Run cli(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", "providers/mintgate-keycloak.jar"));
+        command.addAll(List.of(args));
+        Path out = Files.createTempFile(keycloakHome, "out", ".txt");
+        Path err = Files.createTempFile(keycloakHome, "err", ".txt");
+        Process p = new ProcessBuilder(command).directory(keycloakHome.toFile())
+                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("CLI finished").isTrue();
+        return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    private static Path resource(String name) throws Exception {
+        Path copy = keycloakHome.resolve(name);
+        if (!Files.exists(copy)) {
+            Files.copy(Path.of(CliFromProvidersIT.class.getResource("/rotation/" + name).toURI()), copy);
+        }
+        return copy;
+    }
+
+    /** The trail's records with seq in [from, to], as a JSON-lines file. */
+    private static Path span(long from, long to) throws Exception {
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        List<String> lines = new ArrayList<>();
+        for (String line : Files.readAllLines(resource("trail.jsonl"))) {
+            long seq = mapper.readTree(line).path("mintgateseq").asLong();
+            if (seq >= from && seq <= to) {
+                lines.add(line);
+            }
+        }
+        return Files.write(keycloakHome.resolve("span-" + from + "-" + to + ".jsonl"), lines);
+    }
+
+    @Test
+    void checkpointKeyNewAndPublicRunFromProviders() throws Exception {
+        Run made = cli("checkpoint-key", "new", "made.jwk");
+        assertThat(made.err()).doesNotContain("NoClassDefFoundError");
+        assertThat(made.exit()).as(made.err()).isZero();
+        assertThat(made.out()).contains("\"kty\":\"EC\"").doesNotContain("\"d\":");
+
+        Run printed = cli("checkpoint-key", "public", "made.jwk");
+        assertThat(printed.exit()).as(printed.err()).isZero();
+        assertThat(printed.out().strip()).isEqualTo(made.out().strip());
+    }
+
+    @Test
+    void aTrailAcrossAKeyRotationVerifiesWithBothKeysOrEachSpanWithItsKey() throws Exception {
+        Path trail = resource("trail.jsonl");
+        Run chainOnly = cli("verify", trail.toString());
+        assertThat(chainOnly.exit()).as(chainOnly.err()).isZero();
+        assertThat(chainOnly.out()).contains("61 records (seq 1..61), 5 checkpoints, 0 signatures verified");
+
+        Run oldKey = cli("verify", trail.toString(), "--jwk", resource("key-a-public.jwk").toString());
+        assertThat(oldKey.exit()).isEqualTo(1);
+        assertThat(oldKey.out() + oldKey.err()).contains("record seq 52", "bad signature");
+        Run newKey = cli("verify", trail.toString(), "--jwk", resource("key-b-public.jwk").toString());
+        assertThat(newKey.exit()).isEqualTo(1);
+        assertThat(newKey.out() + newKey.err()).contains("record seq 42", "bad signature");
+
+        Run bothKeys = cli("verify", trail.toString(), "--jwk", resource("key-a-public.jwk").toString(),
+                "--jwk", resource("key-b-public.jwk").toString());
+        assertThat(bothKeys.exit()).as(bothKeys.out() + bothKeys.err()).isZero();
+        assertThat(bothKeys.out()).contains("61 records (seq 1..61), 5 checkpoints, 5 signatures verified");
+
+        Run before = cli("verify", span(1, 46).toString(), "--jwk", resource("key-a-public.jwk").toString());
+        assertThat(before.exit()).as(before.out() + before.err()).isZero();
+        assertThat(before.out()).contains("46 records (seq 1..46), 2 checkpoints, 2 signatures verified");
+        Run after = cli("verify", span(47, 61).toString(), "--jwk", resource("key-b-public.jwk").toString());
+        assertThat(after.exit()).as(after.out() + after.err()).isZero();
+        assertThat(after.out()).contains("15 records (seq 47..61), 3 checkpoints, 3 signatures verified");
+    }
+}
