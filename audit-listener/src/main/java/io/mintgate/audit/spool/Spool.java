@@ -23,13 +23,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
@@ -41,6 +37,10 @@ import java.util.zip.CRC32C;
  * chains and frames it, writes it with one write call and makes it durable with one {@code force} (group commit):
  * many records per fsync is what makes a durable audit trail affordable. Shippers read records only up to
  * {@link #durableSeq()}, so nothing leaves the node that a crash could still take back (and re-number).
+ *
+ * <p>Under before-response the writer never waits for more records: whatever queued up during the previous fsync
+ * is the next batch, so batches grow with the load by themselves, and every waiter of a batch is woken right after
+ * its fsync.
  */
 public final class Spool implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Spool.class);
@@ -61,7 +61,7 @@ public final class Spool implements AutoCloseable {
     private final SpoolOptions options;
     private final AuditMetrics metrics;
     private final CheckpointSigner signer;
-    private final BlockingQueue<Pending> queue;
+    private final HandOffQueue<Pending> queue;
     private final ConcurrentSkipListMap<Long, Segment> segments = new ConcurrentSkipListMap<>();
     private final CursorStore cursors;
     private final HashChain chain;
@@ -101,7 +101,7 @@ public final class Spool implements AutoCloseable {
         this.options = options;
         this.metrics = metrics;
         this.signer = signer;
-        this.queue = new ArrayBlockingQueue<>(options.queueCapacity());
+        this.queue = new HandOffQueue<>(options.queueCapacity());
         Files.createDirectories(options.dir());
         this.lockChannel = FileChannel.open(options.dir().resolve("spool.lock"), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE);
@@ -146,6 +146,41 @@ public final class Spool implements AutoCloseable {
      * @throws AuditUnavailableException when the spool is full under fail-closed, closed, or the queue stays full
      */
     public CompletableFuture<Void> append(AuditRecord record) {
+        Pending pending = Pending.withFuture(record);
+        handOff(pending);
+        return pending.future();
+    }
+
+    /**
+     * Appends and, under {@link Guarantee#BEFORE_RESPONSE}, parks the calling thread until the record is fsynced
+     * (bounded by {@code before-response-timeout-ms}); under async it only hands off.
+     */
+    public void appendDurably(AuditRecord record) {
+        appendAllDurably(List.of(record));
+    }
+
+    /**
+     * The records of one request: all are handed off before the first wait, so they share one batch and one fsync
+     * rather than paying one each.
+     */
+    public void appendAllDurably(List<AuditRecord> records) {
+        if (options.guarantee() != Guarantee.BEFORE_RESPONSE) {
+            for (AuditRecord record : records) {
+                handOff(Pending.unwatched(record));
+            }
+            return;
+        }
+        Pending[] pending = new Pending[records.size()];
+        for (int i = 0; i < pending.length; i++) {
+            pending[i] = Pending.awaitedByCaller(records.get(i));
+            handOff(pending[i]);
+        }
+        for (Pending p : pending) {
+            p.await(options.beforeResponseTimeoutMs());
+        }
+    }
+
+    private void handOff(Pending pending) {
         if (!accepting) {
             throw new AuditUnavailableException("audit spool " + options.dir() + " is closed");
         }
@@ -154,9 +189,8 @@ public final class Spool implements AutoCloseable {
                     + " records / " + unshippedBytes + " bytes not yet shipped; limits " + options.maxRecords()
                     + " records / " + options.maxBytes() + " bytes); refusing the request (full-policy=fail-closed)");
         }
-        Pending pending = new Pending(record, new CompletableFuture<>(), System.currentTimeMillis());
         try {
-            if (!queue.offer(pending) && !queue.offer(pending, options.beforeResponseTimeoutMs(), TimeUnit.MILLISECONDS)) {
+            if (!queue.offer(pending, options.beforeResponseTimeoutMs())) {
                 throw new AuditUnavailableException("audit spool writer is " + queue.size()
                         + " records behind; refusing the request");
             }
@@ -164,29 +198,6 @@ public final class Spool implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AuditUnavailableException("interrupted while handing off an audit record", e);
-        }
-        return pending.durable;
-    }
-
-    /** Appends and, under {@link Guarantee#BEFORE_RESPONSE}, waits (bounded) until the record is fsynced. */
-    public void appendDurably(AuditRecord record) {
-        CompletableFuture<Void> durable = append(record);
-        if (options.guarantee() == Guarantee.BEFORE_RESPONSE) {
-            await(durable, options.beforeResponseTimeoutMs());
-        }
-    }
-
-    public static void await(CompletableFuture<Void> durable, long timeoutMs) {
-        try {
-            durable.get(timeoutMs, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            throw new AuditUnavailableException("audit record not on disk within " + timeoutMs + " ms", e);
-        } catch (ExecutionException e) {
-            throw new AuditUnavailableException("audit record could not be written: " + e.getCause().getMessage(),
-                    e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AuditUnavailableException("interrupted while waiting for the audit fsync", e);
         }
     }
 
@@ -273,16 +284,13 @@ public final class Spool implements AutoCloseable {
     private void runWriter() {
         List<Pending> batch = new ArrayList<>(MAX_BATCH);
         while (!halted) {
-            try {
-                Pending first = queue.poll(nextWakeupMillis(), TimeUnit.MILLISECONDS);
-                if (first != null) {
-                    linger();
-                    batch.add(first);
-                    queue.drainTo(batch, MAX_BATCH - 1);
-                }
-            } catch (InterruptedException e) {
-                // Only close() may stop the writer; an interrupt would also close the FileChannel under us.
-                Thread.interrupted();
+            // The hand-off clears interrupts: only close() may stop the writer, and an interrupt would also close
+            // the FileChannel under us.
+            Pending first = queue.poll(TimeUnit.MILLISECONDS.toNanos(nextWakeupMillis()));
+            if (first != null) {
+                linger();
+                batch.add(first);
+                queue.drainTo(batch, MAX_BATCH - 1);
             }
             if (halted) {
                 return;
@@ -290,7 +298,7 @@ public final class Spool implements AutoCloseable {
             boolean last = stopping && queue.isEmpty();
             try {
                 for (Pending p : batch) {
-                    writeRecord(p.record, p.enqueuedAt);
+                    writeRecord(p.record, p.appendedAt);
                     awaitingForce.add(p);
                     countForCheckpoint();
                 }
@@ -323,6 +331,7 @@ public final class Spool implements AutoCloseable {
         if (options.guarantee() == Guarantee.ASYNC && !stopping && queue.size() < options.queueCapacity() / 4) {
             LockSupport.parkNanos(Math.min(ASYNC_LINGER_NANOS,
                     TimeUnit.MILLISECONDS.toNanos(options.asyncMaxDelayMs()) / 4));
+            Thread.interrupted();
         }
     }
 
@@ -426,7 +435,7 @@ public final class Spool implements AutoCloseable {
         }
         metrics.appended(newlyDurable);
         for (Pending p : awaitingForce) {
-            p.durable.complete(null);
+            p.durable();
         }
         settled += awaitingForce.size();
         awaitingForce.clear();
@@ -439,7 +448,6 @@ public final class Spool implements AutoCloseable {
         active.close();
         rotateBeforeNextWrite = false;
         openActive(firstSeq);
-        syncDirectory();
     }
 
     private void openActive(long nextSeq) throws IOException {
@@ -452,6 +460,8 @@ public final class Spool implements AutoCloseable {
         }
         Path path = options.dir().resolve(Segment.fileName(nextSeq));
         active = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        // force(false) makes a record's bytes and the file's length durable, not the file's name in the directory.
+        syncDirectory();
         activeSegment = new Segment(nextSeq, path, nextSeq - 1, 0);
         segments.put(nextSeq, activeSegment);
     }
@@ -475,7 +485,7 @@ public final class Spool implements AutoCloseable {
         firstUnforcedAt = writtenSeq > durableSeq ? System.currentTimeMillis() : -1;
         AuditUnavailableException failure = new AuditUnavailableException(
                 "audit spool write to " + options.dir() + " failed: " + e.getMessage(), e);
-        failed.forEach(p -> p.durable.completeExceptionally(failure));
+        failed.forEach(p -> p.failed(failure));
         settled += failed.size();
         metrics.dropped(lost, "write_error");
         LOG.errorf(e, "Mintgate audit could not write %d records to %s; requests waiting for them fail "
@@ -610,6 +620,7 @@ public final class Spool implements AutoCloseable {
         }
         accepting = false;
         stopping = true;
+        queue.wakeConsumer();
         try {
             writer.join(30_000);
         } catch (InterruptedException e) {
@@ -628,6 +639,7 @@ public final class Spool implements AutoCloseable {
     public void halt() {
         accepting = false;
         halted = true;
+        queue.wakeConsumer();
         try {
             writer.join(5_000);
         } catch (InterruptedException e) {
@@ -651,8 +663,5 @@ public final class Spool implements AutoCloseable {
         } catch (IOException ignored) {
             // The OS drops the lock with the process anyway.
         }
-    }
-
-    private record Pending(AuditRecord record, CompletableFuture<Void> durable, long enqueuedAt) {
     }
 }
