@@ -29,7 +29,13 @@ public final class MintgateAuditListenerFactory implements EventListenerProvider
 
     @Override
     public void init(Config.Scope config) {
-        options = AuditOptionsReader.read(config);
+        try {
+            options = AuditOptionsReader.read(config);
+        } catch (InvalidAuditOptionsException e) {
+            // Logged here as well, in full: Keycloak may report only the first line of a failed provider start.
+            LOG.error(e.getMessage());
+            throw e;
+        }
         events = new EventRecordMapper(options.kinds());
         adminEvents = new AdminEventRecordMapper(options.kinds());
     }
