@@ -112,8 +112,7 @@ public final class AuditOptionsReader {
             // Environment variables and config sources may spell a name with underscores or dots.
             String key = name.toLowerCase(Locale.ROOT).replace('_', '-').replace('.', '-');
             if (!KNOWN.contains(key) && !key.startsWith(KAFKA_PROPERTY_PREFIX)) {
-                o.problem(name, "...", "a known option of mintgate-audit (see docs/audit-operations.md); '" + name
-                        + "' is not one");
+                o.unknown(name);
             }
         }
     }

@@ -20,6 +20,7 @@ import java.util.Set;
 final class OptionValues {
     static final String PREFIX = "--spi-events-listener--mintgate-audit--";
     private static final String HIDDEN = "(hidden)";
+    private static final String PROVIDER_PART = "mintgate-audit--";
 
     private final Config.Scope scope;
     private final List<String> problems = new ArrayList<>();
@@ -162,13 +163,28 @@ final class OptionValues {
         problems.add(PREFIX + name + " is not set: " + why);
     }
 
-    /** The option names Keycloak enumerates; none from a scope that cannot enumerate (then names go unchecked). */
-    Iterable<String> names() {
+    /**
+     * The option names Keycloak enumerates, as {@link Config.Scope#get} takes them; none from a scope that cannot
+     * enumerate (then names go unchecked). Keycloak 26.7 enumerates the full property name
+     * ({@code kc.spi-events-listener--mintgate-audit--http-url}), so everything up to the provider is cut.
+     */
+    Set<String> names() {
+        Set<String> names = new java.util.LinkedHashSet<>();
         try {
-            return scope.getPropertyNames();
+            for (String name : scope.getPropertyNames()) {
+                int provider = name.lastIndexOf(PROVIDER_PART);
+                names.add(provider < 0 ? name : name.substring(provider + PROVIDER_PART.length()));
+            }
         } catch (UnsupportedOperationException cannotEnumerate) {
             return Set.of();
         }
+        return names;
+    }
+
+    /** Records an option name the listener does not know; its value is not shown, it may be a secret. */
+    void unknown(String name) {
+        problems.add(PREFIX + name + " is not an option of mintgate-audit (misspelt?); the options are listed in "
+                + "docs/audit-operations.md");
     }
 
     void failIfAny() {

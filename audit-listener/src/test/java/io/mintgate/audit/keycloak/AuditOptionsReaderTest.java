@@ -158,7 +158,33 @@ class AuditOptionsReaderTest {
         m.put("guarentee", "async");
         List<String> problems = problems(m);
         assertThat(problems).hasSize(4);
-        assertThat(problems).anySatisfy(p -> assertThat(p).startsWith(P + "guarentee=...: expected a known option"));
+        assertThat(problems).contains(P + "guarentee is not an option of mintgate-audit (misspelt?); the options are "
+                + "listed in docs/audit-operations.md");
+    }
+
+    @Test
+    void optionNamesAreCheckedAsKeycloakEnumeratesThem() {
+        // Keycloak 26.7 enumerates the full property names; Config.Scope#get takes the short ones.
+        Map<String, String> m = new HashMap<>(base());
+        Map<String, String> enumerated = new HashMap<>();
+        m.put("kafka-property-linger-ms", "20");
+        m.put("sinks", "kafka");
+        m.put("kafka-bootstrap-servers", "broker:9092");
+        for (String name : m.keySet()) {
+            enumerated.put("kc.spi-events-listener--mintgate-audit--" + name, m.get(name));
+        }
+        enumerated.put("kc.spi-events-listener--mintgate-audit--spool-dri", "/tmp/x");
+        MapScope scope = new MapScope(m) {
+            @Override
+            public java.util.Set<String> getPropertyNames() {
+                return enumerated.keySet();
+            }
+        };
+        assertThatThrownBy(() -> AuditOptionsReader.read(scope)).isInstanceOf(InvalidAuditOptionsException.class)
+                .hasMessageEndingWith(P + "spool-dri is not an option of mintgate-audit (misspelt?); the options are "
+                        + "listed in docs/audit-operations.md");
+        enumerated.remove("kc.spi-events-listener--mintgate-audit--spool-dri");
+        assertThat(AuditOptionsReader.read(scope).kafka().properties()).containsEntry("linger.ms", "20");
     }
 
     @Test

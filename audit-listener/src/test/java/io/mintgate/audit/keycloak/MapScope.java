@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Set;
 
 /** Server options as Keycloak hands them to a provider factory, from a map (option name without the prefix). */
-final class MapScope implements Config.Scope {
+class MapScope implements Config.Scope {
     private final Map<String, String> values;
 
     MapScope(Map<String, String> values) {
