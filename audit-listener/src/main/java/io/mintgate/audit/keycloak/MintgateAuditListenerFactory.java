@@ -29,13 +29,8 @@ public final class MintgateAuditListenerFactory implements EventListenerProvider
 
     @Override
     public void init(Config.Scope config) {
-        try {
-            options = AuditOptionsReader.read(config);
-        } catch (InvalidAuditOptionsException e) {
-            // Logged here as well, in full: Keycloak may report only the first line of a failed provider start.
-            LOG.error(e.getMessage());
-            throw e;
-        }
+        // Throws InvalidAuditOptionsException: Keycloak prints its message (every problem) and does not start.
+        options = AuditOptionsReader.read(config);
         events = new EventRecordMapper(options.kinds());
         adminEvents = new AdminEventRecordMapper(options.kinds());
     }
