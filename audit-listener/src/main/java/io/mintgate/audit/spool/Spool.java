@@ -23,6 +23,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
@@ -61,7 +63,7 @@ public final class Spool implements AutoCloseable {
     private final SpoolOptions options;
     private final AuditMetrics metrics;
     private final CheckpointSigner signer;
-    private final HandOffQueue<Pending> queue;
+    private final BlockingQueue<Pending> queue;
     private final ConcurrentSkipListMap<Long, Segment> segments = new ConcurrentSkipListMap<>();
     private final CursorStore cursors;
     private final HashChain chain;
@@ -101,7 +103,7 @@ public final class Spool implements AutoCloseable {
         this.options = options;
         this.metrics = metrics;
         this.signer = signer;
-        this.queue = new HandOffQueue<>(options.queueCapacity());
+        this.queue = new ArrayBlockingQueue<>(options.queueCapacity());
         Files.createDirectories(options.dir());
         this.lockChannel = FileChannel.open(options.dir().resolve("spool.lock"), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE);
@@ -190,7 +192,7 @@ public final class Spool implements AutoCloseable {
                     + " records / " + options.maxBytes() + " bytes); refusing the request (full-policy=fail-closed)");
         }
         try {
-            if (!queue.offer(pending, options.beforeResponseTimeoutMs())) {
+            if (!queue.offer(pending) && !queue.offer(pending, options.beforeResponseTimeoutMs(), TimeUnit.MILLISECONDS)) {
                 throw new AuditUnavailableException("audit spool writer is " + queue.size()
                         + " records behind; refusing the request");
             }
@@ -284,13 +286,16 @@ public final class Spool implements AutoCloseable {
     private void runWriter() {
         List<Pending> batch = new ArrayList<>(MAX_BATCH);
         while (!halted) {
-            // The hand-off clears interrupts: only close() may stop the writer, and an interrupt would also close
-            // the FileChannel under us.
-            Pending first = queue.poll(TimeUnit.MILLISECONDS.toNanos(nextWakeupMillis()));
-            if (first != null) {
-                linger();
-                batch.add(first);
-                queue.drainTo(batch, MAX_BATCH - 1);
+            try {
+                Pending first = queue.poll(nextWakeupMillis(), TimeUnit.MILLISECONDS);
+                if (first != null) {
+                    linger();
+                    batch.add(first);
+                    queue.drainTo(batch, MAX_BATCH - 1);
+                }
+            } catch (InterruptedException e) {
+                // Only close() may stop the writer; an interrupt would also close the FileChannel under us.
+                Thread.interrupted();
             }
             if (halted) {
                 return;
@@ -331,7 +336,6 @@ public final class Spool implements AutoCloseable {
         if (options.guarantee() == Guarantee.ASYNC && !stopping && queue.size() < options.queueCapacity() / 4) {
             LockSupport.parkNanos(Math.min(ASYNC_LINGER_NANOS,
                     TimeUnit.MILLISECONDS.toNanos(options.asyncMaxDelayMs()) / 4));
-            Thread.interrupted();
         }
     }
 
@@ -620,7 +624,6 @@ public final class Spool implements AutoCloseable {
         }
         accepting = false;
         stopping = true;
-        queue.wakeConsumer();
         try {
             writer.join(30_000);
         } catch (InterruptedException e) {
@@ -639,7 +642,6 @@ public final class Spool implements AutoCloseable {
     public void halt() {
         accepting = false;
         halted = true;
-        queue.wakeConsumer();
         try {
             writer.join(5_000);
         } catch (InterruptedException e) {
