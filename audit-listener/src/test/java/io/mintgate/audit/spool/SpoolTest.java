@@ -92,7 +92,7 @@ class SpoolTest {
     }
 
     @Test
-    void aWaiterIsReleasedWithAnErrorWhenTheSpoolStopsBeforeItsRecordIsOnDisk() throws Exception {
+    void anAppendAfterTheSpoolStoppedFailsAtOnceInsteadOfWaiting() throws Exception {
         Spool spool = open(options().withGuarantee(Guarantee.BEFORE_RESPONSE));
         spool.halt();
         assertThatThrownBy(() -> spool.appendDurably(TestRecords.issued("c")))
