@@ -28,9 +28,12 @@ public record AuditOptions(Path spoolDir, Guarantee guarantee, long asyncMaxDela
         kinds = kinds.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(kinds));
     }
 
-    /** Sane defaults: async spool in {@code spoolDir}, file sink {@code spoolDir/audit.jsonl}, all kinds. */
+    /**
+     * The lossless defaults: before-response (no token response before its record is fsynced) in {@code spoolDir},
+     * file sink {@code spoolDir/audit.jsonl}, all kinds.
+     */
     public static AuditOptions defaults(Path spoolDir) {
-        return new AuditOptions(spoolDir, Guarantee.ASYNC, 200, 5_000, 1L << 30, 10_000_000, FullPolicy.FAIL_CLOSED,
+        return new AuditOptions(spoolDir, Guarantee.BEFORE_RESPONSE, 200, 5_000, 1L << 30, 10_000_000, FullPolicy.FAIL_CLOSED,
                 16L << 20, 65_536, List.of("file"), spoolDir.resolve("audit.jsonl"), 100L << 20, null, null,
                 10_000, 60_000, null, EnumSet.allOf(AuditKind.class), false, 500, 200, 30_000, null);
     }

@@ -85,6 +85,11 @@ public final class AuditPipeline implements AutoCloseable {
         spool.appendDurably(record);
     }
 
+    /** The records of one request, with the configured guarantee: one fsync wait for all of them. */
+    public void appendAll(List<AuditRecord> records) {
+        spool.appendAllDurably(records);
+    }
+
     /** Hand-off only; the future completes at fsync. */
     public CompletableFuture<Void> appendAsync(AuditRecord record) {
         return spool.append(record);

@@ -45,8 +45,12 @@ final class AfterCommitAppend implements KeycloakTransaction {
     @Override
     public void commit() {
         try {
+            List<AuditRecord> mapped = new ArrayList<>(records.size());
             for (Supplier<Optional<AuditRecord>> mapping : records) {
-                mapping.get().ifPresent(pipeline::append);
+                mapping.get().ifPresent(mapped::add);
+            }
+            if (!mapped.isEmpty()) {
+                pipeline.appendAll(mapped);
             }
         } finally {
             records.clear();

@@ -1,6 +1,7 @@
 package io.mintgate.audit.keycloak;
 
 import io.mintgate.audit.AuditOptions;
+import io.mintgate.audit.chain.ChainId;
 import io.mintgate.audit.record.AuditKind;
 import io.mintgate.audit.ship.HttpSinkOptions;
 import io.mintgate.audit.ship.KafkaSinkOptions;
@@ -8,69 +9,111 @@ import io.mintgate.audit.spool.FullPolicy;
 import io.mintgate.audit.spool.Guarantee;
 import org.keycloak.Config;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
- * Reads the server options of {@code --spi-events-listener--mintgate-audit--<option>} (Keycloak passes the part after
- * the provider as a kebab-case key to {@link Config.Scope#get}). Secrets live in server options (or their env-var and
+ * Reads and validates the server options of {@code --spi-events-listener--mintgate-audit--<option>} (Keycloak passes
+ * the part after the provider as a kebab-case key to {@link Config.Scope#get}). Every option is checked at start;
+ * all problems are reported together in one {@link InvalidAuditOptionsException}, so a wrong URL or number fails
+ * the start rather than piling records up in the spool. Secrets live in server options (or their env-var and
  * keystore equivalents), never in realm configuration, so realm exports cannot leak them.
  */
 public final class AuditOptionsReader {
     public static final String KAFKA_PROPERTY_PREFIX = "kafka-property-";
+    private static final List<String> SINKS = List.of("file", "http", "kafka", "none");
+    static final Set<String> KNOWN = Set.of("global", "kinds", "spool-dir", "guarantee", "async-max-delay-ms",
+            "before-response-timeout-ms", "spool-max-bytes", "spool-max-records", "full-policy", "segment-max-bytes",
+            "queue-capacity", "sinks", "file-path", "file-max-bytes", "http-url", "http-bearer-token",
+            "http-hmac-secret", "http-keystore", "http-keystore-password", "http-truststore",
+            "http-truststore-password", "http-timeout-ms", "kafka-bootstrap-servers", "kafka-topic",
+            "kafka-compression", "kafka-properties-file", "checkpoint-every-records", "checkpoint-every-ms",
+            "checkpoint-key", "batch-records", "backoff-base-ms", "backoff-max-ms", "chain-id",
+            // Keycloak's own switch for any provider.
+            "enabled");
+    private static final long DAY_MS = 86_400_000L;
 
     private AuditOptionsReader() {
     }
 
+    /** @throws InvalidAuditOptionsException listing every invalid option */
     public static AuditOptions read(Config.Scope c) {
-        Path spoolDir = Path.of(c.get("spool-dir", defaultSpoolDir().toString()));
+        OptionValues o = new OptionValues(c);
+        unknownNames(o);
+        Path spoolDir = o.path("spool-dir");
+        if (spoolDir == null) {
+            spoolDir = defaultSpoolDir();
+        }
+        OptionFiles.directory(o, "spool-dir", spoolDir);
         AuditOptions d = AuditOptions.defaults(spoolDir);
-        List<String> sinks = list(c.get("sinks", "file"));
-        HttpSinkOptions http = null;
-        String url = c.get("http-url");
-        if (url != null) {
-            http = new HttpSinkOptions(URI.create(url), c.get("http-bearer-token"), c.get("http-hmac-secret"),
-                    path(c.get("http-keystore")), c.get("http-keystore-password"), path(c.get("http-truststore")),
-                    c.get("http-truststore-password"), c.getLong("http-timeout-ms", 10_000L));
+
+        List<String> sinks = o.list("sinks", "file", SINKS);
+        if (sinks.contains("none") && sinks.size() > 1) {
+            o.problem("sinks", o.text("sinks"), "'none' alone, or a list of file, http, kafka");
         }
-        KafkaSinkOptions kafka = null;
-        String bootstrap = c.get("kafka-bootstrap-servers");
-        if (bootstrap != null) {
-            kafka = new KafkaSinkOptions(bootstrap, c.get("kafka-topic", "mintgate-audit"),
-                    c.get("kafka-compression", "none"), kafkaProperties(c));
+        sinks = sinks.stream().filter(s -> !s.equals("none")).toList();
+
+        Path filePath = o.path("file-path");
+        if (filePath == null) {
+            filePath = spoolDir.resolve("audit.jsonl"); // checked with spool-dir
+        } else if (sinks.contains("file")) {
+            OptionFiles.writableFile(o, "file-path", filePath);
         }
-        return new AuditOptions(spoolDir,
-                Guarantee.parse(c.get("guarantee", "async")),
-                c.getLong("async-max-delay-ms", d.asyncMaxDelayMs()),
-                c.getLong("before-response-timeout-ms", d.beforeResponseTimeoutMs()),
-                c.getLong("spool-max-bytes", d.spoolMaxBytes()),
-                c.getLong("spool-max-records", d.spoolMaxRecords()),
-                FullPolicy.parse(c.get("full-policy", "fail-closed")),
-                c.getLong("segment-max-bytes", d.segmentMaxBytes()),
-                c.getInt("queue-capacity", d.queueCapacity()),
-                sinks,
-                Path.of(c.get("file-path", spoolDir.resolve("audit.jsonl").toString())),
-                c.getLong("file-max-bytes", d.fileMaxBytes()),
-                http, kafka,
-                c.getLong("checkpoint-every-records", d.checkpointEveryRecords()),
-                c.getLong("checkpoint-every-ms", d.checkpointEveryMs()),
-                path(c.get("checkpoint-key")),
-                AuditKind.parseList(c.get("kinds")),
-                c.getBoolean("global", false),
-                c.getInt("batch-records", d.batchRecords()),
-                c.getLong("backoff-base-ms", d.backoffBaseMs()),
-                c.getLong("backoff-max-ms", d.backoffCapMs()),
-                c.get("chain-id"));
+        HttpSinkOptions http = http(o, sinks.contains("http"));
+        KafkaSinkOptions kafka = KafkaOptions.read(o, sinks.contains("kafka"));
+
+        long checkpointRecords = o.number("checkpoint-every-records", d.checkpointEveryRecords(), 0, Long.MAX_VALUE);
+        long checkpointMs = o.number("checkpoint-every-ms", d.checkpointEveryMs(), 0, 7 * DAY_MS);
+        Path checkpointKey = o.path("checkpoint-key");
+        if (checkpointKey != null) {
+            OptionFiles.signingKey(o, "checkpoint-key", checkpointKey);
+        }
+        String chainId = chainId(o);
+        long backoffBase = o.number("backoff-base-ms", d.backoffBaseMs(), 1, DAY_MS);
+        long backoffMax = o.number("backoff-max-ms", d.backoffCapMs(), 1, DAY_MS);
+        if (backoffMax < backoffBase) {
+            o.problem("backoff-max-ms", Long.toString(backoffMax), "at least backoff-base-ms (" + backoffBase + ")");
+        }
+
+        AuditOptions options = new AuditOptions(spoolDir,
+                Guarantee.parse(o.choice("guarantee", "before-response", List.of("before-response", "async"))),
+                o.number("async-max-delay-ms", d.asyncMaxDelayMs(), 1, DAY_MS),
+                o.number("before-response-timeout-ms", d.beforeResponseTimeoutMs(), 1, DAY_MS),
+                // Drop-oldest frees whole segments, at least four of them fit (segments are 4 KiB at least).
+                o.number("spool-max-bytes", d.spoolMaxBytes(), 16_384, Long.MAX_VALUE),
+                o.number("spool-max-records", d.spoolMaxRecords(), 1, Long.MAX_VALUE),
+                FullPolicy.parse(o.choice("full-policy", "fail-closed", List.of("fail-closed", "drop-oldest"))),
+                o.number("segment-max-bytes", d.segmentMaxBytes(), 4_096, 1L << 30),
+                (int) o.number("queue-capacity", d.queueCapacity(), 1, 1 << 24),
+                sinks, filePath,
+                o.number("file-max-bytes", d.fileMaxBytes(), 4_096, Long.MAX_VALUE),
+                http, kafka, checkpointRecords, checkpointMs, checkpointKey,
+                kinds(o),
+                o.bool("global", false),
+                (int) o.number("batch-records", d.batchRecords(), 1, 100_000),
+                backoffBase, backoffMax, chainId);
+        o.failIfAny();
+        return options;
+    }
+
+    /** The {@code chain-id} option, checked at start like every other (the spool applies it to a new spool only). */
+    private static String chainId(OptionValues o) {
+        String value = o.text("chain-id");
+        if (value != null) {
+            try {
+                new ChainId(value);
+            } catch (IllegalArgumentException e) {
+                o.problem("chain-id", value, "1-64 letters, digits, '.', '_', ':' or '-', starting with a letter or digit");
+                return null;
+            }
+        }
+        return value;
     }
 
     /** {@code ${kc.home.dir}/data/mintgate-audit}, next to Keycloak's own data directory. */
@@ -79,41 +122,52 @@ public final class AuditOptionsReader {
         return Path.of(home, "data", "mintgate-audit");
     }
 
-    /**
-     * Producer properties from {@code kafka-properties-file} (a Java properties file: the dependable way, since it
-     * keeps dots and needs no option enumeration) and from {@code kafka-property-<name>} options, where dashes in
-     * {@code <name>} become dots ({@code kafka-property-security-protocol=SSL} -> {@code security.protocol=SSL}).
-     */
-    static Map<String, String> kafkaProperties(Config.Scope c) {
-        Map<String, String> props = new LinkedHashMap<>();
-        String file = c.get("kafka-properties-file");
-        if (file != null) {
-            Properties p = new Properties();
-            try (InputStream in = Files.newInputStream(Path.of(file))) {
-                p.load(in);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read kafka-properties-file " + file, e);
-            }
-            p.stringPropertyNames().forEach(k -> props.put(k, p.getProperty(k)));
-        }
-        for (String name : c.getPropertyNames()) {
-            if (name.startsWith(KAFKA_PROPERTY_PREFIX)) {
-                String value = c.get(name);
-                if (value != null) {
-                    props.put(name.substring(KAFKA_PROPERTY_PREFIX.length()).replace('-', '.').toLowerCase(Locale.ROOT),
-                            value);
-                }
+    /** A misspelt option would otherwise be ignored silently and its default used. */
+    private static void unknownNames(OptionValues o) {
+        for (String name : o.names()) {
+            // Environment variables and config sources may spell a name with underscores or dots.
+            String key = name.toLowerCase(Locale.ROOT).replace('_', '-').replace('.', '-');
+            if (!KNOWN.contains(key) && !key.startsWith(KAFKA_PROPERTY_PREFIX)) {
+                o.unknown(name);
             }
         }
-        return props;
     }
 
-    private static List<String> list(String csv) {
-        return Arrays.stream(csv.split(",")).map(String::trim).map(s -> s.toLowerCase(Locale.ROOT))
-                .filter(s -> !s.isEmpty() && !s.equals("none")).distinct().toList();
+    private static Set<AuditKind> kinds(OptionValues o) {
+        List<String> allowed = Stream.concat(Stream.of("all"), Stream.of(AuditKind.values()).map(AuditKind::optionName))
+                .toList();
+        List<String> names = o.list("kinds", "all", allowed);
+        if (names.contains("all") || names.isEmpty()) {
+            return EnumSet.allOf(AuditKind.class);
+        }
+        return names.stream().map(n -> AuditKind.valueOf(n.toUpperCase(Locale.ROOT).replace('-', '_')))
+                .collect(Collectors.toCollection(() -> EnumSet.noneOf(AuditKind.class)));
     }
 
-    private static Path path(String value) {
-        return value == null || value.isBlank() ? null : Path.of(value);
+    private static HttpSinkOptions http(OptionValues o, boolean enabled) {
+        URI url = o.httpUrl("http-url");
+        if (enabled && url == null && o.text("http-url") == null) {
+            o.missing("http-url", "the http sink is in 'sinks' and needs the collector's URL");
+        }
+        String bearer = o.text("http-bearer-token");
+        if (bearer != null && !bearer.chars().allMatch(ch -> ch > 0x20 && ch < 0x7f)) {
+            o.secretProblem("http-bearer-token", "printable ASCII without spaces or line breaks (RFC 6750 b64token)");
+        }
+        String hmac = o.text("http-hmac-secret");
+        if (hmac != null && hmac.length() < 16) {
+            o.secretProblem("http-hmac-secret", "at least 16 characters");
+        }
+        Path keystore = o.path("http-keystore");
+        String keystorePassword = o.text("http-keystore-password");
+        Path truststore = o.path("http-truststore");
+        String truststorePassword = o.text("http-truststore-password");
+        OptionFiles.keystore(o, "http-keystore", keystore, "http-keystore-password", keystorePassword);
+        OptionFiles.keystore(o, "http-truststore", truststore, "http-truststore-password", truststorePassword);
+        long timeout = o.number("http-timeout-ms", 10_000L, 1, DAY_MS);
+        if (url == null) {
+            return null;
+        }
+        return new HttpSinkOptions(url, bearer, hmac, keystore, keystorePassword, truststore, truststorePassword,
+                timeout);
     }
 }

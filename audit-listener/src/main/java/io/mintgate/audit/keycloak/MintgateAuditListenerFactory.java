@@ -29,6 +29,7 @@ public final class MintgateAuditListenerFactory implements EventListenerProvider
 
     @Override
     public void init(Config.Scope config) {
+        // Throws InvalidAuditOptionsException: Keycloak prints its message (every problem) and does not start.
         options = AuditOptionsReader.read(config);
         events = new EventRecordMapper(options.kinds());
         adminEvents = new AdminEventRecordMapper(options.kinds());

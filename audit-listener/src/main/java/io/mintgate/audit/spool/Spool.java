@@ -28,9 +28,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
@@ -42,6 +40,10 @@ import java.util.zip.CRC32C;
  * chains and frames it, writes it with one write call and makes it durable with one {@code force} (group commit):
  * many records per fsync is what makes a durable audit trail affordable. Shippers read records only up to
  * {@link #durableSeq()}, so nothing leaves the node that a crash could still take back (and re-number).
+ *
+ * <p>Under before-response the writer never waits for more records: whatever queued up during the previous fsync
+ * is the next batch, so batches grow with the load by themselves, and every waiter of a batch is woken right after
+ * its fsync.
  */
 public final class Spool implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Spool.class);
@@ -159,6 +161,41 @@ public final class Spool implements AutoCloseable {
      * @throws AuditUnavailableException when the spool is full under fail-closed, closed, or the queue stays full
      */
     public CompletableFuture<Void> append(AuditRecord record) {
+        Pending pending = Pending.withFuture(record);
+        handOff(pending);
+        return pending.future();
+    }
+
+    /**
+     * Appends and, under {@link Guarantee#BEFORE_RESPONSE}, parks the calling thread until the record is fsynced
+     * (bounded by {@code before-response-timeout-ms}); under async it only hands off.
+     */
+    public void appendDurably(AuditRecord record) {
+        appendAllDurably(List.of(record));
+    }
+
+    /**
+     * The records of one request: all are handed off before the first wait, so they share one batch and one fsync
+     * rather than paying one each.
+     */
+    public void appendAllDurably(List<AuditRecord> records) {
+        if (options.guarantee() != Guarantee.BEFORE_RESPONSE) {
+            for (AuditRecord record : records) {
+                handOff(Pending.unwatched(record));
+            }
+            return;
+        }
+        Pending[] pending = new Pending[records.size()];
+        for (int i = 0; i < pending.length; i++) {
+            pending[i] = Pending.awaitedByCaller(records.get(i));
+            handOff(pending[i]);
+        }
+        for (Pending p : pending) {
+            p.await(options.beforeResponseTimeoutMs());
+        }
+    }
+
+    private void handOff(Pending pending) {
         if (!accepting) {
             throw new AuditUnavailableException("audit spool " + options.dir() + " is closed");
         }
@@ -167,7 +204,6 @@ public final class Spool implements AutoCloseable {
                     + " records / " + unshippedBytes + " bytes not yet shipped; limits " + options.maxRecords()
                     + " records / " + options.maxBytes() + " bytes); refusing the request (full-policy=fail-closed)");
         }
-        Pending pending = new Pending(record, new CompletableFuture<>(), System.currentTimeMillis());
         try {
             if (!queue.offer(pending) && !queue.offer(pending, options.beforeResponseTimeoutMs(), TimeUnit.MILLISECONDS)) {
                 throw new AuditUnavailableException("audit spool writer is " + queue.size()
@@ -177,29 +213,6 @@ public final class Spool implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AuditUnavailableException("interrupted while handing off an audit record", e);
-        }
-        return pending.durable;
-    }
-
-    /** Appends and, under {@link Guarantee#BEFORE_RESPONSE}, waits (bounded) until the record is fsynced. */
-    public void appendDurably(AuditRecord record) {
-        CompletableFuture<Void> durable = append(record);
-        if (options.guarantee() == Guarantee.BEFORE_RESPONSE) {
-            await(durable, options.beforeResponseTimeoutMs());
-        }
-    }
-
-    public static void await(CompletableFuture<Void> durable, long timeoutMs) {
-        try {
-            durable.get(timeoutMs, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            throw new AuditUnavailableException("audit record not on disk within " + timeoutMs + " ms", e);
-        } catch (ExecutionException e) {
-            throw new AuditUnavailableException("audit record could not be written: " + e.getCause().getMessage(),
-                    e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AuditUnavailableException("interrupted while waiting for the audit fsync", e);
         }
     }
 
@@ -308,7 +321,7 @@ public final class Spool implements AutoCloseable {
             boolean last = stopping && queue.isEmpty();
             try {
                 for (Pending p : batch) {
-                    writeRecord(p.record, p.enqueuedAt);
+                    writeRecord(p.record, p.appendedAt);
                     awaitingForce.add(p);
                     countForCheckpoint();
                 }
@@ -444,7 +457,7 @@ public final class Spool implements AutoCloseable {
         }
         metrics.appended(newlyDurable);
         for (Pending p : awaitingForce) {
-            p.durable.complete(null);
+            p.durable();
         }
         settled += awaitingForce.size();
         awaitingForce.clear();
@@ -457,7 +470,6 @@ public final class Spool implements AutoCloseable {
         active.close();
         rotateBeforeNextWrite = false;
         openActive(firstSeq);
-        syncDirectory();
     }
 
     private void openActive(long nextSeq) throws IOException {
@@ -470,6 +482,8 @@ public final class Spool implements AutoCloseable {
         }
         Path path = options.dir().resolve(Segment.fileName(nextSeq));
         active = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        // force(false) makes a record's bytes and the file's length durable, not the file's name in the directory.
+        syncDirectory();
         activeSegment = new Segment(nextSeq, path, nextSeq - 1, 0);
         segments.put(nextSeq, activeSegment);
     }
@@ -493,7 +507,7 @@ public final class Spool implements AutoCloseable {
         firstUnforcedAt = writtenSeq > durableSeq ? System.currentTimeMillis() : -1;
         AuditUnavailableException failure = new AuditUnavailableException(
                 "audit spool write to " + options.dir() + " failed: " + e.getMessage(), e);
-        failed.forEach(p -> p.durable.completeExceptionally(failure));
+        failed.forEach(p -> p.failed(failure));
         settled += failed.size();
         metrics.dropped(lost, "write_error");
         LOG.errorf(e, "Mintgate audit could not write %d records to %s; requests waiting for them fail "
@@ -716,8 +730,5 @@ public final class Spool implements AutoCloseable {
         } catch (IOException ignored) {
             // The OS drops the lock with the process anyway.
         }
-    }
-
-    private record Pending(AuditRecord record, CompletableFuture<Void> durable, long enqueuedAt) {
     }
 }

@@ -23,7 +23,7 @@ public record SpoolOptions(Path dir, Guarantee guarantee, long asyncMaxDelayMs, 
     }
 
     public static SpoolOptions defaults(Path dir, List<String> sinks) {
-        return new SpoolOptions(dir, Guarantee.ASYNC, 200, 5000, 1L << 30, 10_000_000, FullPolicy.FAIL_CLOSED,
+        return new SpoolOptions(dir, Guarantee.BEFORE_RESPONSE, 200, 5000, 1L << 30, 10_000_000, FullPolicy.FAIL_CLOSED,
                 16L << 20, 65_536, 10_000, 60_000, sinks, null);
     }
 

@@ -75,6 +75,36 @@ class SpoolTest {
     }
 
     @Test
+    void underBeforeResponseEachAppendReturnsOnlyOnceItsRecordIsFsynced() throws Exception {
+        try (Spool spool = open(options())) {
+            assertThat(spool.options().guarantee()).as("the default").isEqualTo(Guarantee.BEFORE_RESPONSE);
+            for (int i = 1; i <= 20; i++) {
+                spool.appendDurably(TestRecords.issued("c"));
+                assertThat(spool.durableSeq()).isGreaterThanOrEqualTo(i);
+            }
+            spool.appendAllDurably(List.of(TestRecords.issued("a"), TestRecords.issued("b"), TestRecords.issued("c")));
+            assertThat(spool.durableSeq()).isEqualTo(23);
+        }
+    }
+
+    @Test
+    void underAsyncAnAppendOnlyHandsOffAndTheRecordIsFsyncedLater() throws Exception {
+        try (Spool spool = open(options().withGuarantee(Guarantee.ASYNC))) {
+            spool.appendDurably(TestRecords.issued("c"));
+            assertThat(spool.awaitDurableAfter(0, 5000)).isTrue();
+            assertThat(spool.durableSeq()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void anAppendAfterTheSpoolStoppedFailsAtOnceInsteadOfWaiting() throws Exception {
+        Spool spool = open(options().withGuarantee(Guarantee.BEFORE_RESPONSE));
+        spool.halt();
+        assertThatThrownBy(() -> spool.appendDurably(TestRecords.issued("c")))
+                .isInstanceOf(AuditUnavailableException.class).hasMessageContaining("closed");
+    }
+
+    @Test
     void aTornLastEntryIsCutOnRestartAndTheChainContinuesFromTheLastGoodRecord() throws Exception {
         Spool spool = open(options());
         for (int i = 0; i < 10; i++) {
@@ -202,7 +232,7 @@ class SpoolTest {
             assertThat(refused).hasMessageContaining("full-policy=fail-closed");
             spool.acknowledge("file", 5);
             CompletableFuture<Void> accepted = awaitAcceptance(spool);
-            Spool.await(accepted, 5000);
+            accepted.get(5, java.util.concurrent.TimeUnit.SECONDS);
         }
     }
 

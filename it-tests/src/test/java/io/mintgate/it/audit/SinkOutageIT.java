@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The HTTP collector answers 503 for at least 10 s while a bounded load runs, then recovers: tokens keep being
- * issued during the outage (async guarantee, records wait in the spool), and afterwards the collector holds exactly
+ * issued during the outage (the default guarantee waits for the local fsync, never for a sink: records wait in the
+ * spool), and afterwards the collector holds exactly
  * one distinct record per token the client received, none missing. Kafka and the file got them all as well.
  */
 @MintgateIT
@@ -68,7 +69,7 @@ class SinkOutageIT {
         collector.setUnavailable(false);
         long outageMs = System.currentTimeMillis() - outageStart;
         assertThat(outageSeen).as("the HTTP sink tried and was refused during the outage").isTrue();
-        assertThat(load.failures()).as("token requests failing during a collector outage (async guarantee)").isZero();
+        assertThat(load.failures()).as("token requests failing during a collector outage (default guarantee)").isZero();
         assertThat(load.received()).isEqualTo(TOKENS);
 
         long recoveryStart = System.currentTimeMillis();

@@ -38,7 +38,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * Behaviour that needs other listener options than the shared server's: the shared server is restarted (same
  * ports, same database, same sinks) with overrides, each scenario on its own spool directory so the shared audit
  * trail stays one intact chain, and restarted with the standard options at the end. Four extra starts in all:
- * before-response, the restart after SIGKILL, fail-closed, drop-oldest (+ the restore).
+ * the default guarantee on its own spool, the restart after SIGKILL, fail-closed, drop-oldest (+ the restore).
  */
 @MintgateIT
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -77,16 +77,19 @@ class SpoolCrashAndFullIT {
 
     @Test
     @Order(1)
-    void beforeResponseRecordsSurviveSigkillUnderLoad() throws Exception {
+    void withTheDefaultOptionsEveryTokenReceivedBeforeASigkillUnderLoadHasItsRecord() throws Exception {
         wipe(CRASH_SPOOL);
-        // No checkpoint before the crash (count and time triggers out of reach), so that every record the load leaves
-        // is one the restart alone has to sign.
-        server.restartWith(List.of(OPTION + "guarantee=before-response", OPTION + "spool-dir=" + abs(CRASH_SPOOL),
+        // The default guarantee, and no checkpoint before the crash (count and time triggers out of reach), so that
+        // every record the load leaves is one the restart alone has to sign.
+        server.restartWith(List.of(OPTION + "spool-dir=" + abs(CRASH_SPOOL),
                 OPTION + "checkpoint-every-records=1000000", OPTION + "checkpoint-every-ms=0"), false);
         long firstStart = server.lastStartMillis();
+        // The default must be the lossless guarantee, and nothing in the harness may choose another one.
+        assertThat(server.currentStartOptions()).noneMatch(o -> o.contains("guarantee"));
+        assertThat(server.log()).contains("Mintgate audit started: spool " + abs(CRASH_SPOOL) + ", guarantee BEFORE_RESPONSE");
 
-        Load load = new Load(grants, "svc").start(4, 10_000);
-        assertThat(load.awaitUntil(() -> load.received() >= 120, 120_000)).as("tokens issued before the crash").isTrue();
+        Load load = new Load(grants, "svc").start(8, 10_000);
+        assertThat(load.awaitUntil(() -> load.received() >= 200, 120_000)).as("tokens issued before the crash").isTrue();
         server.kill();
         load.stop();
         load.join(30_000);
@@ -123,7 +126,7 @@ class SpoolCrashAndFullIT {
         assertThat(verify.exit()).as("verify of the crash spool's file trail: %s", verify).isZero();
         assertThat(verify.stdout()).contains("1 checkpoint, 1 signature verified", "unsigned tail: none");
 
-        System.out.printf("[crash] before-response start %d ms; %d tokens received (%d requests failed/cut) before "
+        System.out.printf("[crash] default (before-response) start %d ms; %d tokens received (%d requests failed/cut) before "
                         + "SIGKILL; restart %d ms; all %d records in file/http/kafka %d ms after ready; verify: %s%n",
                 firstStart, received, load.failures(), restartMs, received, System.currentTimeMillis() - awaitStart,
                 verify.stdout().strip());

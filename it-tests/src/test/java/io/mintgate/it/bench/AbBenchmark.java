@@ -135,7 +135,10 @@ public final class AbBenchmark {
             return simultaneous ? compare.docMarker.replace("-results", "-simultaneous-results") : compare.docMarker;
         }
 
-        /** The start options of a server that runs Mintgate: its audit sinks. */
+        /**
+         * The start options of a server that runs Mintgate: its audit sinks. No {@code guarantee}: the benchmark
+         * measures the default, lossless {@code before-response}.
+         */
         List<String> mintgateStartOptions(KafkaBroker broker) {
             if (broker == null) {
                 return List.of(AUDIT_OPTION + "sinks=file");
@@ -708,7 +711,8 @@ public final class AbBenchmark {
                     + "with the file sink; A (no narrowing) has the same policy with every rule's `obligations` removed "
                     + "(derived from `bench/mintgate-policy.json` at run time), B (narrowing) the full policy.  \n");
         } else {
-            md.append("Mintgate: 20-rule stored policy on every client, owner lookup, `mintgate-audit` with the file sink"
+            md.append("Mintgate: 20-rule stored policy on every client, owner lookup, `mintgate-audit` with the default "
+                    + "guarantee (before-response: no token before its record is fsynced) and the file sink"
                     + (config.kafka() ? " and the Kafka sink (one KRaft broker on the same machine, its CPU in \"others\")" : "")
                     + ".  \n");
         }
