@@ -93,6 +93,27 @@ public final class RealmFixture implements AutoCloseable {
                 "profiles", List.of(profile))))).expect(204);
     }
 
+    /** Creates a client scope whose name appears in the token's {@code scope}; returns its id. */
+    public String createClientScope(String scopeName, List<Map<String, Object>> mappers) {
+        admin.post(path() + "/client-scopes", Map.of("name", scopeName, "protocol", "openid-connect",
+                "attributes", Map.of("include.in.token.scope", "true"), "protocolMappers", mappers)).expect(201);
+        return admin.get(path() + "/client-scopes").json().findParents("name").stream()
+                .filter(n -> scopeName.equals(n.path("name").asText())).findFirst().orElseThrow().path("id").asText();
+    }
+
+    /** Keycloak's audience mapper adding {@code audience} to access tokens (not to ID tokens). */
+    public static Map<String, Object> audienceMapper(String audience) {
+        return Map.of("name", "aud-" + audience, "protocol", "openid-connect", "protocolMapper", "oidc-audience-mapper",
+                "config", Map.of("included.client.audience", audience, "access.token.claim", "true",
+                        "id.token.claim", "false"));
+    }
+
+    /** Attaches a client scope to a client as a {@code default} or {@code optional} scope. */
+    public void attachClientScope(String clientId, String scopeId, String kind) {
+        admin.put(path() + "/clients/" + admin.clientUuid(name, clientId) + "/" + kind
+                + "-client-scopes/" + scopeId, null).expect(204);
+    }
+
     public String name() {
         return name;
     }

@@ -71,14 +71,15 @@ class NarrowingPerGrantIT {
         this.keycloak = keycloak;
         realm = RealmFixture.create(admin, "narrowing-per-grant.json");
         oidc = new OidcClient(keycloak, realm.name());
-        String read = createScope("orders:read", List.of());
-        String write = createScope("orders:write", List.of());
-        String apis = createScope("apis", List.of(audienceMapper("api-a"), audienceMapper("api-b")));
+        String read = realm.createClientScope("orders:read", List.of());
+        String write = realm.createClientScope("orders:write", List.of());
+        String apis = realm.createClientScope("apis",
+                List.of(RealmFixture.audienceMapper("api-a"), RealmFixture.audienceMapper("api-b")));
         for (String client : List.of("app", "portal", "exchanger", "rs")) {
-            attachScope(client, apis, "default");
+            realm.attachClientScope(client, apis, "default");
             // the UMA token is built from the resource server's client session, which has no requested scopes
-            attachScope(client, read, "rs".equals(client) ? "default" : "optional");
-            attachScope(client, write, "rs".equals(client) ? "default" : "optional");
+            realm.attachClientScope(client, read, "rs".equals(client) ? "default" : "optional");
+            realm.attachClientScope(client, write, "rs".equals(client) ? "default" : "optional");
         }
         partner = new PartnerIssuer();
         partner.register(admin, realm);
@@ -273,25 +274,5 @@ class NarrowingPerGrantIT {
 
     private static ClientSecretBasic client(String clientId) {
         return new ClientSecretBasic(new ClientID(clientId), new Secret(clientId + "-secret"));
-    }
-
-    // realm setup
-
-    private String createScope(String name, List<Map<String, Object>> mappers) {
-        admin.post(realm.path() + "/client-scopes", Map.of("name", name, "protocol", "openid-connect",
-                "attributes", Map.of("include.in.token.scope", "true"), "protocolMappers", mappers)).expect(201);
-        return admin.get(realm.path() + "/client-scopes").json().findParents("name").stream()
-                .filter(n -> name.equals(n.path("name").asText())).findFirst().orElseThrow().path("id").asText();
-    }
-
-    private static Map<String, Object> audienceMapper(String audience) {
-        return Map.of("name", "aud-" + audience, "protocol", "openid-connect", "protocolMapper", "oidc-audience-mapper",
-                "config", Map.of("included.client.audience", audience, "access.token.claim", "true",
-                        "id.token.claim", "false"));
-    }
-
-    private void attachScope(String clientId, String scopeId, String kind) {
-        admin.put(realm.path() + "/clients/" + admin.clientUuid(realm.name(), clientId) + "/" + kind
-                + "-client-scopes/" + scopeId, null).expect(204);
     }
 }

@@ -67,13 +67,14 @@ class RederivedNarrowingIT {
         admin.post(realm.path() + "/clients", Map.of("clientId", "light", "enabled", true, "publicClient", false,
                 "secret", "light-secret", "directAccessGrantsEnabled", true, "standardFlowEnabled", false,
                 "attributes", Map.of("client.use.lightweight.access.token.enabled", "true"))).expect(201);
-        String read = createScope("orders:read", List.of());
-        String write = createScope("orders:write", List.of());
-        String apis = createScope("apis", List.of(audienceMapper("api-a"), audienceMapper("api-b")));
+        String read = realm.createClientScope("orders:read", List.of());
+        String write = realm.createClientScope("orders:write", List.of());
+        String apis = realm.createClientScope("apis",
+                List.of(RealmFixture.audienceMapper("api-a"), RealmFixture.audienceMapper("api-b")));
         for (String client : List.of("app", "portal", "exchanger", "light")) {
-            attachScope(client, apis, "default");
-            attachScope(client, read, "optional");
-            attachScope(client, write, "optional");
+            realm.attachClientScope(client, apis, "default");
+            realm.attachClientScope(client, read, "optional");
+            realm.attachClientScope(client, write, "optional");
         }
     }
 
@@ -308,23 +309,5 @@ class RederivedNarrowingIT {
             admin.put(realm.path() + "/client-policies/profiles", profiles).expect(204);
             admin.put(realm.path() + "/client-policies/policies", policies).expect(204);
         }
-    }
-
-    private String createScope(String name, List<Map<String, Object>> mappers) {
-        admin.post(realm.path() + "/client-scopes", Map.of("name", name, "protocol", "openid-connect",
-                "attributes", Map.of("include.in.token.scope", "true"), "protocolMappers", mappers)).expect(201);
-        return admin.get(realm.path() + "/client-scopes").json().findParents("name").stream()
-                .filter(n -> name.equals(n.path("name").asText())).findFirst().orElseThrow().path("id").asText();
-    }
-
-    private static Map<String, Object> audienceMapper(String audience) {
-        return Map.of("name", "aud-" + audience, "protocol", "openid-connect", "protocolMapper", "oidc-audience-mapper",
-                "config", Map.of("included.client.audience", audience, "access.token.claim", "true",
-                        "id.token.claim", "false"));
-    }
-
-    private void attachScope(String clientId, String scopeId, String kind) {
-        admin.put(realm.path() + "/clients/" + admin.clientUuid(realm.name(), clientId) + "/" + kind
-                + "-client-scopes/" + scopeId, null).expect(204);
     }
 }
