@@ -16,36 +16,26 @@ public sealed interface ContextVariable {
     /** The type the checker knows it by when a policy is saved. */
     CelType type();
 
-    /** This variable's value in {@code request}, as CEL reads it. */
-    Object read(IssuanceRequest request);
-
     /** A variable whose value the request already holds as a CEL value (string, timestamp, bool, int). */
     static ContextVariable value(String name, CelType type, Function<IssuanceRequest, ?> source) {
         return new Value(name, type, source);
     }
 
-    /** A variable whose value is one of the request's records, exposed as the struct {@code shape}. */
+    /**
+     * A variable whose value is one of the request's records, exposed as the struct {@code shape}: wrapped, not
+     * converted, so a field is read only when a rule selects it (see {@link ContextStruct}).
+     */
     static <T> ContextVariable struct(String name, ContextType<T> shape, Function<IssuanceRequest, T> source) {
         return new Struct<>(name, shape, source);
     }
 
     record Value(String name, CelType type, Function<IssuanceRequest, ?> source) implements ContextVariable {
-        @Override
-        public Object read(IssuanceRequest request) {
-            return source.apply(request);
-        }
     }
 
     record Struct<T>(String name, ContextType<T> shape, Function<IssuanceRequest, T> source) implements ContextVariable {
         @Override
         public CelType type() {
             return shape.celType();
-        }
-
-        /** Wrapped, not converted: a field is read only when a rule selects it (see {@link ContextStruct}). */
-        @Override
-        public Object read(IssuanceRequest request) {
-            return shape.wrap(source.apply(request));
         }
     }
 }

@@ -6,9 +6,9 @@ import static io.mintgate.authorizer.policy.cel.ContextVariable.value;
 import dev.cel.common.types.SimpleType;
 import io.mintgate.authorizer.policy.IssuanceRequest;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The context variables every policy may read, in one table. The CEL environment declares them
@@ -39,30 +39,44 @@ public final class ContextVariables {
             struct("nhi", ContextTypes.NHI, IssuanceRequest::nhi)));
 
     private final List<ContextVariable> variables;
-    private final ContextVariable[] byIndex;
+    /**
+     * Each variable's source and, for a struct, its shape, by position: reading a value is one call to its source,
+     * not a dispatch on the entry first (a request reads each variable it uses once, on first use).
+     */
+    private final Function<IssuanceRequest, ?>[] sources;
+    private final ContextType<?>[] shapesByIndex;
     /**
      * Name to position, computed once: CEL's runtime asks for a variable by name at every reference, and the
      * direct evaluator resolves each name to its position when it plans, so a request never searches the table.
      */
-    private final HashMap<String, Integer> indexes = new HashMap<>();
+    private final NameIndex indexes;
     private final Set<String> names;
     private final List<ContextType<?>> shapes;
 
+    @SuppressWarnings("unchecked")
     private ContextVariables(List<ContextVariable> variables) {
         this.variables = List.copyOf(variables);
-        this.byIndex = this.variables.toArray(new ContextVariable[0]);
+        int count = this.variables.size();
+        this.sources = new Function[count];
+        this.shapesByIndex = new ContextType<?>[count];
+        List<String> positions = new ArrayList<>();
         List<ContextType<?>> structs = new ArrayList<>();
-        for (ContextVariable variable : byIndex) {
-            if (variable.name().equals(POLICY_VARIABLES) || indexes.containsKey(variable.name())) {
-                throw new IllegalArgumentException("context variable '" + variable.name() + "' is declared twice");
-            }
-            indexes.put(variable.name(), indexes.size());
-            if (variable instanceof ContextVariable.Struct<?> s && !structs.contains(s.shape())) {
-                structs.add(s.shape());
+        for (int i = 0; i < count; i++) {
+            ContextVariable variable = this.variables.get(i);
+            positions.add(variable.name());
+            if (variable instanceof ContextVariable.Struct<?> s) {
+                sources[i] = s.source();
+                shapesByIndex[i] = s.shape();
+                if (!structs.contains(s.shape())) {
+                    structs.add(s.shape());
+                }
+            } else {
+                sources[i] = ((ContextVariable.Value) variable).source();
             }
         }
-        indexes.put(POLICY_VARIABLES, byIndex.length);
-        this.names = Set.copyOf(indexes.keySet());
+        positions.add(POLICY_VARIABLES);
+        this.indexes = new NameIndex(positions);
+        this.names = Set.copyOf(positions);
         this.shapes = List.copyOf(structs);
     }
 
@@ -100,22 +114,24 @@ public final class ContextVariables {
 
     /** The variable's position in a request's activation, or -1 when there is no such variable. */
     int indexOf(String name) {
-        Integer index = indexes.get(name);
-        return index == null ? -1 : index;
+        return indexes.positionOf(name);
     }
 
     /** How many positions an activation has: the table's variables, then {@link #POLICY_VARIABLES}. */
     int size() {
-        return byIndex.length + 1;
+        return sources.length + 1;
     }
 
     /** True at {@link #POLICY_VARIABLES}'s position, whose value is the policy's, not the request's. */
     boolean isPolicyVariables(int index) {
-        return index == byIndex.length;
+        return index == sources.length;
     }
 
     /** The value of the variable at {@code index} (not {@link #POLICY_VARIABLES}) in {@code request}. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
     Object read(int index, IssuanceRequest request) {
-        return byIndex[index].read(request);
+        Object value = sources[index].apply(request);
+        ContextType shape = shapesByIndex[index];
+        return shape == null ? value : shape.wrap(value);
     }
 }

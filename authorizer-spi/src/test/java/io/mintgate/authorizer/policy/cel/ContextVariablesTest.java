@@ -105,7 +105,7 @@ class ContextVariablesTest {
             Object value = part.getAccessor().invoke(FULL);
             List<String> readBy = new ArrayList<>();
             for (ContextVariable variable : ContextVariables.STANDARD.variables()) {
-                Object read = variable.read(FULL);
+                Object read = ContextVariables.STANDARD.read(ContextVariables.STANDARD.indexOf(variable.name()), FULL);
                 if ((read instanceof ContextStruct<?> s ? s.value() : read) == value) {
                     readBy.add(variable.name());
                 }
