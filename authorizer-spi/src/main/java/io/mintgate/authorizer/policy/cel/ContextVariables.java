@@ -5,6 +5,9 @@ import static io.mintgate.authorizer.policy.cel.ContextVariable.value;
 
 import dev.cel.common.types.SimpleType;
 import io.mintgate.authorizer.policy.IssuanceRequest;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -125,6 +128,35 @@ public final class ContextVariables {
     /** True at {@link #POLICY_VARIABLES}'s position, whose value is the policy's, not the request's. */
     boolean isPolicyVariables(int index) {
         return index == sources.length;
+    }
+
+    /**
+     * {@link #read} as one method handle, {@code (int index, IssuanceRequest request) -> Object}: a switch on the
+     * index whose every case calls one variable's source. Held in a constant (see {@link RequestActivation}), the
+     * JIT inlines each source into its case, as it did with the hand-written switch this table replaces; through
+     * {@link #read}, every variable's first read in a request is one shared, megamorphic call (~5 ns each).
+     */
+    MethodHandle reader() {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            MethodHandle apply = lookup.findVirtual(Function.class, "apply", MethodType.methodType(Object.class, Object.class));
+            MethodHandle wrap = lookup.findVirtual(ContextType.class, "wrap",
+                    MethodType.methodType(ContextStruct.class, Object.class));
+            MethodType caseType = MethodType.methodType(Object.class, IssuanceRequest.class);
+            MethodHandle[] cases = new MethodHandle[sources.length];
+            for (int i = 0; i < cases.length; i++) {
+                MethodHandle read = apply.bindTo(sources[i]);
+                if (shapesByIndex[i] != null) {
+                    read = MethodHandles.filterReturnValue(read, wrap.bindTo(shapesByIndex[i]));
+                }
+                cases[i] = MethodHandles.dropArguments(read.asType(caseType), 0, int.class);
+            }
+            MethodHandle outside = MethodHandles.dropArguments(MethodHandles.constant(Object.class, null), 0, int.class,
+                    IssuanceRequest.class);
+            return MethodHandles.tableSwitch(outside, cases);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The value of the variable at {@code index} (not {@link #POLICY_VARIABLES}) in {@code request}. */

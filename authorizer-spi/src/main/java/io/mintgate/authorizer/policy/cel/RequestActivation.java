@@ -2,6 +2,7 @@ package io.mintgate.authorizer.policy.cel;
 
 import dev.cel.runtime.CelVariableResolver;
 import io.mintgate.authorizer.policy.IssuanceRequest;
+import java.lang.invoke.MethodHandle;
 import java.util.Optional;
 
 /**
@@ -10,6 +11,9 @@ import java.util.Optional;
  * touch the subject. Not thread-safe, by design: one request is evaluated on one thread.
  */
 public final class RequestActivation implements CelVariableResolver {
+
+    /** The standard table's {@link ContextVariables#reader}, a constant so that the JIT can inline its cases. */
+    private static final MethodHandle STANDARD_READER = ContextVariables.STANDARD.reader();
 
     private final IssuanceRequest request;
     private final ContextVariables context;
@@ -61,9 +65,22 @@ public final class RequestActivation implements CelVariableResolver {
     Object value(int index) {
         Object value = values[index];
         if (value == null) {
-            value = context.isPolicyVariables(index) ? variables : context.read(index, request);
+            value = context.isPolicyVariables(index) ? variables : read(index);
             values[index] = value;
         }
         return value;
+    }
+
+    private Object read(int index) {
+        if (context != ContextVariables.STANDARD) {
+            return context.read(index, request);
+        }
+        try {
+            return (Object) STANDARD_READER.invokeExact(index, request);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException(e); // a source is a Function: it throws nothing checked
+        }
     }
 }
