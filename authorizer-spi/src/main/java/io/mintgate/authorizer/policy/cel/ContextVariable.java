@@ -6,7 +6,7 @@ import java.util.function.Function;
 
 /**
  * One context variable as policies see it: its name, its declared CEL type, and where its value comes from in the
- * {@link IssuanceRequest}. {@link ContextVariables} holds them all; nothing else names a context variable.
+ * {@link IssuanceRequest}. {@link ContextVariables} holds them all; nothing else declares a context variable.
  */
 public sealed interface ContextVariable {
 

@@ -42,10 +42,7 @@ public final class ContextVariables {
             struct("nhi", ContextTypes.NHI, IssuanceRequest::nhi)));
 
     private final List<ContextVariable> variables;
-    /**
-     * Each variable's source and, for a struct, its shape, by position: reading a value is one call to its source,
-     * not a dispatch on the entry first (a request reads each variable it uses once, on first use).
-     */
+    /** Each variable's source and, for a struct, its shape, by position (see {@link #read} and {@link #reader}). */
     private final Function<IssuanceRequest, ?>[] sources;
     private final ContextType<?>[] shapesByIndex;
     /**
