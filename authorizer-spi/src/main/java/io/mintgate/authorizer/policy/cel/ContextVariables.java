@@ -122,11 +122,6 @@ public final class ContextVariables {
         return sources.length + 1;
     }
 
-    /** True at {@link #POLICY_VARIABLES}'s position, whose value is the policy's, not the request's. */
-    boolean isPolicyVariables(int index) {
-        return index == sources.length;
-    }
-
     /**
      * {@link #read} as one method handle, {@code (int index, IssuanceRequest request) -> Object}: a switch on the
      * index whose every case calls one variable's source. Held in a constant (see {@link RequestActivation}), the
