@@ -8,9 +8,9 @@ import dev.cel.common.CelOptions;
 import dev.cel.common.CelValidationResult;
 import dev.cel.common.types.CelType;
 import dev.cel.common.types.CelTypeProvider;
-import dev.cel.common.types.SimpleType;
 import dev.cel.common.types.StructType;
 import dev.cel.compiler.CelCompiler;
+import dev.cel.compiler.CelCompilerBuilder;
 import dev.cel.compiler.CelCompilerFactory;
 import dev.cel.extensions.CelExtensions;
 import dev.cel.parser.CelStandardMacro;
@@ -22,8 +22,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The one CEL environment all policies share: context variables, struct types, extensions and custom functions.
- * The runtime is built once per JVM; a compiler is built per variables layout (i.e. per policy save).
+ * The one CEL environment all policies share: the context variables of {@link ContextVariables#STANDARD}, their
+ * struct types, extensions and custom functions. The runtime is built once per JVM; a compiler is built per
+ * variables layout (i.e. per policy save).
  */
 public final class CelEnvironment {
 
@@ -38,12 +39,7 @@ public final class CelEnvironment {
             .maxExpressionCodePointSize(MAX_EXPRESSION_LENGTH)
             .build();
 
-    private static final CelRuntime RUNTIME = CelRuntimeFactory.plannerRuntimeBuilder()
-            .setOptions(OPTIONS)
-            .setTypeProvider(new ContextTypeProvider(null))
-            .addLibraries(CelExtensions.strings(), CelExtensions.optional(), CelExtensions.lists(), CelExtensions.sets(OPTIONS))
-            .addFunctionBindings(MintgateFunctions.BINDINGS)
-            .build();
+    private static final CelRuntime RUNTIME = runtime(ContextVariables.STANDARD);
 
     private CelEnvironment() {
     }
@@ -58,36 +54,49 @@ public final class CelEnvironment {
      * runtime, without {@link DirectEvaluator} (the reference that tests compare the fast paths with).
      */
     public static ExpressionCompiler compiler(PolicyVariables variables, boolean direct) {
-        CelCompiler compiler = CelCompilerFactory.standardCelCompilerBuilder()
+        return compiler(ContextVariables.STANDARD, variables, direct);
+    }
+
+    /**
+     * As {@link #compiler(PolicyVariables, boolean)} over another table than the standard one; its expressions must
+     * be evaluated in a {@link RequestActivation} over the same table.
+     */
+    static ExpressionCompiler compiler(ContextVariables context, PolicyVariables variables, boolean direct) {
+        CelCompilerBuilder builder = CelCompilerFactory.standardCelCompilerBuilder()
                 .setOptions(OPTIONS)
                 .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
-                .setTypeProvider(new ContextTypeProvider(variables.type()))
+                .setTypeProvider(new ContextTypeProvider(context, variables.type()))
                 .addLibraries(CelExtensions.strings(), CelExtensions.optional(), CelExtensions.lists(), CelExtensions.sets(OPTIONS))
-                .addVar("realm", SimpleType.STRING)
-                .addVar("now", SimpleType.TIMESTAMP)
-                .addVar("event", SimpleType.STRING)
-                .addVar("grant", ContextTypes.GRANT.celType())
-                .addVar("client", ContextTypes.CLIENT.celType())
-                .addVar("subject", ContextTypes.SUBJECT.celType())
-                .addVar("actor", ContextTypes.ACTOR.celType())
-                .addVar("network", ContextTypes.NETWORK.celType())
-                .addVar("workload", ContextTypes.WORKLOAD.celType())
-                .addVar("organization", ContextTypes.ORGANIZATION.celType())
-                .addVar("nhi", ContextTypes.NHI.celType())
-                .addVar("variables", variables.type())
-                .addFunctionDeclarations(MintgateFunctions.DECLARATIONS)
+                .addFunctionDeclarations(MintgateFunctions.DECLARATIONS);
+        for (ContextVariable variable : context.variables()) {
+            builder.addVar(variable.name(), variable.type());
+        }
+        builder.addVar(ContextVariables.POLICY_VARIABLES, variables.type());
+        CelRuntime runtime = context == ContextVariables.STANDARD ? RUNTIME : runtime(context);
+        return new ExpressionCompiler(builder.build(), runtime, context, direct);
+    }
+
+    private static CelRuntime runtime(ContextVariables context) {
+        return CelRuntimeFactory.plannerRuntimeBuilder()
+                .setOptions(OPTIONS)
+                .setTypeProvider(new ContextTypeProvider(context, null))
+                .addLibraries(CelExtensions.strings(), CelExtensions.optional(), CelExtensions.lists(), CelExtensions.sets(OPTIONS))
+                .addFunctionBindings(MintgateFunctions.BINDINGS)
                 .build();
-        return new ExpressionCompiler(compiler, direct);
     }
 
     /** Compiles CEL source into a program, or returns the checker's issues. */
     public static final class ExpressionCompiler {
 
         private final CelCompiler compiler;
+        private final CelRuntime runtime;
+        private final ContextVariables context;
         private final boolean direct;
 
-        private ExpressionCompiler(CelCompiler compiler, boolean direct) {
+        private ExpressionCompiler(CelCompiler compiler, CelRuntime runtime, ContextVariables context, boolean direct) {
             this.compiler = compiler;
+            this.runtime = runtime;
+            this.context = context;
             this.direct = direct;
         }
 
@@ -105,7 +114,7 @@ public final class CelEnvironment {
             }
             try {
                 CelAbstractSyntaxTree ast = result.getAst();
-                return new Result(CompiledExpression.of(field, ast, RUNTIME.createProgram(ast), direct), List.of());
+                return new Result(CompiledExpression.of(field, ast, runtime.createProgram(ast), direct, context), List.of());
             } catch (CelEvaluationException | dev.cel.common.CelValidationException e) {
                 return new Result(null, List.of(new Issue(0, 0, e.getMessage())));
             }
@@ -127,9 +136,9 @@ public final class CelEnvironment {
 
         private final ImmutableList<CelType> types;
 
-        ContextTypeProvider(StructType variablesType) {
+        ContextTypeProvider(ContextVariables context, StructType variablesType) {
             ImmutableList.Builder<CelType> b = ImmutableList.builder();
-            ContextTypes.ALL.forEach(t -> b.add(t.celType()));
+            context.shapes().forEach(t -> b.add(t.celType()));
             if (variablesType != null) {
                 b.add(variablesType);
             }

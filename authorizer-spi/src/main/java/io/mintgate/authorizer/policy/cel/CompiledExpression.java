@@ -40,10 +40,11 @@ public final class CompiledExpression {
         this.direct = direct;
     }
 
-    static CompiledExpression of(String field, CelAbstractSyntaxTree ast, Program program, boolean direct) {
+    static CompiledExpression of(String field, CelAbstractSyntaxTree ast, Program program, boolean direct,
+                                 ContextVariables context) {
         Object constant = constantValue(ast, program);
-        return new CompiledExpression(field, ast.getResultType(), program, constant, ContextReads.of(ast),
-                constant == NOT_CONSTANT && direct ? DirectEvaluator.of(ast) : null);
+        return new CompiledExpression(field, ast.getResultType(), program, constant, ContextReads.of(ast, context),
+                constant == NOT_CONSTANT && direct ? DirectEvaluator.of(ast, context) : null);
     }
 
     /** True when {@link DirectEvaluator} may answer for this expression (tests). */

@@ -19,20 +19,17 @@ import java.util.TreeSet;
  */
 public final class ContextReads {
 
-    /** The identifiers the CEL environment declares (see {@link CelEnvironment#compiler}). */
-    public static final Set<String> CONTEXT_VARIABLES = Set.of("realm", "now", "event", "grant", "client", "subject",
-            "actor", "network", "workload", "organization", "nhi", "variables");
-
     private ContextReads() {
     }
 
-    static Set<String> of(CelAbstractSyntaxTree ast) {
+    /** The reads of {@code ast}, checked against {@code context}: the table it was compiled with. */
+    static Set<String> of(CelAbstractSyntaxTree ast, ContextVariables context) {
         Set<String> reads = new TreeSet<>();
         CelNavigableAst.fromAst(ast).getRoot().allNodes()
                 .filter(node -> node.getKind() == Kind.IDENT)
                 .forEach(node -> {
                     String name = node.expr().ident().name();
-                    if (CONTEXT_VARIABLES.contains(name)) {
+                    if (context.names().contains(name)) {
                         reads.add(path(name, node));
                     }
                 });

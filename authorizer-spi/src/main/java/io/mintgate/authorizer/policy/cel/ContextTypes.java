@@ -20,9 +20,10 @@ import io.mintgate.authorizer.policy.WorkloadInfo;
 import java.util.List;
 
 /**
- * The declared shape of every context object. Declaring real struct types (rather than map(string, dyn))
- * lets the checker reject typos such as {@code client.clientid} when the admin saves the policy.
- * The documentation in docs/policy-reference.md lists exactly these fields.
+ * The declared shape of every context object; {@link ContextVariables} says which variable has which shape.
+ * Declaring real struct types (rather than map(string, dyn)) lets the checker reject typos such as
+ * {@code client.clientid} when the admin saves the policy. The documentation in docs/policy-reference.md lists
+ * exactly these fields (ContextVariablesTest checks it does).
  */
 public final class ContextTypes {
 
@@ -89,18 +90,6 @@ public final class ContextTypes {
             of("ownerEnabled", BOOL, NhiInfo::ownerEnabled),
             of("expiresAt", SimpleType.TIMESTAMP, NhiInfo::expiresAt),
             of("purpose", STRING, NhiInfo::purpose)));
-
-    public static final List<ContextType<?>> ALL = List.of(GRANT, CLIENT, SUBJECT, ACTOR, NETWORK, WORKLOAD, ORGANIZATION, NHI);
-
-    /** The context type whose CEL struct type has this name, or null. */
-    static ContextType<?> byCelName(String name) {
-        for (ContextType<?> type : ALL) {
-            if (type.celType().name().equals(name)) {
-                return type;
-            }
-        }
-        return null;
-    }
 
     private ContextTypes() {
     }

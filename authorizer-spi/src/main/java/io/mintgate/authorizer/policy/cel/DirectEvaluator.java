@@ -44,9 +44,9 @@ final class DirectEvaluator {
     }
 
     /** An evaluator for {@code ast}, or null when the expression uses something this evaluator does not handle. */
-    static DirectEvaluator of(CelAbstractSyntaxTree ast) {
+    static DirectEvaluator of(CelAbstractSyntaxTree ast, ContextVariables context) {
         try {
-            Planner planner = new Planner(ast);
+            Planner planner = new Planner(ast, context);
             Node root = planner.plan(ast.getExpr(), new ArrayList<>());
             return root == null ? null : new DirectEvaluator(root, planner.maxLocals);
         } catch (RuntimeException e) {
@@ -314,10 +314,13 @@ final class DirectEvaluator {
     private static final class Planner {
 
         private final CelAbstractSyntaxTree ast;
+        /** The table the expression was compiled with: a variable's position in the activation comes from it. */
+        private final ContextVariables context;
         int maxLocals;
 
-        Planner(CelAbstractSyntaxTree ast) {
+        Planner(CelAbstractSyntaxTree ast, ContextVariables context) {
             this.ast = ast;
+            this.context = context;
         }
 
         /** {@code locals}: comprehension variables in scope, innermost last; a variable's slot is its position. */
@@ -363,7 +366,7 @@ final class DirectEvaluator {
                     }
                 };
             }
-            int index = RequestActivation.indexOf(name);
+            int index = context.indexOf(name);
             if (index < 0) {
                 return null;
             }
@@ -388,7 +391,7 @@ final class DirectEvaluator {
             boolean testOnly = select.testOnly();
             // A field of one of our context structs: resolve its slot now rather than hash its name at every read
             // (a decision runs with cold caches on a busy token endpoint, where every map probe is a miss).
-            ContextType<?> type = ast.getType(select.operand().id()).map(t -> ContextTypes.byCelName(t.name())).orElse(null);
+            ContextType<?> type = ast.getType(select.operand().id()).map(t -> context.shape(t.name())).orElse(null);
             int slot = type == null ? -1 : type.slot(field);
             if (slot >= 0) {
                 return new Node() {

@@ -2,19 +2,28 @@ package io.mintgate.authorizer.policy.cel;
 
 import dev.cel.runtime.CelVariableResolver;
 import io.mintgate.authorizer.policy.IssuanceRequest;
+import java.lang.invoke.MethodHandle;
 import java.util.Optional;
 
 /**
- * The variables one request exposes to CEL. Built once per request and shared by every rule; each context
- * object is wrapped on first use, so rules that only look at the client never touch the subject.
- * Not thread-safe, by design: one request is evaluated on one thread.
+ * The variables one request exposes to CEL, as {@link ContextVariables} declares them. Built once per request and
+ * shared by every rule; each context object is wrapped on first use, so rules that only look at the client never
+ * touch the subject. Not thread-safe, by design: one request is evaluated on one thread.
  */
 public final class RequestActivation implements CelVariableResolver {
 
+    /**
+     * The standard table's {@link ContextVariables#reader} and size as constants: the JIT inlines the reader's cases,
+     * and a request reads nothing of the table itself (on a busy token endpoint every object touched is a cache miss).
+     */
+    private static final MethodHandle STANDARD_READER = ContextVariables.STANDARD.reader();
+    private static final int STANDARD_SIZE = ContextVariables.STANDARD.size();
+
     private final IssuanceRequest request;
+    private final ContextVariables context;
     private final PolicyVariables.Values variables;
-    /** Each variable's value, looked up on first use; indexed by indexOf(name). */
-    private final Object[] values = new Object[12];
+    /** Each variable's value, looked up on first use; indexed by {@link ContextVariables#indexOf}. */
+    private final Object[] values;
     /**
      * The answer to {@link #find} per name, built on first use (and the array only when the CEL runtime asks at
      * all: {@link DirectEvaluator} reads {@link #value}); CEL asks for a top-level variable at every reference, so
@@ -23,7 +32,18 @@ public final class RequestActivation implements CelVariableResolver {
     private Optional<?>[] found;
 
     public RequestActivation(IssuanceRequest request, PolicyVariables variables) {
+        this(request, variables, ContextVariables.STANDARD, STANDARD_SIZE);
+    }
+
+    /** Over another table than the standard one; expressions evaluated here must be compiled with the same table. */
+    RequestActivation(IssuanceRequest request, PolicyVariables variables, ContextVariables context) {
+        this(request, variables, context, context.size());
+    }
+
+    private RequestActivation(IssuanceRequest request, PolicyVariables variables, ContextVariables context, int size) {
         this.request = request;
+        this.context = context;
+        this.values = new Object[size];
         this.variables = variables.bind(this);
     }
 
@@ -34,7 +54,7 @@ public final class RequestActivation implements CelVariableResolver {
     @Override
     @SuppressWarnings("unchecked")
     public Optional<Object> find(String name) {
-        int index = indexOf(name);
+        int index = context.indexOf(name);
         if (index < 0) {
             return Optional.empty();
         }
@@ -49,54 +69,27 @@ public final class RequestActivation implements CelVariableResolver {
         return (Optional<Object>) cached;
     }
 
-    /** The variable's value, or null when there is no such variable (or it is null). */
-    Object value(String name) {
-        int index = indexOf(name);
-        return index < 0 ? null : value(index);
-    }
-
-    /** The variable at {@link #indexOf}'s position: the direct evaluator resolves names once, when it plans. */
+    /** The variable at {@link ContextVariables#indexOf}'s position: the direct evaluator resolves names when it plans. */
     Object value(int index) {
         Object value = values[index];
         if (value == null) {
-            value = lookup(index);
+            // The last position is the policy's variables (ContextVariables#size), the others the request's.
+            value = index == values.length - 1 ? variables : read(index);
             values[index] = value;
         }
         return value;
     }
 
-    static int indexOf(String name) {
-        return switch (name) {
-            case "realm" -> 0;
-            case "now" -> 1;
-            case "event" -> 2;
-            case "grant" -> 3;
-            case "client" -> 4;
-            case "subject" -> 5;
-            case "actor" -> 6;
-            case "network" -> 7;
-            case "workload" -> 8;
-            case "organization" -> 9;
-            case "nhi" -> 10;
-            case "variables" -> 11;
-            default -> -1;
-        };
-    }
-
-    private Object lookup(int index) {
-        return switch (index) {
-            case 0 -> request.realm();
-            case 1 -> request.time();
-            case 2 -> request.event();
-            case 3 -> ContextTypes.GRANT.wrap(request.grant());
-            case 4 -> ContextTypes.CLIENT.wrap(request.client());
-            case 5 -> ContextTypes.SUBJECT.wrap(request.subject());
-            case 6 -> ContextTypes.ACTOR.wrap(request.actor());
-            case 7 -> ContextTypes.NETWORK.wrap(request.network());
-            case 8 -> ContextTypes.WORKLOAD.wrap(request.workload());
-            case 9 -> ContextTypes.ORGANIZATION.wrap(request.organization());
-            case 10 -> ContextTypes.NHI.wrap(request.nhi());
-            default -> variables;
-        };
+    private Object read(int index) {
+        if (context != ContextVariables.STANDARD) {
+            return context.read(index, request);
+        }
+        try {
+            return (Object) STANDARD_READER.invokeExact(index, request);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException(e); // a source is a Function: it throws nothing checked
+        }
     }
 }
