@@ -86,7 +86,8 @@ class SpoolCrashAndFullIT {
         long firstStart = server.lastStartMillis();
         // The default must be the lossless guarantee, and nothing in the harness may choose another one.
         assertThat(server.currentStartOptions()).noneMatch(o -> o.contains("guarantee"));
-        assertThat(server.log()).contains("Mintgate audit started: spool " + abs(CRASH_SPOOL) + ", guarantee BEFORE_RESPONSE");
+        assertThat(server.log()).containsPattern("Mintgate audit started: spool " + Pattern.quote(abs(CRASH_SPOOL).toString())
+                + ", chain [^,]+, guarantee BEFORE_RESPONSE");
 
         Load load = new Load(grants, "svc").start(8, 10_000);
         assertThat(load.awaitUntil(() -> load.received() >= 200, 120_000)).as("tokens issued before the crash").isTrue();
