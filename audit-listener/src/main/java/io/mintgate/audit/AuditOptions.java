@@ -21,7 +21,8 @@ public record AuditOptions(Path spoolDir, Guarantee guarantee, long asyncMaxDela
                            int queueCapacity, List<String> sinks, Path filePath, long fileMaxBytes,
                            HttpSinkOptions http, KafkaSinkOptions kafka, long checkpointEveryRecords,
                            long checkpointEveryMs, Path checkpointKey, Set<AuditKind> kinds, boolean global,
-                           int batchRecords, long backoffBaseMs, long backoffCapMs, String chainId) {
+                           int batchRecords, long backoffBaseMs, long backoffCapMs, String chainId,
+                           long commitWindowMs) {
 
     public AuditOptions {
         sinks = List.copyOf(sinks);
@@ -35,53 +36,54 @@ public record AuditOptions(Path spoolDir, Guarantee guarantee, long asyncMaxDela
     public static AuditOptions defaults(Path spoolDir) {
         return new AuditOptions(spoolDir, Guarantee.BEFORE_RESPONSE, 200, 5_000, 1L << 30, 10_000_000, FullPolicy.FAIL_CLOSED,
                 16L << 20, 65_536, List.of("file"), spoolDir.resolve("audit.jsonl"), 100L << 20, null, null,
-                10_000, 60_000, null, EnumSet.allOf(AuditKind.class), false, 500, 200, 30_000, null);
+                10_000, 60_000, null, EnumSet.allOf(AuditKind.class), false, 500, 200, 30_000, null,
+                SpoolOptions.DEFAULT_COMMIT_WINDOW_MS);
     }
 
     public SpoolOptions spoolOptions() {
         return new SpoolOptions(spoolDir, guarantee, asyncMaxDelayMs, beforeResponseTimeoutMs, spoolMaxBytes,
                 spoolMaxRecords, fullPolicy, segmentMaxBytes, queueCapacity, checkpointEveryRecords,
-                checkpointEveryMs, sinks, chainId);
+                checkpointEveryMs, sinks, chainId, commitWindowMs);
     }
 
     public AuditOptions withSinks(List<String> newSinks, HttpSinkOptions newHttp, KafkaSinkOptions newKafka) {
         return new AuditOptions(spoolDir, guarantee, asyncMaxDelayMs, beforeResponseTimeoutMs, spoolMaxBytes,
                 spoolMaxRecords, fullPolicy, segmentMaxBytes, queueCapacity, newSinks, filePath, fileMaxBytes, newHttp,
                 newKafka, checkpointEveryRecords, checkpointEveryMs, checkpointKey, kinds, global, batchRecords,
-                backoffBaseMs, backoffCapMs, chainId);
+                backoffBaseMs, backoffCapMs, chainId, commitWindowMs);
     }
 
     public AuditOptions withGuarantee(Guarantee g) {
         return new AuditOptions(spoolDir, g, asyncMaxDelayMs, beforeResponseTimeoutMs, spoolMaxBytes,
                 spoolMaxRecords, fullPolicy, segmentMaxBytes, queueCapacity, sinks, filePath, fileMaxBytes, http,
                 kafka, checkpointEveryRecords, checkpointEveryMs, checkpointKey, kinds, global, batchRecords,
-                backoffBaseMs, backoffCapMs, chainId);
+                backoffBaseMs, backoffCapMs, chainId, commitWindowMs);
     }
 
     public AuditOptions withCheckpoints(long everyRecords, long everyMs, Path key) {
         return new AuditOptions(spoolDir, guarantee, asyncMaxDelayMs, beforeResponseTimeoutMs, spoolMaxBytes,
                 spoolMaxRecords, fullPolicy, segmentMaxBytes, queueCapacity, sinks, filePath, fileMaxBytes, http,
-                kafka, everyRecords, everyMs, key, kinds, global, batchRecords, backoffBaseMs, backoffCapMs, chainId);
+                kafka, everyRecords, everyMs, key, kinds, global, batchRecords, backoffBaseMs, backoffCapMs, chainId, commitWindowMs);
     }
 
     public AuditOptions withFile(Path path, long maxBytes) {
         return new AuditOptions(spoolDir, guarantee, asyncMaxDelayMs, beforeResponseTimeoutMs, spoolMaxBytes,
                 spoolMaxRecords, fullPolicy, segmentMaxBytes, queueCapacity, sinks, path, maxBytes, http, kafka,
                 checkpointEveryRecords, checkpointEveryMs, checkpointKey, kinds, global, batchRecords, backoffBaseMs,
-                backoffCapMs, chainId);
+                backoffCapMs, chainId, commitWindowMs);
     }
 
     public AuditOptions withBackoff(long baseMs, long capMs) {
         return new AuditOptions(spoolDir, guarantee, asyncMaxDelayMs, beforeResponseTimeoutMs, spoolMaxBytes,
                 spoolMaxRecords, fullPolicy, segmentMaxBytes, queueCapacity, sinks, filePath, fileMaxBytes, http,
                 kafka, checkpointEveryRecords, checkpointEveryMs, checkpointKey, kinds, global, batchRecords, baseMs,
-                capMs, chainId);
+                capMs, chainId, commitWindowMs);
     }
 
     public AuditOptions withChainId(String id) {
         return new AuditOptions(spoolDir, guarantee, asyncMaxDelayMs, beforeResponseTimeoutMs, spoolMaxBytes,
                 spoolMaxRecords, fullPolicy, segmentMaxBytes, queueCapacity, sinks, filePath, fileMaxBytes, http,
                 kafka, checkpointEveryRecords, checkpointEveryMs, checkpointKey, kinds, global, batchRecords,
-                backoffBaseMs, backoffCapMs, id);
+                backoffBaseMs, backoffCapMs, id, commitWindowMs);
     }
 }

@@ -28,7 +28,7 @@ import java.util.stream.Stream;
 public final class AuditOptionsReader {
     public static final String KAFKA_PROPERTY_PREFIX = "kafka-property-";
     private static final List<String> SINKS = List.of("file", "http", "kafka", "none");
-    static final Set<String> KNOWN = Set.of("global", "kinds", "spool-dir", "guarantee", "async-max-delay-ms",
+    static final Set<String> KNOWN = Set.of("global", "kinds", "spool-dir", "guarantee", "async-max-delay-ms", "commit-window-ms",
             "before-response-timeout-ms", "spool-max-bytes", "spool-max-records", "full-policy", "segment-max-bytes",
             "queue-capacity", "sinks", "file-path", "file-max-bytes", "http-url", "http-bearer-token",
             "http-hmac-secret", "http-keystore", "http-keystore-password", "http-truststore",
@@ -97,7 +97,8 @@ public final class AuditOptionsReader {
                 kinds(o),
                 o.bool("global", false),
                 (int) o.number("batch-records", d.batchRecords(), 1, 100_000),
-                backoffBase, backoffMax, chainId);
+                backoffBase, backoffMax, chainId,
+                o.number("commit-window-ms", d.commitWindowMs(), 0, 100));
         o.failIfAny();
         return options;
     }

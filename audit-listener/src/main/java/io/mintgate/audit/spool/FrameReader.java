@@ -5,13 +5,15 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.zip.CRC32C;
 
-/** Reads frames sequentially from a segment channel; reports where the last valid frame ended. */
+/**
+ * Reads frames sequentially from a segment channel; reports where the last valid frame ended. A zeroed header is
+ * the end of the data: segment files are zero-filled ahead of their records, and no frame has seq 0.
+ */
 final class FrameReader {
     private final FileChannel channel;
     private final ByteBuffer header = ByteBuffer.allocate(Frame.HEADER);
     private final CRC32C crc = new CRC32C();
     private long position;
-    private boolean corrupt;
 
     FrameReader(FileChannel channel, long position) {
         this.channel = channel;
@@ -20,7 +22,8 @@ final class FrameReader {
 
     /**
      * @param maxSeq frames with a higher seq are not consumed (the writer may still be writing them)
-     * @return the next frame, or null at end of data, at a frame beyond maxSeq, or at a damaged frame
+     * @return the next frame, or null at end of data (end of file or zero fill), at a frame beyond maxSeq, or at a
+     *         damaged frame
      */
     SpoolEntry next(long maxSeq) throws IOException {
         header.clear();
@@ -32,20 +35,12 @@ final class FrameReader {
         long seq = header.getLong();
         long time = header.getLong();
         int expectedCrc = header.getInt();
-        if (seq > maxSeq) {
-            return null;
-        }
-        if (length < 0 || length > Frame.MAX_PAYLOAD) {
-            corrupt = true;
+        if (seq > maxSeq || seq == 0 && length == 0 || length < 0 || length > Frame.MAX_PAYLOAD) {
             return null;
         }
         byte[] payload = new byte[length];
-        if (!readFully(ByteBuffer.wrap(payload), position + Frame.HEADER)) {
-            corrupt = true;
-            return null;
-        }
-        if (Frame.crc(this.crc, header.array(), 0, payload, 0, length) != expectedCrc) {
-            corrupt = true;
+        if (!readFully(ByteBuffer.wrap(payload), position + Frame.HEADER)
+                || Frame.crc(this.crc, header.array(), 0, payload, 0, length) != expectedCrc) {
             return null;
         }
         position += Frame.HEADER + length;
@@ -54,11 +49,6 @@ final class FrameReader {
 
     long position() {
         return position;
-    }
-
-    /** True when reading stopped at bytes that are not a whole, intact frame. */
-    boolean stoppedAtDamage() {
-        return corrupt;
     }
 
     private boolean readFully(ByteBuffer buf, long at) throws IOException {

@@ -16,13 +16,16 @@ final class Pending {
 
     final AuditRecord record;
     final long appendedAt;
+    /** The first (or only) record of one request's hand-off: the writer counts requests by it. */
+    final boolean opensRequest;
     private final Thread waiter;
     private final CompletableFuture<Void> future;
     /** null while pending, then {@link #DURABLE} or the failure. */
     private volatile Object outcome;
 
-    private Pending(AuditRecord record, Thread waiter, CompletableFuture<Void> future) {
+    private Pending(AuditRecord record, boolean opensRequest, Thread waiter, CompletableFuture<Void> future) {
         this.record = record;
+        this.opensRequest = opensRequest;
         this.appendedAt = System.currentTimeMillis();
         this.waiter = waiter;
         this.future = future;
@@ -30,17 +33,17 @@ final class Pending {
 
     /** Settled without anyone told: async hand-off. */
     static Pending unwatched(AuditRecord record) {
-        return new Pending(record, null, null);
+        return new Pending(record, true, null, null);
     }
 
-    /** The calling thread will {@link #await} it. */
-    static Pending awaitedByCaller(AuditRecord record) {
-        return new Pending(record, Thread.currentThread(), null);
+    /** The calling thread will {@link #await} it; {@code opensRequest} for the first of the request's records. */
+    static Pending awaitedByCaller(AuditRecord record, boolean opensRequest) {
+        return new Pending(record, opensRequest, Thread.currentThread(), null);
     }
 
     /** Settles a future as well (tests, tools). */
     static Pending withFuture(AuditRecord record) {
-        return new Pending(record, null, new CompletableFuture<>());
+        return new Pending(record, true, null, new CompletableFuture<>());
     }
 
     CompletableFuture<Void> future() {

@@ -41,9 +41,12 @@ import java.util.zip.CRC32C;
  * many records per fsync is what makes a durable audit trail affordable. Shippers read records only up to
  * {@link #durableSeq()}, so nothing leaves the node that a crash could still take back (and re-number).
  *
- * <p>Under before-response the writer never waits for more records: whatever queued up during the previous fsync
- * is the next batch, so batches grow with the load by themselves, and every waiter of a batch is woken right after
- * its fsync.
+ * <p>Under before-response every waiter of a batch is woken right after its fsync. When requests overlap (recent
+ * batches held more than one) and arrive faster than one per commit window, the writer lets them gather for that
+ * window before it writes ({@link #gather}); otherwise whatever queued up during the previous fsync is the next
+ * batch, and a lone client never waits for company that is not coming. A segment's file is zero-filled ahead of the
+ * records ({@link #preallocate}), so that an {@code fdatasync} after an append need not commit the file system's
+ * journal; recovery reads trailing zeros as the end of the data.
  */
 public final class Spool implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Spool.class);
@@ -60,6 +63,22 @@ public final class Spool implements AutoCloseable {
      */
     private static final long ASYNC_LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final String CHECKPOINT_SOURCE = "/mintgate/audit";
+    /**
+     * How far ahead of the records a segment is zero-filled. Writing into blocks the file already has keeps the
+     * file's length and extents unchanged, so {@code fdatasync} flushes data only; growing the file makes every one
+     * of them commit ext4's journal too (~62 against ~47 µs of CPU per fsync on the benchmark VM). One journal commit
+     * per MiB instead of one per batch.
+     */
+    private static final long PREALLOCATE_BYTES = 1 << 20;
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(64 << 10).asReadOnlyBuffer();
+    /** Weight of the newest batch in the writer's running estimates (1/8). */
+    private static final double SMOOTHING = 1.0 / 8;
+    /**
+     * Requests per batch above which requests are taken to overlap. A client that sends its next request only after
+     * the last answer makes batches of exactly one; concurrent clients make some of two or more even without a
+     * window, and the window then keeps them larger.
+     */
+    private static final double OVERLAP = 1.1;
 
     private final SpoolOptions options;
     private final AuditMetrics metrics;
@@ -100,6 +119,13 @@ public final class Spool implements AutoCloseable {
     private long recordsSinceCheckpoint;
     private long lastCheckpointAt = System.currentTimeMillis();
     private boolean rotateBeforeNextWrite;
+    /** End of the zero-filled part of the active segment's file; at or beyond {@code activeSegment.size}. */
+    private long allocatedEnd;
+    /** Smoothed time between two requests' hand-offs, and requests per batch, from the batches so far. */
+    private double requestGapNanos = Double.MAX_VALUE;
+    private double requestsPerBatch = 1;
+    private long lastBatchNanos;
+    private volatile long windowsWaited;
 
     private Spool(SpoolOptions options, CheckpointSigner signer, AuditMetrics metrics) throws IOException {
         this.options = options;
@@ -187,7 +213,7 @@ public final class Spool implements AutoCloseable {
         }
         Pending[] pending = new Pending[records.size()];
         for (int i = 0; i < pending.length; i++) {
-            pending[i] = Pending.awaitedByCaller(records.get(i));
+            pending[i] = Pending.awaitedByCaller(records.get(i), i == 0);
             handOff(pending[i]);
         }
         for (Pending p : pending) {
@@ -257,6 +283,11 @@ public final class Spool implements AutoCloseable {
         return durableSeq;
     }
 
+    /** How many batches the writer let gather for a commit window (overlapping requests under before-response). */
+    public long windowsWaited() {
+        return windowsWaited;
+    }
+
     /** Waits until records beyond {@code seq} are durable; returns false on timeout. */
     public boolean awaitDurableAfter(long seq, long timeoutMs) throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMs;
@@ -307,9 +338,14 @@ public final class Spool implements AutoCloseable {
             try {
                 Pending first = queue.poll(nextWakeupMillis(), TimeUnit.MILLISECONDS);
                 if (first != null) {
-                    linger();
+                    if (options.guarantee() == Guarantee.BEFORE_RESPONSE) {
+                        gather();
+                    } else {
+                        linger();
+                    }
                     batch.add(first);
                     queue.drainTo(batch, MAX_BATCH - 1);
+                    learnArrivals(batch);
                 }
             } catch (InterruptedException e) {
                 // Only close() may stop the writer; an interrupt would also close the FileChannel under us.
@@ -355,6 +391,36 @@ public final class Spool implements AutoCloseable {
             LockSupport.parkNanos(Math.min(ASYNC_LINGER_NANOS,
                     TimeUnit.MILLISECONDS.toNanos(options.asyncMaxDelayMs()) / 4));
         }
+    }
+
+    /**
+     * Under before-response: waits one commit window for the records of concurrent requests when requests overlap
+     * and come faster than one per window, so that they share one write and one fsync (each waiter pays its share of
+     * one cycle, not a whole one). A lone or slow client's record is written at once.
+     */
+    private void gather() {
+        long window = TimeUnit.MILLISECONDS.toNanos(options.commitWindowMs());
+        if (window > 0 && requestsPerBatch > OVERLAP && requestGapNanos < window && !stopping
+                && queue.size() < MAX_BATCH) {
+            windowsWaited++;
+            LockSupport.parkNanos(window);
+        }
+    }
+
+    private void learnArrivals(List<Pending> batch) {
+        int requests = 0;
+        for (Pending p : batch) {
+            requests += p.opensRequest ? 1 : 0;
+        }
+        requests = Math.max(1, requests);
+        long now = System.nanoTime();
+        if (lastBatchNanos != 0) {
+            double gap = (double) (now - lastBatchNanos) / requests;
+            requestGapNanos = requestGapNanos == Double.MAX_VALUE ? gap
+                    : requestGapNanos + (gap - requestGapNanos) * SMOOTHING;
+        }
+        requestsPerBatch += (requests - requestsPerBatch) * SMOOTHING;
+        lastBatchNanos = now;
     }
 
     private long nextWakeupMillis() {
@@ -423,15 +489,35 @@ public final class Spool implements AutoCloseable {
             return;
         }
         buffer.flip();
-        long written = 0;
+        long at = activeSegment.size;
+        preallocate(at + buffer.remaining());
         while (buffer.hasRemaining()) {
-            written += active.write(buffer);
+            at += active.write(buffer, at);
         }
         buffer.clear();
-        activeSegment.size += written;
+        activeSegment.size = at;
         activeSegment.lastSeq = bufferedLastSeq;
         writtenSeq = bufferedLastSeq;
         writtenHash = bufferedLastHash;
+    }
+
+    /** Zero-fills the active segment's file ahead of {@code end}; the next fsync makes the new length durable. */
+    private void preallocate(long end) throws IOException {
+        if (end <= allocatedEnd) {
+            return;
+        }
+        long target = Math.max(end, Math.min(allocatedEnd + PREALLOCATE_BYTES, options.segmentMaxBytes()));
+        while (allocatedEnd < target) {
+            ByteBuffer zeros = ZEROS.duplicate();
+            zeros.limit((int) Math.min(zeros.capacity(), target - allocatedEnd));
+            allocatedEnd += active.write(zeros, allocatedEnd);
+        }
+    }
+
+    /** Cuts the zero-filled part after the records, so a closed segment ends with its last record. */
+    private void trimPreallocation() throws IOException {
+        active.truncate(activeSegment.size);
+        allocatedEnd = activeSegment.size;
     }
 
     private void maybeForce(boolean last) throws IOException {
@@ -467,6 +553,7 @@ public final class Spool implements AutoCloseable {
     /** Starts a new segment; the old one is fsynced first so durability never depends on a closed file. */
     private void rotate(long firstSeq) throws IOException {
         force();
+        trimPreallocation();
         active.close();
         rotateBeforeNextWrite = false;
         openActive(firstSeq);
@@ -477,13 +564,14 @@ public final class Spool implements AutoCloseable {
         if (newest != null && newest.getValue().size < options.segmentMaxBytes()) {
             activeSegment = newest.getValue();
             active = FileChannel.open(activeSegment.path, StandardOpenOption.WRITE);
-            active.position(activeSegment.size);
+            allocatedEnd = active.size();
             return;
         }
         Path path = options.dir().resolve(Segment.fileName(nextSeq));
         active = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         // force(false) makes a record's bytes and the file's length durable, not the file's name in the directory.
         syncDirectory();
+        allocatedEnd = 0;
         activeSegment = new Segment(nextSeq, path, nextSeq - 1, 0);
         segments.put(nextSeq, activeSegment);
     }
@@ -496,7 +584,7 @@ public final class Spool implements AutoCloseable {
         long lost = failed.size();
         try {
             if (active.isOpen()) {
-                active.truncate(activeSegment.size);
+                trimPreallocation();
             }
         } catch (IOException ignored) {
             // The recovery scan on restart cuts whatever is left of a partial frame.
@@ -609,8 +697,9 @@ public final class Spool implements AutoCloseable {
                     uncheckpointed = RecordType.CHECKPOINT.equals(RecordJson.typeOf(e.payload())) ? 0 : uncheckpointed + 1;
                 }
                 validEnd = reader.position();
-                damaged = validEnd < fileSize;
-                if (damaged) {
+                damaged = validEnd < fileSize && !zeroFilled(ch, validEnd, fileSize);
+                if (validEnd < fileSize) {
+                    // A torn frame is cut; a zero-filled tail (preallocation) is the end of the data, trimmed quietly.
                     ch.truncate(validEnd);
                     ch.force(true);
                 }
@@ -637,6 +726,24 @@ public final class Spool implements AutoCloseable {
         return new Recovered(new HashChain.Link(lastSeq, lastHash), uncheckpointed);
     }
 
+    private static boolean zeroFilled(FileChannel ch, long from, long to) throws IOException {
+        ByteBuffer chunk = ByteBuffer.allocate(64 << 10);
+        for (long at = from; at < to; ) {
+            chunk.clear();
+            int n = ch.read(chunk, at);
+            if (n <= 0) {
+                return true;
+            }
+            for (int i = 0; i < n; i++) {
+                if (chunk.get(i) != 0) {
+                    return false;
+                }
+            }
+            at += n;
+        }
+        return true;
+    }
+
     /**
      * Signs the records a crash left after the last checkpoint at once, instead of when the next record arrives: an
      * idle node's trail would otherwise end in records no checkpoint vouches for (a clean stop writes its checkpoint
@@ -659,7 +766,7 @@ public final class Spool implements AutoCloseable {
                 // Not (wholly) in the file: take it back, so the chain continues from what is on disk.
                 buffer.clear();
                 try {
-                    active.truncate(activeSegment.size);
+                    trimPreallocation();
                 } catch (IOException ignored) {
                     // The next recovery scan cuts a partial frame.
                 }
@@ -720,6 +827,9 @@ public final class Spool implements AutoCloseable {
             durableMonitor.notifyAll();
         }
         try {
+            if (!halted && !writer.isAlive()) {
+                trimPreallocation();
+            }
             active.close();
         } catch (IOException ignored) {
             // Closing after a final force; nothing left to lose.

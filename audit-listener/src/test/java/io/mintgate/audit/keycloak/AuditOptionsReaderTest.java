@@ -58,6 +58,7 @@ class AuditOptionsReaderTest {
         AuditOptions o = read(base());
         assertThat(o.guarantee()).isEqualTo(Guarantee.BEFORE_RESPONSE);
         assertThat(o.sinks()).containsExactly("file");
+        assertThat(o.spoolOptions().commitWindowMs()).isEqualTo(2);
         assertThat(read(Map.of()).spoolDir()).isEqualTo(AuditOptionsReader.defaultSpoolDir());
     }
 
@@ -123,6 +124,8 @@ class AuditOptionsReaderTest {
         assertThat(problemsWith("spool-max-bytes", "1000")).singleElement().asString()
                 .contains("spool-max-bytes=1000: expected a whole number of at least 16384");
         assertThat(problemsWith("checkpoint-every-records", "-1")).hasSize(1);
+        assertThat(problemsWith("commit-window-ms", "250")).singleElement().asString()
+                .isEqualTo(P + "commit-window-ms=250: expected a whole number from 0 to 100");
         assertThat(problemsWith("batch-records", "1e3")).hasSize(1);
         Map<String, String> backoff = base();
         backoff.put("backoff-base-ms", "5000");

@@ -13,6 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -116,9 +118,12 @@ class SpoolTest {
         try (Stream<Path> files = Files.list(dir)) {
             segment = files.filter(p -> p.getFileName().toString().startsWith("segment-")).findFirst().orElseThrow();
         }
-        long goodSize = Files.size(segment);
-        // Half a frame, as left by kill -9 in the middle of a write.
-        Files.write(segment, new byte[]{0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 11, 9, 9}, StandardOpenOption.APPEND);
+        long goodSize = endOfRecords(segment);
+        assertThat(Files.size(segment)).as("zero-filled ahead of the records").isGreaterThan(goodSize);
+        // Half a frame in the zero-filled part, as left by kill -9 in the middle of a write.
+        try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(new byte[]{0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 11, 9, 9}), goodSize);
+        }
 
         try (Spool reopened = open(options())) {
             assertThat(Files.size(segment)).isEqualTo(goodSize);
@@ -129,6 +134,72 @@ class SpoolTest {
             String prevOf11 = RecordJson.parse(entries.get(10).payload()).path("mintgateprev").asText();
             String hashOf10 = RecordJson.parse(entries.get(9).payload()).path("mintgatehash").asText();
             assertThat(prevOf11).isEqualTo(hashOf10);
+        }
+    }
+
+    @Test
+    void aClientThatWaitsForEachAnswerIsNeverHeldForACommitWindow() throws Exception {
+        // A window far longer than the wait's timeout: one held batch would fail the append.
+        try (Spool spool = open(options().withGuarantee(Guarantee.BEFORE_RESPONSE).withCommitWindowMs(10_000))) {
+            for (int i = 0; i < 50; i++) {
+                spool.appendAllDurably(List.of(TestRecords.issued("c"), TestRecords.issued("c")));
+            }
+            assertThat(spool.windowsWaited()).isZero();
+            assertThat(spool.durableSeq()).isEqualTo(100);
+        }
+    }
+
+    @Test
+    void overlappingRequestsGatherForTheCommitWindowAndShareTheirFsyncs() throws Exception {
+        try (Spool spool = open(options().withGuarantee(Guarantee.BEFORE_RESPONSE).withCommitWindowMs(20))) {
+            List<CompletableFuture<Void>> clients = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                clients.add(CompletableFuture.runAsync(() -> {
+                    for (int i = 0; i < 40; i++) {
+                        spool.appendDurably(TestRecords.issued("c"));
+                    }
+                }, runnable -> new Thread(runnable).start()));
+            }
+            CompletableFuture.allOf(clients.toArray(CompletableFuture[]::new)).get();
+            assertThat(spool.durableSeq()).isEqualTo(320);
+            assertThat(spool.windowsWaited()).isPositive();
+            assertThat(spool.forceCount()).isLessThan(320 / 4);
+        }
+    }
+
+    @Test
+    void theZeroFilledTailACrashLeavesIsTheEndOfTheDataAndACleanCloseTrimsIt() throws Exception {
+        Spool spool = open(options().withGuarantee(Guarantee.BEFORE_RESPONSE));
+        for (int i = 0; i < 5; i++) {
+            spool.appendDurably(TestRecords.issued("c"));
+        }
+        spool.halt();
+        Path segment = onlySegment();
+        long end = endOfRecords(segment);
+        assertThat(Files.size(segment)).isGreaterThan(end);
+
+        try (Spool reopened = open(options().withGuarantee(Guarantee.BEFORE_RESPONSE))) {
+            assertThat(Files.size(segment)).as("the zeros after the last record are trimmed").isEqualTo(end);
+            reopened.appendDurably(TestRecords.issued("after-restart"));
+            assertThat(readAll(reopened, 0)).extracting(SpoolEntry::seq).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+        }
+        assertThat(Files.size(segment)).as("a clean close leaves no zeros").isEqualTo(endOfRecords(segment));
+    }
+
+    private Path onlySegment() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().startsWith("segment-")).findFirst().orElseThrow();
+        }
+    }
+
+    /** Where the segment's last whole frame ends (the file may be zero-filled beyond it). */
+    private static long endOfRecords(Path segment) throws IOException {
+        try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.READ)) {
+            FrameReader frames = new FrameReader(ch, 0);
+            while (frames.next(Long.MAX_VALUE) != null) {
+                // read to the end
+            }
+            return frames.position();
         }
     }
 
