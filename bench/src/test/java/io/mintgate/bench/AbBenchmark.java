@@ -128,7 +128,7 @@ public final class AbBenchmark {
         }
 
         /**
-         * The results block of docs/performance.md this run may replace: the comparison's, or with the simultaneous
+         * The results block of the dated runs (docs/performance/) this run may replace: the comparison's, or with the simultaneous
          * schedule its own (e.g. {@code ab-simultaneous-results}): the two schedules' figures are not comparable.
          */
         String docMarker() {
@@ -189,7 +189,7 @@ public final class AbBenchmark {
     /**
      * Many short rounds rather than a few long ones (8 x 10 s until 2026-11-24): this VM's speed drifts by 10-30%
      * within seconds, and two windows 2.5 s apart see nearly the same machine where two 13 s apart do not. Measured
-     * A/A: B's edge fell from 2-10% to at most ~1.5% (docs/performance.md, "Short windows").
+     * A/A: B's edge fell from 2-10% to at most ~1.5% (docs/performance/runs-2026-11.md, "Short windows").
      */
     static final String DEFAULT_ROUNDS = "60";
     static final String DEFAULT_DURATION = "2s";
