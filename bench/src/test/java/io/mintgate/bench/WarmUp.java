@@ -1,4 +1,4 @@
-package io.mintgate.it.bench;
+package io.mintgate.bench;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import io.mintgate.it.bench.LoadGenerator.Window;
+import io.mintgate.bench.LoadGenerator.Window;
 
 /**
  * Warms one server up for one grant until its JIT compilers have gone quiet. A fixed warm-up was not enough on the

@@ -1,4 +1,4 @@
-package io.mintgate.it.bench;
+package io.mintgate.bench;
 
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -8,7 +8,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 
-import io.mintgate.it.bench.LoadGenerator.Window;
+import io.mintgate.bench.LoadGenerator.Window;
 
 /**
  * Every measured window on its own line (grant, round, server, throughput, latency, CPU per request and each

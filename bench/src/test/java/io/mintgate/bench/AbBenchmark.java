@@ -1,4 +1,4 @@
-package io.mintgate.it.bench;
+package io.mintgate.bench;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,9 +29,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.mintgate.it.bench.BenchGrants.Grant;
-import io.mintgate.it.bench.BenchGrants.Target;
-import io.mintgate.it.bench.LoadGenerator.Window;
+import io.mintgate.bench.BenchGrants.Grant;
+import io.mintgate.bench.BenchGrants.Target;
+import io.mintgate.bench.LoadGenerator.Window;
 import io.mintgate.it.harness.AdminApi;
 import io.mintgate.it.harness.DistributionKeycloak;
 import io.mintgate.it.harness.KafkaBroker;
@@ -39,7 +39,7 @@ import io.mintgate.it.harness.OidcClient;
 import org.HdrHistogram.Histogram;
 
 /**
- * Two Keycloak servers side by side in one run (run by {@code ./mvnw -B -Pbench verify -pl it-tests -am}): by default
+ * Two Keycloak servers side by side in one run (run by {@code ./mvnw -B -Pbench verify -pl bench -am}): by default
  * Mintgate against vanilla Keycloak, with {@code -Dbench.compare=narrowing} Mintgate with its policy's obligations
  * against the same policy without them ({@link Comparison}).
  *
@@ -106,9 +106,9 @@ public final class AbBenchmark {
                     BenchGrants.parse(grants),
                     Path.of(System.getProperty("bench.report", dir.resolve(schedule.equals("simultaneous")
                             ? compare.reportFile.replace("-report", "-simultaneous-report") : compare.reportFile).toString())),
-                    Path.of(System.getProperty("bench.doc", "docs/performance.md")),
+                    Path.of(System.getProperty("bench.doc", "docs/performance")),
                     Boolean.parseBoolean(System.getProperty("bench.updateDoc", "false")),
-                    System.getProperty("bench.command", "./mvnw -B -Pbench verify -pl it-tests -am -DskipTests"
+                    System.getProperty("bench.command", "./mvnw -B -Pbench verify -pl bench -am -DskipTests"
                             + (compare == Comparison.VANILLA ? "" : " -Dbench.compare=" + compare.id)
                             + (grants.equals(DEFAULT_GRANTS) ? "" : " -Dbench.grants=" + grants)
                             + " -Dbench.warmup=" + System.getProperty("bench.warmup", "180s")
@@ -128,7 +128,7 @@ public final class AbBenchmark {
         }
 
         /**
-         * The results block of docs/performance.md this run may replace: the comparison's, or with the simultaneous
+         * The results block of the dated runs (docs/performance/) this run may replace: the comparison's, or with the simultaneous
          * schedule its own (e.g. {@code ab-simultaneous-results}): the two schedules' figures are not comparable.
          */
         String docMarker() {
@@ -189,7 +189,7 @@ public final class AbBenchmark {
     /**
      * Many short rounds rather than a few long ones (8 x 10 s until 2026-11-24): this VM's speed drifts by 10-30%
      * within seconds, and two windows 2.5 s apart see nearly the same machine where two 13 s apart do not. Measured
-     * A/A: B's edge fell from 2-10% to at most ~1.5% (docs/performance.md, "Short windows").
+     * A/A: B's edge fell from 2-10% to at most ~1.5% (docs/performance/runs-2026-11.md, "Short windows").
      */
     static final String DEFAULT_ROUNDS = "60";
     static final String DEFAULT_DURATION = "2s";
@@ -399,8 +399,9 @@ public final class AbBenchmark {
         Files.writeString(csv, WindowsCsv.render(compare.serverA, compare.serverB, windows));
         System.out.println("[bench] every measured window, with its CPU by thread group: " + csv);
         if (config.updateDoc()) {
-            updateDoc(config.doc(), config.docMarker(), section);
-            System.out.println("[bench] " + config.docMarker() + " block of " + config.doc() + " replaced");
+            Path doc = docWithMarker(config.doc(), config.docMarker());
+            updateDoc(doc, config.docMarker(), section);
+            System.out.println("[bench] " + config.docMarker() + " block of " + doc + " replaced");
         }
         if (audit.kafkaRecords >= 0 && audit.kafkaRecords != audit.fileRecords()) {
             System.out.println("[bench] FAILED: " + audit.kafkaRecords + " records in the Kafka topic, "
@@ -1045,6 +1046,30 @@ public final class AbBenchmark {
         return costs;
     }
 
+    /**
+     * The file that holds the results block {@code <!-- marker:begin -->}: {@code doc} itself if it is a file, else
+     * the one Markdown file of the folder {@code doc} (the dated runs, docs/performance/) that has it.
+     */
+    static Path docWithMarker(Path doc, String marker) throws IOException {
+        if (!Files.isDirectory(doc)) {
+            return doc;
+        }
+        String begin = "<!-- " + marker + ":begin -->";
+        List<Path> holders = new ArrayList<>();
+        try (Stream<Path> files = Files.list(doc)) {
+            for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".md")).sorted().toList()) {
+                if (Files.readString(f).contains(begin)) {
+                    holders.add(f);
+                }
+            }
+        }
+        if (holders.size() != 1) {
+            throw new IllegalStateException(doc + " has " + holders.size() + " Markdown files with a " + begin
+                    + " block, not one: " + holders);
+        }
+        return holders.get(0);
+    }
+
     /** Replaces the block between {@code <!-- marker:begin -->} and {@code <!-- marker:end -->} with the section. */
     static void updateDoc(Path doc, String marker, String section) throws IOException {
         String begin = "<!-- " + marker + ":begin -->";
@@ -1213,7 +1238,7 @@ public final class AbBenchmark {
     private static String required(String property) {
         String value = System.getProperty(property);
         if (value == null) {
-            throw new IllegalStateException("System property " + property + " is not set: run ./mvnw -B -Pbench verify -pl it-tests -am");
+            throw new IllegalStateException("System property " + property + " is not set: run ./mvnw -B -Pbench verify -pl bench -am");
         }
         return value;
     }

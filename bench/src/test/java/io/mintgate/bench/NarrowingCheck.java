@@ -1,4 +1,4 @@
-package io.mintgate.it.bench;
+package io.mintgate.bench;
 
 import java.text.ParseException;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package io.mintgate.it.bench;
+package io.mintgate.bench;
 
 import java.util.Locale;
 
@@ -56,7 +56,7 @@ enum Comparison {
     /** Short forms for table cells such as "p50 ms V / M". */
     final String shortA;
     final String shortB;
-    /** The results block of docs/performance.md this comparison owns: {@code <!-- marker:begin -->}...{@code end}. */
+    /** The results block of the dated runs (docs/performance/) this comparison owns: {@code <!-- marker:begin -->}...{@code end}. */
     final String docMarker;
     final String reportFile;
     /** Names of the two servers in the progress output, the per-round table and the log folders. */

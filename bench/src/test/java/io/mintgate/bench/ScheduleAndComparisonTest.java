@@ -1,4 +1,4 @@
-package io.mintgate.it.bench;
+package io.mintgate.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,7 +9,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import io.mintgate.it.bench.LoadGenerator.Window;
+import io.mintgate.bench.LoadGenerator.Window;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 

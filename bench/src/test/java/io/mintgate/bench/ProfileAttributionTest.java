@@ -1,4 +1,4 @@
-package io.mintgate.it.bench;
+package io.mintgate.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
