@@ -18,7 +18,8 @@ import java.util.List;
 /**
  * Command line entry point of the Mintgate bundle jar.
  * <pre>verify &lt;file.jsonl|file.json&gt; [--jwk public.jwk ... [--allow-unsigned-tail &lt;records|age&gt;]]
- * checkpoint-key new|public &lt;private.jwk&gt;</pre>
+ * checkpoint-key new|public &lt;private.jwk&gt;
+ * surface &lt;report.json|-&gt; [--fail-on-uncovered]</pre>
  * {@code --jwk} may be repeated, or name a JWK Set, when the nodes of a merged export sign with their own keys.
  * Exit codes: 0 verified, 1 the trail failed verification, 2 usage or I/O error.
  */
@@ -41,9 +42,13 @@ public final class MintgateCli {
         if (args.length > 0 && "checkpoint-key".equals(args[0])) {
             return CheckpointKeyCommand.run(Arrays.copyOfRange(args, 1, args.length), out, err);
         }
+        if (args.length > 0 && "surface".equals(args[0])) {
+            return SurfaceTableCommand.run(Arrays.copyOfRange(args, 1, args.length), System.in, out, err);
+        }
         if (args.length < 2 || !"verify".equals(args[0])) {
             err.println(USAGE);
             err.println("       " + CheckpointKeyCommand.USAGE);
+            err.println("       " + SurfaceTableCommand.USAGE);
             return 2;
         }
         Path file = Path.of(args[1]);

@@ -1,0 +1,29 @@
+package io.mintgate.authorizer.keycloak;
+
+import io.mintgate.authorizer.keycloak.surface.IssuanceSurfaceResource;
+import jakarta.ws.rs.Path;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
+
+/**
+ * The root of Mintgate's admin REST API, {@code /admin/realms/{realm}/mintgate}: one sub-resource per concern, each
+ * checking the caller's admin roles itself.
+ */
+public final class MintgateAdminResource {
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+    private final AdminPermissionEvaluator auth;
+
+    MintgateAdminResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth) {
+        this.session = session;
+        this.realm = realm;
+        this.auth = auth;
+    }
+
+    @Path("surface")
+    public IssuanceSurfaceResource surface() {
+        return new IssuanceSurfaceResource(session, realm, auth);
+    }
+}

@@ -1,0 +1,167 @@
+package io.mintgate.authorizer.keycloak.surface;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mintgate.authorizer.keycloak.IssuanceAuthorizerConfiguration;
+import io.mintgate.authorizer.keycloak.IssuanceAuthorizerExecutorFactory;
+import io.mintgate.authorizer.keycloak.IssuanceContextConditionFactory;
+import io.mintgate.authorizer.keycloak.IssuanceEventsConditionFactory;
+import io.mintgate.authorizer.surface.GrantPath;
+import io.mintgate.authorizer.surface.PathCoverage;
+import io.mintgate.authorizer.surface.PathCoverage.CoveringPolicy;
+import org.keycloak.OAuth2Constants;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.RoleModel;
+import org.keycloak.models.utils.MapperTypeSerializer;
+import org.keycloak.representations.idm.ClientPolicyConditionRepresentation;
+import org.keycloak.representations.idm.ClientPolicyExecutorRepresentation;
+import org.keycloak.representations.idm.ClientPolicyRepresentation;
+import org.keycloak.representations.idm.ClientProfileRepresentation;
+
+/**
+ * Which of a realm's enabled client policies put an {@code issuance-authorizer} executor on a grant path of a client.
+ * Keycloak applies a policy when no condition votes no and at least one votes yes; the votes are judged here from
+ * each condition's configuration and the client, so that conditions reading the request ({@code issuance-context},
+ * {@code client-scopes}, any unknown one) make the coverage conditional. UMA and OID4VCI fire no client-policy event:
+ * there Mintgate applies a policy unless an {@code issuance-context} condition says otherwise (docs/policy-reference.md).
+ */
+final class PolicyCoverageReader {
+
+    private final List<ClientPolicyRepresentation> policies;
+    private final Map<String, ClientProfileRepresentation> profiles = new HashMap<>();
+
+    PolicyCoverageReader(List<ClientPolicyRepresentation> policies, List<ClientProfileRepresentation> profiles) {
+        this.policies = policies.stream().filter(p -> Boolean.TRUE.equals(p.isEnabled())).toList();
+        profiles.forEach(p -> this.profiles.put(p.getName(), p));
+    }
+
+    PathCoverage coverage(ClientModel client, GrantPath path) {
+        List<CoveringPolicy> covering = new ArrayList<>();
+        for (ClientPolicyRepresentation policy : policies) {
+            ConditionVote vote = path == GrantPath.UMA || path == GrantPath.OID4VCI
+                    ? voteWithoutEvent(policy) : vote(policy, client, path);
+            if (vote == ConditionVote.YES || vote == ConditionVote.DEPENDS) {
+                for (String profileName : policy.getProfiles() == null ? List.<String>of() : policy.getProfiles()) {
+                    ClientProfileRepresentation profile = profiles.get(profileName);
+                    for (ClientPolicyExecutorRepresentation executor : executors(profile)) {
+                        if (IssuanceAuthorizerExecutorFactory.PROVIDER_ID.equals(executor.getExecutorProviderId())) {
+                            covering.add(new CoveringPolicy(policy.getName(), profileName,
+                                    storedPolicy(executor.getConfiguration()), vote == ConditionVote.YES));
+                        }
+                    }
+                }
+            }
+        }
+        return PathCoverage.of(path, covering);
+    }
+
+    /** Keycloak's rule: any no fails, then a request-dependent vote leaves it open, then one yes applies it. */
+    private static ConditionVote vote(ClientPolicyRepresentation policy, ClientModel client, GrantPath path) {
+        List<ClientPolicyConditionRepresentation> conditions = policy.getConditions();
+        if (conditions == null || conditions.isEmpty()) {
+            return ConditionVote.NO;
+        }
+        boolean depends = false;
+        boolean yes = false;
+        for (ClientPolicyConditionRepresentation condition : conditions) {
+            ConditionVote v = conditionVote(condition, client, path).negatedIf(negative(condition.getConfiguration()));
+            if (v == ConditionVote.NO) {
+                return ConditionVote.NO;
+            }
+            depends |= v == ConditionVote.DEPENDS;
+            yes |= v == ConditionVote.YES;
+        }
+        return depends ? ConditionVote.DEPENDS : yes ? ConditionVote.YES : ConditionVote.NO;
+    }
+
+    private static ConditionVote voteWithoutEvent(ClientPolicyRepresentation policy) {
+        List<ClientPolicyConditionRepresentation> conditions = policy.getConditions();
+        boolean depends = conditions != null && conditions.stream()
+                .anyMatch(c -> IssuanceContextConditionFactory.PROVIDER_ID.equals(c.getConditionProviderId()));
+        return depends ? ConditionVote.DEPENDS : ConditionVote.YES;
+    }
+
+    private static ConditionVote conditionVote(ClientPolicyConditionRepresentation condition, ClientModel client,
+                                               GrantPath path) {
+        JsonNode config = condition.getConfiguration();
+        String type = condition.getConditionProviderId();
+        if (type == null) {
+            return ConditionVote.DEPENDS;
+        }
+        return switch (type) {
+            case "any-client", IssuanceEventsConditionFactory.PROVIDER_ID -> ConditionVote.YES;
+            case "client-access-type" -> ConditionVote.of(texts(config, "type").contains(accessType(client)));
+            case "client-roles" -> ConditionVote.of(client.getRolesStream().map(RoleModel::getName)
+                    .anyMatch(texts(config, "roles")::contains));
+            case "client-attributes" -> ConditionVote.of(attributesMatch(client, config));
+            case "grant-type" -> grantTypeVote(texts(config, "grant_types"), path);
+            case "client-updater-context", "client-updater-source-groups", "client-updater-source-host",
+                    "client-updater-source-roles" -> ConditionVote.ABSTAIN;
+            default -> ConditionVote.DEPENDS;
+        };
+    }
+
+    /** Keycloak's grant-type condition votes on the token-endpoint events of these grants and abstains elsewhere. */
+    private static ConditionVote grantTypeVote(Set<String> grantTypes, GrantPath path) {
+        String grant = switch (path) {
+            case PASSWORD -> OAuth2Constants.PASSWORD;
+            case CLIENT_CREDENTIALS -> OAuth2Constants.CLIENT_CREDENTIALS;
+            case REFRESH_TOKEN, OFFLINE_ACCESS -> OAuth2Constants.REFRESH_TOKEN;
+            case TOKEN_EXCHANGE -> OAuth2Constants.TOKEN_EXCHANGE_GRANT_TYPE;
+            case DEVICE_CODE -> OAuth2Constants.DEVICE_CODE_GRANT_TYPE;
+            case JWT_AUTHORIZATION_GRANT -> OAuth2Constants.JWT_AUTHORIZATION_GRANT;
+            default -> null;
+        };
+        return grant == null ? ConditionVote.ABSTAIN : ConditionVote.of(grantTypes.contains(grant));
+    }
+
+    private static String accessType(ClientModel client) {
+        return client.isPublicClient() ? "public" : client.isBearerOnly() ? "bearer-only" : "confidential";
+    }
+
+    /** As Keycloak's client-attributes condition: every configured attribute has exactly the one configured value. */
+    private static boolean attributesMatch(ClientModel client, JsonNode config) {
+        String serialized = config == null ? null : config.path("attributes").asText(null);
+        if (serialized == null) {
+            return false;
+        }
+        Map<String, List<String>> wanted = MapperTypeSerializer.deserialize(serialized);
+        Map<String, String> actual = client.getAttributes();
+        return wanted.entrySet().stream().allMatch(e -> e.getKey() != null && e.getValue() != null
+                && e.getValue().size() == 1 && e.getValue().get(0).equals(actual.get(e.getKey())));
+    }
+
+    private static Set<String> texts(JsonNode config, String field) {
+        Set<String> values = new HashSet<>();
+        if (config != null) {
+            JsonNode node = config.path(field);
+            if (node.isArray()) {
+                node.forEach(n -> values.add(n.asText()));
+            } else if (node.isTextual()) {
+                values.add(node.asText());
+            }
+        }
+        return values;
+    }
+
+    private static boolean negative(JsonNode config) {
+        return config != null && config.path("is-negative-logic").asBoolean(false);
+    }
+
+    private static List<ClientPolicyExecutorRepresentation> executors(ClientProfileRepresentation profile) {
+        return profile == null || profile.getExecutors() == null ? List.of() : profile.getExecutors();
+    }
+
+    private static String storedPolicy(JsonNode config) {
+        String name = config == null ? null : config.path(IssuanceAuthorizerConfiguration.POLICY_NAME).asText(null);
+        return name == null || name.isBlank() ? null : name;
+    }
+
+}
