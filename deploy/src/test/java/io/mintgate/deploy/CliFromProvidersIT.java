@@ -28,7 +28,8 @@ class CliFromProvidersIT {
             "jackson-databind", "com.fasterxml.jackson.databind.ObjectMapper",
             "jackson-core", "com.fasterxml.jackson.core.JsonFactory",
             "jackson-annotations", "com.fasterxml.jackson.annotation.JsonProperty",
-            "jboss-logging", "org.jboss.logging.Logger");
+            "jboss-logging", "org.jboss.logging.Logger",
+            "antlr4-runtime", "org.antlr.v4.runtime.tree.ParseTreeVisitor");
 
     @TempDir
     static Path keycloakHome;
@@ -89,6 +90,42 @@ class CliFromProvidersIT {
             }
         }
         return Files.write(keycloakHome.resolve("span-" + from + "-" + to + ".jsonl"), lines);
+    }
+
+    @Test
+    void testRunsAPolicysTestsAndFailsTheExitCodeOnAFailingCase() throws Exception {
+        String rules = """
+                "rules": [{"name": "no-agents", "reason": "agents_blocked",
+                           "deny": "client.attributes[?'mintgate.kind'].orValue('') == 'ai-agent'"}]""";
+        Path passing = Files.writeString(keycloakHome.resolve("passing.json"), "{" + rules + """
+                , "tests": [{"name": "agents are refused",
+                             "request": {"client": {"attributes": {"mintgate.kind": "ai-agent"}}},
+                             "expect": {"outcome": "deny", "reason": "agents_blocked"}}]}""");
+        Run ok = cli("test", passing.toString());
+        assertThat(ok.err()).doesNotContain("NoClassDefFoundError", "Exception");
+        assertThat(ok.exit()).as(ok.err()).isZero();
+        assertThat(ok.out()).contains("PASS  agents are refused", "1 cases: 1 passed, 0 failed, 0 malformed");
+
+        Path failing = Files.writeString(keycloakHome.resolve("failing.json"), "{" + rules + """
+                , "tests": [{"name": "agents pass", "request": {"client": {"attributes": {"mintgate.kind": "ai-agent"}}},
+                             "expect": {"outcome": "allow"}}]}""");
+        Run failed = cli("test", failing.toString());
+        assertThat(failed.exit()).isEqualTo(1);
+        assertThat(failed.out()).contains("FAIL  agents pass: outcome expected allow, got deny (rule no-agents, reason agents_blocked)");
+
+        Run invalid = cli("test", Files.writeString(keycloakHome.resolve("invalid.json"), "{\"rules\": [{\"name\": \"x\"}]}").toString());
+        assertThat(invalid.exit()).isEqualTo(2);
+        assertThat(invalid.err()).contains("is not a valid policy", "rules[0]");
+    }
+
+    @Test
+    void surfaceRendersAReportAsATable() throws Exception {
+        Path report = Files.writeString(keycloakHome.resolve("surface.json"), """
+                {"realm": "r", "clients": [{"clientId": "svc", "accessType": "confidential",
+                  "paths": [{"path": "client_credentials", "coverage": "uncovered", "policies": []}], "findings": []}]}""");
+        Run table = cli("surface", report.toString(), "--fail-on-uncovered");
+        assertThat(table.exit()).as(table.err()).isEqualTo(1);
+        assertThat(table.out()).contains("svc     confidential  client_credentials  uncovered", "1 uncovered paths");
     }
 
     @Test

@@ -30,6 +30,11 @@ public final class MintgateCli {
     private MintgateCli() {
     }
 
+    /** Whether {@code command} is one of this class's commands (the bundle's entry point dispatches on it). */
+    public static boolean knows(String command) {
+        return "verify".equals(command) || "checkpoint-key".equals(command) || "surface".equals(command);
+    }
+
     public static void main(String[] args) {
         System.exit(run(args, System.out, System.err));
     }

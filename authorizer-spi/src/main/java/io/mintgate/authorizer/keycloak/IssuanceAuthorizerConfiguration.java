@@ -7,6 +7,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.mintgate.authorizer.keycloak.store.StoredPolicies;
 import io.mintgate.authorizer.policy.PolicyProblem;
 import io.mintgate.authorizer.policy.PolicySet;
+import io.mintgate.authorizer.policy.PolicyTests;
 import io.mintgate.authorizer.policy.PolicyValidationException;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -87,7 +88,11 @@ public class IssuanceAuthorizerConfiguration extends ClientPolicyExecutorConfigu
                 CompileOnce.policy(policy);
                 return true;
             }
-            compiled(realm);
+            PolicySet compiled = compiled(realm);
+            if (policyName == null || policyName.isBlank()) {
+                // A stored policy's tests ran when it was saved.
+                PolicyTests.verify(policy, compiled);
+            }
             return true;
         } catch (PolicyValidationException e) {
             throw Sneaky.<RuntimeException>rethrow(new ClientPolicyException(

@@ -23,7 +23,7 @@ public final class PolicyCompiler {
     private static final Set<String> TOP_LEVEL_FIELDS;
 
     static {
-        Set<String> fields = new HashSet<>(Set.of("variables", "rules"));
+        Set<String> fields = new HashSet<>(Set.of("variables", "rules", "tests"));
         fields.addAll(RuleChecks.TOP_LEVEL_FIELDS);
         TOP_LEVEL_FIELDS = Set.copyOf(fields);
     }

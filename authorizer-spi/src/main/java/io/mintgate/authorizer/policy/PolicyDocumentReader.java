@@ -38,4 +38,9 @@ final class PolicyDocumentReader {
             return null;
         }
     }
+
+    /** A value (an obligation's claims, say) as a JSON tree, for comparing with JSON written by hand. */
+    static JsonNode tree(Object value) {
+        return MAPPER.valueToTree(value);
+    }
 }

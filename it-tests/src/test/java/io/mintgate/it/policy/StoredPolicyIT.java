@@ -73,6 +73,37 @@ class StoredPolicyIT {
     }
 
     @Test
+    void aPolicyWhoseTestFailsIsRefusedWith400NamingTheCaseAndAPassingOneSaves() {
+        String rules = "{\"rules\": [{\"name\": \"no-agents\", \"reason\": \"agents_blocked\", "
+                + "\"deny\": \"client.attributes[?'mintgate.kind'].orValue('') == 'ai-agent'\"}], ";
+        String failing = rules + """
+                "tests": [{"name": "agents get tokens", "request": {"client": {"attributes": {"mintgate.kind": "ai-agent"}}},
+                           "expect": {"outcome": "allow"}}]}""";
+        AdminApi.Response refused = admin.post(realm.path() + "/components", component("tested", failing));
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.json().path("errorMessage").asText(refused.body())).contains("tests[0]",
+                "case 'agents get tokens' failed: outcome expected allow, got deny (rule no-agents, reason agents_blocked)");
+        assertThat(storedNames()).containsExactly("agents");
+
+        AdminApi.Response inline = admin.put(realm.path() + "/client-policies/profiles", profiles(Map.of("policy", failing)));
+        assertThat(inline.status()).isEqualTo(400);
+        assertThat(inline.json().path("errorMessage").asText(inline.body())).contains("case 'agents get tokens' failed");
+
+        String passing = rules + """
+                "tests": [{"name": "agents are refused", "request": {"client": {"attributes": {"mintgate.kind": "ai-agent"}}},
+                           "expect": {"outcome": "deny", "reason": "agents_blocked"}}]}""";
+        String id = admin.post(realm.path() + "/components", component("tested", passing)).expect(201).location()
+                .replaceAll(".*/", "");
+        try {
+            assertThat(storedNames()).containsExactlyInAnyOrder("agents", "tested");
+        } finally {
+            admin.delete(realm.path() + "/components/" + id).expect(204);
+        }
+        // nothing else changed: the realm's own policy still decides
+        refused(oidc.clientCredentials("rogue-agent", "rogue-agent-secret", null), "agents_blocked");
+    }
+
+    @Test
     void aSecondStoredPolicyWithATakenNameIsRefused() {
         AdminApi.Response response = admin.post(realm.path() + "/components", component("agents", AGENTS_POLICY));
 

@@ -2,6 +2,7 @@ package io.mintgate.authorizer.keycloak.store;
 
 import java.util.List;
 
+import io.mintgate.authorizer.policy.PolicyTests;
 import io.mintgate.authorizer.policy.PolicyValidationException;
 import org.keycloak.Config;
 import org.keycloak.component.ComponentModel;
@@ -55,7 +56,7 @@ public final class CelPolicyComponentFactory implements IssuancePolicyFactory {
             throw PolicyRefusal.of(session, "config.policy: missing");
         }
         try {
-            StoredPolicies.compile(text);
+            PolicyTests.verify(text, StoredPolicies.compile(text));
         } catch (PolicyValidationException e) {
             throw PolicyRefusal.of(session, e.getMessage());
         }
