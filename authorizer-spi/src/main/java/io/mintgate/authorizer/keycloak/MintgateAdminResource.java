@@ -1,9 +1,11 @@
 package io.mintgate.authorizer.keycloak;
 
+import io.mintgate.authorizer.keycloak.store.StoredPolicyVersionsResource;
 import io.mintgate.authorizer.keycloak.surface.IssuanceSurfaceResource;
 import jakarta.ws.rs.Path;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.services.resources.admin.AdminEventBuilder;
 import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 
 /**
@@ -15,11 +17,19 @@ public final class MintgateAdminResource {
     private final KeycloakSession session;
     private final RealmModel realm;
     private final AdminPermissionEvaluator auth;
+    private final AdminEventBuilder adminEvent;
 
-    MintgateAdminResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth) {
+    MintgateAdminResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth,
+                          AdminEventBuilder adminEvent) {
         this.session = session;
         this.realm = realm;
         this.auth = auth;
+        this.adminEvent = adminEvent;
+    }
+
+    @Path("policies")
+    public StoredPolicyVersionsResource policies() {
+        return new StoredPolicyVersionsResource(session, realm, auth, adminEvent);
     }
 
     @Path("surface")

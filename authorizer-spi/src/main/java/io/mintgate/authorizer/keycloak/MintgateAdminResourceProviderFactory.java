@@ -23,7 +23,7 @@ public final class MintgateAdminResourceProviderFactory implements AdminRealmRes
     @Override
     public Object getResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth,
                               AdminEventBuilder adminEvent) {
-        return new MintgateAdminResource(session, realm, auth);
+        return new MintgateAdminResource(session, realm, auth, adminEvent);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.mintgate.authorizer.keycloak.store;
 
 import java.util.List;
 
+import io.mintgate.authorizer.policy.PolicySet;
 import io.mintgate.authorizer.policy.PolicyTests;
 import io.mintgate.authorizer.policy.PolicyValidationException;
 import org.keycloak.Config;
@@ -56,7 +57,9 @@ public final class CelPolicyComponentFactory implements IssuancePolicyFactory {
             throw PolicyRefusal.of(session, "config.policy: missing");
         }
         try {
-            PolicyTests.verify(text, StoredPolicies.compile(text));
+            PolicySet compiled = StoredPolicies.compile(text);
+            PolicyTests.verify(text, compiled);
+            PolicyVersions.record(session, realm, model, compiled.version());
         } catch (PolicyValidationException e) {
             throw PolicyRefusal.of(session, e.getMessage());
         }
