@@ -22,7 +22,7 @@ public final class BudgetRefundListenerFactory implements EventListenerProviderF
             @Override
             public void onEvent(Event event) {
                 if (event.getError() != null) {
-                    TakenBudgetUnits.giveBack(session);
+                    TakenBudgetUnits.giveBackOnThisThread(session);
                 }
             }
 

@@ -22,7 +22,7 @@ public final class DecisionDetailsListenerFactory implements EventListenerProvid
     private static final EventListenerProvider LISTENER = new EventListenerProvider() {
         @Override
         public void onEvent(Event event) {
-            PendingDecision.writeInto(event);
+            PendingDecision.writeIntoFromThisThread(event);
         }
 
         @Override

@@ -22,7 +22,7 @@ final class DecisionRecordingEventStore extends JpaEventStoreProvider {
 
     @Override
     public void onEvent(Event event) {
-        PendingDecision.writeInto(event); // a thread-local read when no decision is pending
+        PendingDecision.writeIntoFromThisThread(event); // a thread-local read when no request is open
         super.onEvent(event);
     }
 }

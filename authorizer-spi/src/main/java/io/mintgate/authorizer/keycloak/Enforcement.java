@@ -24,7 +24,6 @@ import org.keycloak.models.KeycloakSession;
 final class Enforcement {
 
     private static final Logger LOG = Logger.getLogger(Enforcement.class);
-    private static final String OBLIGATIONS_ATTRIBUTE = "mintgate.obligations";
 
     record Outcome(Decision decision) {
         boolean denied() {
@@ -47,12 +46,11 @@ final class Enforcement {
             decision = policyError(request, e);
         }
         RuleErrorLog.INSTANCE.report(request, decision);
-        PendingDecision.record(session, decision);
-        recordNhi(session, request, true);
+        RequestLedger ledger = RequestLedger.of(session);
+        ledger.decision().record(decision);
+        recordNhi(ledger, request, true);
         if (decision.allowed()) {
-            Obligations previous = session.getAttribute(OBLIGATIONS_ATTRIBUTE, Obligations.class);
-            session.setAttribute(OBLIGATIONS_ATTRIBUTE,
-                    previous == null ? decision.obligations() : previous.intersect(decision.obligations()));
+            ledger.allowed(decision.obligations());
         } else if (LOG.isDebugEnabled()) {
             LOG.debugf("decision %s: deny %s by rule %s for client %s", decision.id(), decision.reason(),
                     decision.rule(), request.client().clientId());
@@ -82,8 +80,9 @@ final class Enforcement {
         }
         RuleErrorLog.INSTANCE.report(request, decision);
         if (!decision.allowed()) {
-            PendingDecision.record(session, decision);
-            recordNhi(session, request, false);
+            RequestLedger ledger = RequestLedger.of(session);
+            ledger.decision().record(decision);
+            recordNhi(ledger, request, false);
             if (LOG.isDebugEnabled()) {
                 LOG.debugf("decision %s: front-channel deny %s by rule %s for client %s at %s", decision.id(),
                         decision.reason(), decision.rule(), request.client().clientId(), request.event());
@@ -107,12 +106,12 @@ final class Enforcement {
      * The identity's owner, purpose and expiry go with every decision's event; its nearing expiry to the metrics,
      * when a token is being minted ({@code minting}).
      */
-    private static void recordNhi(KeycloakSession session, IssuanceRequest request, boolean minting) {
+    private static void recordNhi(RequestLedger ledger, IssuanceRequest request, boolean minting) {
         NhiInfo nhi = request.nhi();
         if (nhi == null || nhi == NhiInfo.NONE) {
             return;
         }
-        PendingDecision.record(session, nhi);
+        ledger.decision().record(nhi);
         if (minting && nhi.expiresAt() != null) {
             NhiExpiryMetrics.get().mint(request.realm(), request.client().clientId(), nhi.expiresAt(), request.time());
         }
@@ -121,17 +120,17 @@ final class Enforcement {
     /** Records what narrowing removed, for the event that reports this issuance. */
     static void recordNarrowing(KeycloakSession session, String removed) {
         if (!removed.isEmpty()) {
-            PendingDecision.recordNarrowed(session, removed);
+            RequestLedger.of(session).decision().recordNarrowed(removed);
         }
     }
 
     /** True once any issuance-authorizer has decided (and allowed) in this request. */
     static boolean decided(KeycloakSession session) {
-        return session.getAttribute(OBLIGATIONS_ATTRIBUTE) != null;
+        return RequestLedger.of(session).allowedObligations() != null;
     }
 
     /** The combined obligations of every allow in this request, or null if nothing decided. */
     static Obligations obligations(KeycloakSession session) {
-        return session.getAttribute(OBLIGATIONS_ATTRIBUTE, Obligations.class);
+        return RequestLedger.of(session).allowedObligations();
     }
 }

@@ -10,8 +10,6 @@ import org.keycloak.representations.IDToken;
  */
 final class IdTokenLifetime {
 
-    private static final String ATTRIBUTE = "mintgate.id-token";
-
     private IdTokenLifetime() {
     }
 
@@ -28,15 +26,14 @@ final class IdTokenLifetime {
     /** Keeps the ID token of this response for the post-processor, which narrows later and has no builder. */
     static void remember(KeycloakSession session, IDToken id) {
         if (id != null) {
-            session.setAttribute(ATTRIBUTE, id);
+            RequestLedger.of(session).rememberIdToken(id);
         }
     }
 
     /** Lets the remembered ID token (if any) follow the access token as the post-processor left it. */
     static void followRemembered(KeycloakSession session, AccessToken access) {
-        IDToken id = session.getAttribute(ATTRIBUTE, IDToken.class);
+        IDToken id = RequestLedger.of(session).takeIdToken();
         if (id != null) {
-            session.removeAttribute(ATTRIBUTE);
             follow(id, access);
         }
     }

@@ -75,13 +75,13 @@ public final class IssuanceAuthorizerExecutor implements ClientPolicyExecutorPro
         switch (context.getEvent()) {
             case TOKEN_EXCHANGE_REQUEST ->
                 // The subject token is verified only later: decide in the post-processor, in the same request.
-                    DeferredPolicies.add(session, context.getEvent().name(), policy());
+                    RequestLedger.of(session).defer(context.getEvent().name(), policy());
             case JWT_AUTHORIZATION_GRANT ->
                 // Assertion verified and user resolved; deciding here (not in the post-processor) is what gives the
                 // client access_denied: the JWT grant turns post-processor exceptions into a bare invalid_grant.
                 // The token is built after this event and no token-response event follows: the post-processor
                 // applies the obligations.
-                    PendingNarrowing.add(session, decide(EventMints.atJwtAuthorizationGrant(session,
+                    RequestLedger.of(session).narrowLater(decide(EventMints.atJwtAuthorizationGrant(session,
                             (JWTAuthorizationGrantContext) context)).decision().obligations());
             case AUTHORIZATION_REQUEST, PUSHED_AUTHORIZATION_REQUEST, DEVICE_AUTHORIZATION_REQUEST,
                  BACKCHANNEL_AUTHENTICATION_REQUEST ->

@@ -57,7 +57,7 @@ final class IssuancePostProcessor implements TokenPostProcessor {
 
     private void decideAndNarrow(TokenPostProcessorContext context) {
         reapplyCarriedNarrowing(context);
-        Obligations pendingNarrowing = PendingNarrowing.take(session);
+        Obligations pendingNarrowing = RequestLedger.of(session).takePendingNarrowing();
         if (pendingNarrowing != null) {
             narrow(pendingNarrowing, context);
         }
@@ -66,7 +66,7 @@ final class IssuancePostProcessor implements TokenPostProcessor {
         if (OAuth2Constants.TOKEN_EXCHANGE_GRANT_TYPE.equals(formGrantType)) {
             applySubjectTokenNarrowing(form, context);
         }
-        List<DeferredPolicies.Deferred> deferred = DeferredPolicies.take(session);
+        List<RequestLedger.Deferred> deferred = RequestLedger.of(session).takeDeferred();
         boolean eventless = EVENTLESS_GRANT_TYPES.contains(formGrantType) && !Enforcement.decided(session);
         if (deferred.isEmpty() && !eventless) {
             return;
@@ -87,7 +87,7 @@ final class IssuancePostProcessor implements TokenPostProcessor {
             }
             return;
         }
-        for (DeferredPolicies.Deferred pending : deferred) {
+        for (RequestLedger.Deferred pending : deferred) {
             IssuanceRequest request = IssuanceRequests.build(session, new IssuanceRequests.Mint(
                     pending.event(), grantType, client, user, context.accessToken(), form, actor));
             enforce(pending.policy(), request, grantType, client, user, context);

@@ -77,13 +77,13 @@ final class IssuanceRequests {
      * issuance-authorizer at the same event see the same facts, and the owner, role and group lookups run once.
      */
     static IssuanceRequest forEvent(KeycloakSession session, Mint mint) {
-        String key = "mintgate.request." + mint.event();
-        IssuanceRequest cached = session.getAttribute(key, IssuanceRequest.class);
+        RequestLedger ledger = RequestLedger.of(session);
+        IssuanceRequest cached = ledger.request(mint.event());
         if (cached != null && cached.client().id().equals(mint.client() == null ? "" : mint.client().getId())) {
             return cached;
         }
         IssuanceRequest request = build(session, mint);
-        session.setAttribute(key, request);
+        ledger.keepRequest(mint.event(), request);
         return request;
     }
 

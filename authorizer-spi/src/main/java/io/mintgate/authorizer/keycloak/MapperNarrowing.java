@@ -23,16 +23,11 @@ public final class MapperNarrowing {
             return;
         }
         Enforcement.recordNarrowing(session, Narrowing.apply(session, obligations, access, null, clientSessionCtx));
-        PendingNarrowing.add(session, obligations);
+        RequestLedger.of(session).narrowLater(obligations);
     }
 
     /** Records a removal done outside {@link #apply} (e.g. a refresh token withheld from the response). */
     public static void recordRemoved(KeycloakSession session, String removed) {
         Enforcement.recordNarrowing(session, removed);
-    }
-
-    /** The decision id of this request's issuance-authorizer decision, or null when none was taken (yet). */
-    public static String decisionId() {
-        return PendingDecision.decisionId();
     }
 }

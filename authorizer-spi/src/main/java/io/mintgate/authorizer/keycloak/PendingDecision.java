@@ -9,13 +9,11 @@ import java.util.StringJoiner;
 import io.mintgate.authorizer.policy.Decision;
 import io.mintgate.authorizer.policy.NhiInfo;
 import org.keycloak.events.Event;
-import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakTransaction;
 
 /**
  * Carries the current request's decision details to the Keycloak event that reports it. Keycloak gives executors
- * no handle on the request's EventBuilder, and error events are sent from a fresh session on the same thread, so
- * the hand-off is thread-confined and cleared when the request's transaction completes.
+ * no handle on the request's EventBuilder: the details wait in the {@link RequestLedger}, which the event store and
+ * the listener find through the thread (error events are sent from a fresh session on the same thread).
  *
  * <p>What is recorded is kept as it came (the decision, the identity's facts, what narrowing removed) and turned
  * into detail entries only when an event takes them, straight into that event's map: building an intermediate map
@@ -25,47 +23,41 @@ import org.keycloak.models.KeycloakTransaction;
  * Keycloak stores it) and, for events the store does not keep, the {@link DecisionDetailsListenerFactory listener}.
  * Each event is written once: the pending records remember the event they last went into.
  */
-public final class PendingDecision {
+final class PendingDecision {
 
     /** Room for a decision, its identity facts and a removal, so the event's map never resizes while we fill it. */
     private static final int MINTGATE_ENTRIES = 12;
 
-    private static final ThreadLocal<Pending> CURRENT = new ThreadLocal<>();
-
     /** The request's records in order ({@link Decision}s, {@link NhiInfo}s and {@link Narrowed} removals). */
-    private static final class Pending {
-        final List<Object> parts = new ArrayList<>(4);
-        /** The event the records were last written into, and how many records there were then. */
-        Event writtenTo;
-        int partsWritten;
-    }
+    private final List<Object> parts = new ArrayList<>(4);
+    /** The event the records were last written into, and how many records there were then. */
+    private Event writtenTo;
+    private int partsWritten;
 
-    private PendingDecision() {
+    PendingDecision() {
     }
 
     /** Records a decision's details ({@link DecisionDetails#writeTo}), replacing those of an earlier decision. */
-    static void record(KeycloakSession session, Decision decision) {
-        parts(session).add(decision);
+    void record(Decision decision) {
+        parts.add(decision);
     }
 
     /** Records the owner, purpose and expiry of the non-human identity the decision was about. */
-    static void record(KeycloakSession session, NhiInfo nhi) {
-        parts(session).add(nhi);
+    void record(NhiInfo nhi) {
+        parts.add(nhi);
     }
 
     /** Records what narrowing removed; several removals in one request are joined with {@code ;}. */
-    static void recordNarrowed(KeycloakSession session, String removed) {
-        parts(session).add(new Narrowed(removed));
+    void recordNarrowed(String removed) {
+        parts.add(new Narrowed(removed));
     }
 
-    private static List<Object> parts(KeycloakSession session) {
-        Pending pending = CURRENT.get();
-        if (pending == null) {
-            pending = new Pending();
-            CURRENT.set(pending);
-            session.getTransactionManager().enlistAfterCompletion(new Clear());
+    /** Writes the details of the request this thread serves into {@code event} (see {@link #writeInto(Event)}). */
+    static void writeIntoFromThisThread(Event event) {
+        RequestLedger ledger = RequestLedger.onThisThread();
+        if (ledger != null) {
+            ledger.decision().writeInto(event);
         }
-        return pending.parts;
     }
 
     /**
@@ -73,10 +65,8 @@ public final class PendingDecision {
      * store and the listener both see it). Keycloak's map is copied once into a map sized for both, rather than
      * grown entry by entry. Not cleared: several events of one request may report the same decision.
      */
-    static void writeInto(Event event) {
-        Pending pending = CURRENT.get();
-        if (pending == null || pending.parts.isEmpty()
-                || (pending.writtenTo == event && pending.partsWritten == pending.parts.size())) {
+    void writeInto(Event event) {
+        if (parts.isEmpty() || (writtenTo == event && partsWritten == parts.size())) {
             return;
         }
         Map<String, String> existing = event.getDetails();
@@ -85,10 +75,10 @@ public final class PendingDecision {
         if (existing != null) {
             details.putAll(existing);
         }
-        writeTo(pending.parts, details);
+        writeTo(parts, details);
         event.setDetails(details);
-        pending.writtenTo = event;
-        pending.partsWritten = pending.parts.size();
+        writtenTo = event;
+        partsWritten = parts.size();
     }
 
     /**
@@ -114,13 +104,8 @@ public final class PendingDecision {
         }
     }
 
-    /** The id of the last decision recorded on this thread, or null. */
-    static String decisionId() {
-        Pending pending = CURRENT.get();
-        if (pending == null) {
-            return null;
-        }
-        List<Object> parts = pending.parts;
+    /** The id of the last decision recorded, or null. */
+    String decisionId() {
         for (int i = parts.size() - 1; i >= 0; i--) {
             Object part = parts.get(i);
             if (part instanceof Decision decision) {
@@ -142,40 +127,6 @@ public final class PendingDecision {
         }
     }
 
-    static void clear() {
-        CURRENT.remove();
-    }
-
     private record Narrowed(String removed) {
-    }
-
-    private static final class Clear implements KeycloakTransaction {
-        @Override
-        public void begin() {
-        }
-
-        @Override
-        public void commit() {
-            clear();
-        }
-
-        @Override
-        public void rollback() {
-            clear();
-        }
-
-        @Override
-        public void setRollbackOnly() {
-        }
-
-        @Override
-        public boolean getRollbackOnly() {
-            return false;
-        }
-
-        @Override
-        public boolean isActive() {
-            return true;
-        }
     }
 }

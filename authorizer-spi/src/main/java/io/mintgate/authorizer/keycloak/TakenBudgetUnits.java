@@ -5,38 +5,31 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakTransaction;
 
 /**
- * The budget units the request on this thread has taken, so they can be given back when it ends without a token.
- * A refusal at the token endpoint does not roll back Keycloak's transaction (the error response is committed like
- * any other), but it always sends an error event, synchronously on this thread: {@link BudgetRefundListenerFactory}
- * gives the units back then. A request that fails with a server error rolls back, and the units come back here.
+ * The budget units one request has taken, so they can be given back when it ends without a token. Kept in the
+ * {@link RequestLedger}. A refusal at the token endpoint does not roll back Keycloak's transaction (the error
+ * response is committed like any other), but it always sends an error event, synchronously on the request's thread:
+ * {@link BudgetRefundListenerFactory} gives the units back then. A request that fails with a server error rolls
+ * back, and the ledger gives the units back when it is cleared.
  */
 final class TakenBudgetUnits {
 
-    private static final ThreadLocal<List<Unit>> CURRENT = new ThreadLocal<>();
+    private final List<Unit> units = new ArrayList<>(2);
 
     private record Unit(String counter, Instant expiresAt) {
     }
 
-    private TakenBudgetUnits() {
+    TakenBudgetUnits() {
     }
 
-    static void record(KeycloakSession session, String counter, Instant expiresAt) {
-        List<Unit> units = CURRENT.get();
-        if (units == null) {
-            units = new ArrayList<>(2);
-            CURRENT.set(units);
-            session.getTransactionManager().enlistAfterCompletion(new GiveBackOnRollback(session));
-        }
+    void record(String counter, Instant expiresAt) {
         units.add(new Unit(counter, expiresAt));
     }
 
-    /** Gives back every unit this thread's request took; the request will not mint. */
-    static void giveBack(KeycloakSession session) {
-        List<Unit> units = CURRENT.get();
-        if (units == null || units.isEmpty()) {
+    /** Gives back every unit the request took, through {@code session}'s work cache; the request will not mint. */
+    void giveBack(KeycloakSession session) {
+        if (units.isEmpty()) {
             return;
         }
         var cache = WorkCacheBudgetCounters.WorkCache.of(session);
@@ -46,43 +39,11 @@ final class TakenBudgetUnits {
         units.clear();
     }
 
-    private static final class GiveBackOnRollback implements KeycloakTransaction {
-        private final KeycloakSession session;
-
-        GiveBackOnRollback(KeycloakSession session) {
-            this.session = session;
-        }
-
-        @Override
-        public void begin() {
-        }
-
-        @Override
-        public void commit() {
-            CURRENT.remove();
-        }
-
-        @Override
-        public void rollback() {
-            try {
-                giveBack(session);
-            } finally {
-                CURRENT.remove();
-            }
-        }
-
-        @Override
-        public void setRollbackOnly() {
-        }
-
-        @Override
-        public boolean getRollbackOnly() {
-            return false;
-        }
-
-        @Override
-        public boolean isActive() {
-            return true;
+    /** Gives back the units of the request this thread serves (the error event's session is not the request's). */
+    static void giveBackOnThisThread(KeycloakSession session) {
+        RequestLedger ledger = RequestLedger.onThisThread();
+        if (ledger != null) {
+            ledger.budgetUnits().giveBack(session);
         }
     }
 }

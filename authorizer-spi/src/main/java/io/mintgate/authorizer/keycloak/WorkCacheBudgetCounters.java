@@ -49,7 +49,7 @@ final class WorkCacheBudgetCounters implements BudgetCounters {
             Object current = cache.get(counter);
             if (current == null) {
                 if (cache.putIfAbsent(counter, 1L, lifespan, TimeUnit.MILLISECONDS) == null) {
-                    TakenBudgetUnits.record(session, counter, expiresAt);
+                    RequestLedger.of(session).budgetUnits().record(counter, expiresAt);
                     return true;
                 }
                 continue;
@@ -59,7 +59,7 @@ final class WorkCacheBudgetCounters implements BudgetCounters {
                 return false; // exhausted: a local read, no write
             }
             if (cache.replace(counter, current, taken + 1, lifespan, TimeUnit.MILLISECONDS)) {
-                TakenBudgetUnits.record(session, counter, expiresAt);
+                RequestLedger.of(session).budgetUnits().record(counter, expiresAt);
                 return true;
             }
         }

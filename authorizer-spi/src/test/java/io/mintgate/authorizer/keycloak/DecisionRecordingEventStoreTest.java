@@ -17,22 +17,22 @@ import org.junit.jupiter.api.Test;
 import org.keycloak.events.Event;
 import org.keycloak.events.EventType;
 import org.keycloak.events.jpa.EventEntity;
-import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakTransactionManager;
 
 class DecisionRecordingEventStoreTest {
 
     private final List<Object> persisted = new ArrayList<>();
     private final DecisionRecordingEventStore store = new DecisionRecordingEventStore(null, entityManager());
 
+    private final FakeRequestSession request = new FakeRequestSession();
+
     @AfterEach
-    void clear() {
-        PendingDecision.clear();
+    void endTheRequest() {
+        request.commit();
     }
 
     @Test
     void theStoredEventCarriesThePendingDecision() {
-        PendingDecision.record(session(), new Decision("d-1", Outcome.DENY, "client_flagged", "flagged", "flagged-clients",
+        RequestLedger.of(request.session).decision().record(new Decision("d-1", Outcome.DENY, "client_flagged", "flagged", "flagged-clients",
                 null, "v3", List.of(), Obligations.NONE));
         Event event = event(new HashMap<>(Map.of("grant_type", "client_credentials")));
 
@@ -77,12 +77,4 @@ class DecisionRecordingEventStoreTest {
                 });
     }
 
-    private static KeycloakSession session() {
-        KeycloakTransactionManager transactions = (KeycloakTransactionManager) Proxy.newProxyInstance(
-                KeycloakTransactionManager.class.getClassLoader(), new Class<?>[] {KeycloakTransactionManager.class},
-                (proxy, method, args) -> null);
-        return (KeycloakSession) Proxy.newProxyInstance(KeycloakSession.class.getClassLoader(),
-                new Class<?>[] {KeycloakSession.class},
-                (proxy, method, args) -> "getTransactionManager".equals(method.getName()) ? transactions : null);
-    }
 }
