@@ -1,5 +1,7 @@
 package io.mintgate.authorizer.keycloak;
 
+import io.mintgate.authorizer.keycloak.handoff.DecisionRecordingEventStore;
+import io.mintgate.authorizer.keycloak.handoff.PendingDecision;
 import org.keycloak.Config;
 import org.keycloak.events.Event;
 import org.keycloak.events.EventListenerProvider;

@@ -7,13 +7,18 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.mintgate.authorizer.keycloak.context.NhiAttributes;
+import io.mintgate.authorizer.keycloak.enforce.IssuanceDecisions;
+import io.mintgate.authorizer.keycloak.enforce.MapperNarrowing;
+import io.mintgate.authorizer.keycloak.handoff.DecisionDetails;
+import io.mintgate.authorizer.keycloak.handoff.FakeRequestSession;
+import io.mintgate.authorizer.keycloak.handoff.RequestLedger;
 import io.mintgate.authorizer.policy.Decision;
 import io.mintgate.authorizer.policy.Mode;
 import io.mintgate.authorizer.policy.NhiInfo;
 import io.mintgate.authorizer.policy.Obligations;
 import io.mintgate.authorizer.policy.Outcome;
 import io.mintgate.authorizer.policy.RuleFinding;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.keycloak.events.Event;
@@ -62,8 +67,8 @@ class DecisionDetailsListenerTest {
         RequestLedger.of(session).decision().record(new Decision("d-1", Outcome.ALLOW, null, null, null, null, "v1",
                 List.of(new RuleFinding("r15", "external_network", Mode.SHADOW, false, "shadow")), Obligations.NONE));
         RequestLedger.of(session).decision().record(new NhiInfo("alice", true, true, Instant.parse("2027-01-01T00:00:00Z"), "ci"));
-        Enforcement.recordNarrowing(session, "scope:admin");
-        Enforcement.recordNarrowing(session, "");
+        IssuanceDecisions.recordNarrowing(session, "scope:admin");
+        IssuanceDecisions.recordNarrowing(session, "");
         MapperNarrowing.recordRemoved(session, "refresh_token:-");
         // A second decision in the same request replaces the first one's entries, and only those it has.
         RequestLedger.of(session).decision().record(allow("d-2", "v2"));
@@ -111,10 +116,10 @@ class DecisionDetailsListenerTest {
     void anEventWrittenAgainAfterMoreWasRecordedListsEachRemovalOnce() {
         KeycloakSession session = request.session;
         RequestLedger.of(session).decision().record(allow("d-4", null));
-        Enforcement.recordNarrowing(session, "scope:admin");
+        IssuanceDecisions.recordNarrowing(session, "scope:admin");
         Event event = new Event();
         RequestLedger.of(request.session).decision().writeInto(event);
-        Enforcement.recordNarrowing(session, "exp:120s");
+        IssuanceDecisions.recordNarrowing(session, "exp:120s");
 
         listener.onEvent(event);
 

@@ -3,7 +3,7 @@ package io.mintgate.authorizer.keycloak.mappers;
 import java.util.List;
 import java.util.Map;
 
-import io.mintgate.authorizer.keycloak.RequestLedger;
+import io.mintgate.authorizer.keycloak.handoff.RequestLedger;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.protocol.oidc.token.TokenPostProcessor;
 import org.keycloak.protocol.oidc.token.TokenPostProcessorContext;

@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import io.mintgate.authorizer.keycloak.MapperNarrowing;
-import io.mintgate.authorizer.keycloak.RequestLedger;
+import io.mintgate.authorizer.keycloak.enforce.MapperNarrowing;
+import io.mintgate.authorizer.keycloak.handoff.RequestLedger;
 import io.mintgate.authorizer.policy.Obligations;
 import org.keycloak.models.ClientSessionContext;
 import org.keycloak.models.KeycloakSession;
