@@ -9,14 +9,9 @@ import io.mintgate.authorizer.keycloak.IssuanceAuthorizerExecutorFactory;
 import io.mintgate.authorizer.keycloak.clientpolicy.SharedConfiguration;
 import io.mintgate.authorizer.keycloak.context.EventMints;
 import io.mintgate.authorizer.keycloak.context.FrontChannel;
-import io.mintgate.authorizer.keycloak.context.IssuanceRequests;
-import io.mintgate.authorizer.keycloak.handoff.RequestLedger;
-import io.mintgate.authorizer.policy.Obligations;
 import io.mintgate.authorizer.policy.PolicySet;
 import io.mintgate.authorizer.policy.PolicyValidationException;
-import jakarta.ws.rs.core.Response;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.protocol.oidc.TokenManager;
 import org.keycloak.services.clientpolicy.ClientPolicyContext;
 import org.keycloak.services.clientpolicy.ClientPolicyEvent;
 import org.keycloak.services.clientpolicy.ClientPolicyException;
@@ -29,7 +24,8 @@ import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
  * the policy sees verified facts and what is about to be minted. Paths without a response event (token exchange,
  * UMA) are decided by the token post-processor, which runs once Keycloak has verified the subject token. The requests
  * that start a flow (authorization, PAR, device and CIBA authentication requests) are refused early by the rules that
- * can decide without the subject ({@link FrontChannel}); the token-time decision is taken all the same.
+ * can decide without the subject ({@link FrontChannel}); the token-time decision is taken all the same. The switch
+ * only routes each event to its place in {@link DecisionPlaces}.
  */
 public final class IssuanceAuthorizerExecutor implements ClientPolicyExecutorProvider<IssuanceAuthorizerConfiguration>, SharedConfiguration {
 
@@ -49,10 +45,12 @@ public final class IssuanceAuthorizerExecutor implements ClientPolicyExecutorPro
     }
 
     private final KeycloakSession session;
+    private final DecisionPlaces places;
     private IssuanceAuthorizerConfiguration configuration;
 
     public IssuanceAuthorizerExecutor(KeycloakSession session) {
         this.session = session;
+        this.places = new DecisionPlaces(session);
     }
 
     @Override
@@ -78,68 +76,18 @@ public final class IssuanceAuthorizerExecutor implements ClientPolicyExecutorPro
             return;
         }
         switch (context.getEvent()) {
-            case TOKEN_EXCHANGE_REQUEST ->
-                // The subject token is verified only later: decide in the post-processor, in the same request.
-                    RequestLedger.of(session).defer(context.getEvent().name(), policy());
-            case JWT_AUTHORIZATION_GRANT ->
-                // Assertion verified and user resolved; deciding here (not in the post-processor) is what gives the
-                // client access_denied: the JWT grant turns post-processor exceptions into a bare invalid_grant.
-                // The token is built after this event and no token-response event follows: the post-processor
-                // applies the obligations.
-                    RequestLedger.of(session).narrowLater(decide(EventMints.atJwtAuthorizationGrant(session,
-                            (JWTAuthorizationGrantContext) context)).decision().obligations());
+            case TOKEN_EXCHANGE_REQUEST -> places.deferUntilSubjectVerified(context.getEvent().name(), policy());
+            case JWT_AUTHORIZATION_GRANT -> places.atJwtAuthorizationGrant(policy(),
+                    EventMints.atJwtAuthorizationGrant(session, (JWTAuthorizationGrantContext) context));
             case AUTHORIZATION_REQUEST, PUSHED_AUTHORIZATION_REQUEST, DEVICE_AUTHORIZATION_REQUEST,
-                 BACKCHANNEL_AUTHENTICATION_REQUEST ->
-                // Nothing is minted yet, but a request that a rule on client-only facts refuses is refused now,
-                // before the user logs in or a request_uri is handed out. The token-time decision still decides.
-                    refuseBeforeAuthentication(context);
+                 BACKCHANNEL_AUTHENTICATION_REQUEST -> places.beforeAuthentication(policy(), context);
             default -> {
                 EventMints.TokenResponse response = EventMints.atTokenResponse(context);
                 if (response != null) {
-                    narrow(decide(response.mint()), response.builder());
+                    places.atTokenResponse(policy(), response);
                 }
             }
         }
-    }
-
-    private IssuanceDecisions.Outcome decide(IssuanceRequests.Mint mint) throws ClientPolicyException {
-        IssuanceDecisions.Outcome outcome = IssuanceDecisions.decide(session, policy(), IssuanceRequests.forEvent(session, mint));
-        if (outcome.denied()) {
-            throw new ClientPolicyException(Denials.ERROR, outcome.description(), Response.Status.BAD_REQUEST);
-        }
-        return outcome;
-    }
-
-    private void refuseBeforeAuthentication(ClientPolicyContext context) throws ClientPolicyException {
-        IssuanceRequests.Mint mint = FrontChannel.mint(session, context);
-        if (mint == null || mint.client() == null) {
-            return; // Keycloak refuses a request without an identified client itself
-        }
-        IssuanceDecisions.Outcome outcome = IssuanceDecisions.decideBeforeAuthentication(session, policy(),
-                () -> IssuanceRequests.forEvent(session, mint), FrontChannel.knownFacts(context.getEvent()));
-        if (outcome != null && outcome.denied()) {
-            throw new ClientPolicyException(Denials.ERROR, outcome.description(), Response.Status.BAD_REQUEST);
-        }
-    }
-
-    /** At a token-response event the builder can also drop the refresh token, which the post-processor cannot. */
-    private void narrow(IssuanceDecisions.Outcome outcome, TokenManager.AccessTokenResponseBuilder builder) {
-        Obligations obligations = outcome.decision().obligations();
-        if (builder == null) {
-            return;
-        }
-        // the post-processor may still narrow the access token's lifetime (carried narrowing on refresh)
-        IdTokenLifetime.remember(session, builder.getIdToken());
-        if (obligations.isEmpty()) {
-            return;
-        }
-        String removed = Narrowing.apply(session, obligations, builder.getAccessToken(), builder.getRefreshToken(), null);
-        IdTokenLifetime.follow(builder.getIdToken(), builder.getAccessToken());
-        if (!obligations.refreshTokenAllowed() && builder.getRefreshToken() != null) {
-            builder.removeRefreshToken();
-            removed = removed.isEmpty() ? "refresh_token:-" : removed + ";refresh_token:-";
-        }
-        IssuanceDecisions.recordNarrowing(session, removed);
     }
 
     private PolicySource policy() {

@@ -1,23 +1,17 @@
 package io.mintgate.authorizer.keycloak.enforce;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
 import io.mintgate.authorizer.keycloak.context.EventMints;
 import io.mintgate.authorizer.keycloak.context.IssuanceRequests;
-import io.mintgate.authorizer.keycloak.handoff.DecisionDetails;
 import io.mintgate.authorizer.keycloak.handoff.RequestLedger;
-import io.mintgate.authorizer.keycloak.policies.RealmIssuancePolicies;
 import io.mintgate.authorizer.policy.ActorInfo;
-import io.mintgate.authorizer.policy.IssuanceRequest;
 import io.mintgate.authorizer.policy.Obligations;
 import jakarta.ws.rs.core.MultivaluedMap;
-import jakarta.ws.rs.core.Response;
 import org.keycloak.OAuth2Constants;
 import org.keycloak.OAuthErrorException;
-import org.keycloak.events.EventBuilder;
 import org.keycloak.events.EventType;
 import org.keycloak.models.AuthenticatedClientSessionModel;
 import org.keycloak.models.ClientModel;
@@ -28,13 +22,13 @@ import org.keycloak.models.UserModel;
 import org.keycloak.protocol.oidc.token.TokenInterceptorException;
 import org.keycloak.protocol.oidc.token.TokenPostProcessor;
 import org.keycloak.protocol.oidc.token.TokenPostProcessorContext;
-import org.keycloak.services.ErrorResponseException;
 
 /**
  * Runs inside every token build, after the client-policy events: takes the decisions that had to wait for Keycloak
  * to verify the subject (token exchange, JWT grant), and decides on the paths that fire no client-policy event at all
- * (UMA, OID4VCI pre-authorized code). A refusal here produces no Keycloak event by itself, so this
- * class sends the {@code *_ERROR} event an auditor expects.
+ * (UMA, OID4VCI pre-authorized code): places 4 and 5 of {@link DecisionPlaces}, which also sends the
+ * {@code *_ERROR} event an auditor expects, since a refusal here produces no Keycloak event by itself. Before that it
+ * applies the narrowing that was left for the token build: carried in a refresh or subject token, or pending.
  */
 public final class IssuancePostProcessor implements TokenPostProcessor {
 
@@ -46,9 +40,11 @@ public final class IssuancePostProcessor implements TokenPostProcessor {
             PRE_AUTHORIZED_CODE_GRANT_TYPE);
 
     private final KeycloakSession session;
+    private final DecisionPlaces places;
 
     public IssuancePostProcessor(KeycloakSession session) {
         this.session = session;
+        this.places = new DecisionPlaces(session);
     }
 
     @Override
@@ -84,18 +80,11 @@ public final class IssuancePostProcessor implements TokenPostProcessor {
                 session.getContext().getRealm()::getClientByClientId);
         ActorInfo actor = OAuth2Constants.TOKEN_EXCHANGE_GRANT_TYPE.equals(grantType)
                 ? new ActorInfo(client.getClientId(), "") : ActorInfo.NONE;
+        DecisionPlaces.TokenBuild build = new DecisionPlaces.TokenBuild(grantType, client, user, actor, form, context);
         if (eventless) {
-            IssuanceRequest request = IssuanceRequests.build(session, new IssuanceRequests.Mint(
-                    "TOKEN_POST_PROCESSOR", grantType, client, user, context.accessToken(), form, actor));
-            for (IssuanceAuthorizerExecutor.PolicySource policy : RealmIssuancePolicies.applicable(session, request)) {
-                enforce(policy, request, grantType, client, user, context);
-            }
-            return;
-        }
-        for (RequestLedger.Deferred pending : deferred) {
-            IssuanceRequest request = IssuanceRequests.build(session, new IssuanceRequests.Mint(
-                    pending.event(), grantType, client, user, context.accessToken(), form, actor));
-            enforce(pending.policy(), request, grantType, client, user, context);
+            places.atEventlessGrant(build);
+        } else {
+            places.afterSubjectVerified(build, deferred);
         }
     }
 
@@ -126,23 +115,13 @@ public final class IssuancePostProcessor implements TokenPostProcessor {
         }
     }
 
-    private void enforce(IssuanceAuthorizerExecutor.PolicySource policy, IssuanceRequest request, String grantType,
-                         ClientModel client, UserModel user, TokenPostProcessorContext context) {
-        IssuanceDecisions.Outcome outcome = IssuanceDecisions.decide(session, policy, request);
-        if (!outcome.denied()) {
-            narrow(outcome.decision().obligations(), context);
-            return;
-        }
-        reportDenial(grantType, client, user, outcome);
-        if (OAuth2Constants.UMA_GRANT_TYPE.equals(grantType)) {
-            // The UMA endpoint turns any other exception (TokenInterceptorException included) into a 500.
-            throw new ErrorResponseException(Denials.ERROR, outcome.description(), Response.Status.BAD_REQUEST);
-        }
-        throw new TokenInterceptorException(Denials.ERROR, outcome.description());
+    /** Narrows what this token build holds (see {@link #narrow(KeycloakSession, Obligations, TokenPostProcessorContext)}). */
+    private void narrow(Obligations obligations, TokenPostProcessorContext context) {
+        narrow(session, obligations, context);
     }
 
     /** No response builder here: a refresh token that policy forbids cannot be dropped, only expired now. */
-    private void narrow(Obligations obligations, TokenPostProcessorContext context) {
+    static void narrow(KeycloakSession session, Obligations obligations, TokenPostProcessorContext context) {
         String removed = Narrowing.apply(session, obligations, context.accessToken(), context.refreshToken(),
                 context.clientSessionCtx());
         if (!obligations.refreshTokenAllowed() && context.refreshToken() != null) {
@@ -150,23 +129,6 @@ public final class IssuancePostProcessor implements TokenPostProcessor {
             removed = removed.isEmpty() ? "refresh_token:expired" : removed + ";refresh_token:expired";
         }
         IssuanceDecisions.recordNarrowing(session, removed);
-    }
-
-    private void reportDenial(String grantType, ClientModel client, UserModel user, IssuanceDecisions.Outcome outcome) {
-        EventBuilder event = new EventBuilder(session.getContext().getRealm(), session, session.getContext().getConnection())
-                .event(eventType(grantType))
-                .client(client)
-                .detail("grant_type", grantType)
-                .detail("reason", "client_policy_error")
-                .detail("client_policy_error", Denials.ERROR)
-                .detail("client_policy_error_detail", outcome.description());
-        if (user != null) {
-            event.user(user);
-        }
-        for (Map.Entry<String, String> detail : DecisionDetails.of(outcome.decision()).entrySet()) {
-            event.detail(detail.getKey(), detail.getValue());
-        }
-        event.error(Denials.ERROR);
     }
 
     /**
