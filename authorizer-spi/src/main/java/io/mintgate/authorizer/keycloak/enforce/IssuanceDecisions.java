@@ -20,8 +20,9 @@ import org.jboss.logging.Logger;
 import org.keycloak.models.KeycloakSession;
 
 /**
- * Takes one decision for this request and remembers it: the details go to the Keycloak event, the obligations to
- * whatever narrows the token later in the same request. A policy that cannot be compiled denies (fail closed).
+ * Takes one decision for this request and records it in the {@link RequestLedger}: the details for the Keycloak
+ * event, the obligations for whatever narrows the token later in the same request. It decides and records; the
+ * {@link DecisionPlaces} refuse and narrow. A policy that cannot be compiled denies (fail closed).
  */
 public final class IssuanceDecisions {
 
