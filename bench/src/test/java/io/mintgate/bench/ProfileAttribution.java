@@ -33,7 +33,7 @@ final class ProfileAttribution {
             "io.mintgate.authorizer.keycloak.clientpolicy.CachingClientPolicyManager.triggerOnEvent";
     /** The manager is Mintgate's code, but it stands in for Keycloak's: its stacks count as the machinery. */
     private static final String MANAGER_PACKAGE = "io.mintgate.authorizer.keycloak.clientpolicy.";
-    private static final String EXECUTOR = "io.mintgate.authorizer.keycloak.IssuanceAuthorizerExecutor.executeOnEvent";
+    private static final String EXECUTOR = "io.mintgate.authorizer.keycloak.enforce.IssuanceAuthorizerExecutor.executeOnEvent";
 
     /** RSA private-key operations: the RS256 signatures of the tokens (see {@link #perSignature}). */
     static final String RSA_CORE = "sun.security.rsa.RSACore";
@@ -50,11 +50,11 @@ final class ProfileAttribution {
                     frame(CLIENT_POLICIES).or(frame(CACHED_CLIENT_POLICIES)).and(mintgateOutside(MANAGER_PACKAGE).negate())),
             new Row("Mintgate executor (`IssuanceAuthorizerExecutor.executeOnEvent`)", frame(EXECUTOR)),
             new Row("&nbsp;&nbsp;of which request building (`IssuanceRequests.forEvent`)",
-                    frame(EXECUTOR).and(frame("io.mintgate.authorizer.keycloak.IssuanceRequests.forEvent"))),
+                    frame(EXECUTOR).and(frame("io.mintgate.authorizer.keycloak.context.IssuanceRequests.forEvent"))),
             new Row("&nbsp;&nbsp;of which policy evaluation (`PolicySet.evaluate`)",
                     frame(EXECUTOR).and(frame("io.mintgate.authorizer.policy.PolicySet.evaluate"))),
             new Row("Mintgate post-processor (`IssuancePostProcessor`)",
-                    under("io.mintgate.authorizer.keycloak.IssuancePostProcessor")),
+                    under("io.mintgate.authorizer.keycloak.enforce.IssuancePostProcessor")),
             new Row("Mintgate token mappers (`io/mintgate/authorizer/keycloak/mappers`)",
                     under("io.mintgate.authorizer.keycloak.mappers")),
             new Row("audit listener on the request thread (`MintgateAuditListener`, `AfterCommitAppend`)",

@@ -23,7 +23,7 @@ class ProfileAttributionTest {
     private static final String POLICIES = TOKEN + "org/keycloak/services/clientpolicy/DefaultClientPolicyManager.triggerOnEvent;";
     private static final String CACHED_POLICIES = TOKEN
             + "io/mintgate/authorizer/keycloak/clientpolicy/CachingClientPolicyManager.triggerOnEvent;";
-    private static final String EXECUTOR = POLICIES + "io/mintgate/authorizer/keycloak/IssuanceAuthorizerExecutor.executeOnEvent;";
+    private static final String EXECUTOR = POLICIES + "io/mintgate/authorizer/keycloak/enforce/IssuanceAuthorizerExecutor.executeOnEvent;";
 
     /** A tiny profile as async-profiler writes it (collapsed, slashes in class names), one stack per row and more. */
     private static final String COLLAPSED = String.join("\n",
@@ -31,14 +31,14 @@ class ProfileAttributionTest {
             POLICIES + "org/keycloak/services/clientpolicy/condition/AnyClientCondition.applyPolicy 7",
             // Mintgate's manager stands in for Keycloak's: its own frames are the machinery, its executor's are not
             CACHED_POLICIES + "io/mintgate/authorizer/keycloak/clientpolicy/PolicyCache.forRealm 8",
-            CACHED_POLICIES + "io/mintgate/authorizer/keycloak/IssuanceAuthorizerExecutor.executeOnEvent 9",
+            CACHED_POLICIES + "io/mintgate/authorizer/keycloak/enforce/IssuanceAuthorizerExecutor.executeOnEvent 9",
             // Mintgate's executor: request building, policy evaluation and the rest of it
-            EXECUTOR + "io/mintgate/authorizer/keycloak/IssuanceRequests.forEvent;java/util/HashMap.put 11",
+            EXECUTOR + "io/mintgate/authorizer/keycloak/context/IssuanceRequests.forEvent;java/util/HashMap.put 11",
             EXECUTOR + "io/mintgate/authorizer/policy/PolicySet.evaluate;dev/cel/runtime/Interpreter.eval_[j] 13",
-            EXECUTOR + "io/mintgate/authorizer/keycloak/IssuanceAuthorizerExecutor.lambda$executeOnEvent$0 2",
+            EXECUTOR + "io/mintgate/authorizer/keycloak/enforce/IssuanceAuthorizerExecutor.lambda$executeOnEvent$0 2",
             // a PolicySet.evaluate outside the executor is not the executor's evaluation
             TOKEN + "io/mintgate/authorizer/policy/PolicySet.evaluate 3",
-            TOKEN + "io/mintgate/authorizer/keycloak/IssuancePostProcessor.process;io/mintgate/authorizer/keycloak/IssuancePostProcessor$1.apply 5",
+            TOKEN + "io/mintgate/authorizer/keycloak/enforce/IssuancePostProcessor.process;io/mintgate/authorizer/keycloak/IssuancePostProcessor$1.apply 5",
             TOKEN + "io/mintgate/authorizer/keycloak/mappers/NarrowingMapper.transformAccessToken 4",
             HTTP + "org/keycloak/events/EventBuilder.success;io/mintgate/audit/keycloak/MintgateAuditListener.onEvent 6",
             HTTP + "org/keycloak/transaction/Tx.commit;io/mintgate/audit/keycloak/AfterCommitAppend.commit 1",

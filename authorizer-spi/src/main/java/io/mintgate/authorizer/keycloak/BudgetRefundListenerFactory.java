@@ -1,5 +1,6 @@
 package io.mintgate.authorizer.keycloak;
 
+import io.mintgate.authorizer.keycloak.services.TakenBudgetUnits;
 import org.keycloak.Config;
 import org.keycloak.events.Event;
 import org.keycloak.events.EventListenerProvider;
@@ -22,7 +23,7 @@ public final class BudgetRefundListenerFactory implements EventListenerProviderF
             @Override
             public void onEvent(Event event) {
                 if (event.getError() != null) {
-                    TakenBudgetUnits.giveBack(session);
+                    TakenBudgetUnits.giveBackOnThisThread(session);
                 }
             }
 

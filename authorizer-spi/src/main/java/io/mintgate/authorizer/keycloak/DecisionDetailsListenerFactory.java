@@ -1,5 +1,7 @@
 package io.mintgate.authorizer.keycloak;
 
+import io.mintgate.authorizer.keycloak.handoff.DecisionRecordingEventStore;
+import io.mintgate.authorizer.keycloak.handoff.PendingDecision;
 import org.keycloak.Config;
 import org.keycloak.events.Event;
 import org.keycloak.events.EventListenerProvider;
@@ -22,7 +24,7 @@ public final class DecisionDetailsListenerFactory implements EventListenerProvid
     private static final EventListenerProvider LISTENER = new EventListenerProvider() {
         @Override
         public void onEvent(Event event) {
-            PendingDecision.writeInto(event);
+            PendingDecision.writeIntoFromThisThread(event);
         }
 
         @Override

@@ -2,6 +2,8 @@ package io.mintgate.authorizer.keycloak;
 
 import java.util.List;
 
+import io.mintgate.authorizer.keycloak.enforce.IssuanceAuthorizerConfiguration;
+import io.mintgate.authorizer.keycloak.enforce.IssuanceAuthorizerExecutor;
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;

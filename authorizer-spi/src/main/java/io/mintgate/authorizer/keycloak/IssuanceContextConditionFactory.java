@@ -2,6 +2,9 @@ package io.mintgate.authorizer.keycloak;
 
 import java.util.List;
 
+import io.mintgate.authorizer.keycloak.context.IssuanceContextCondition;
+import io.mintgate.authorizer.keycloak.context.IssuanceContextConfiguration;
+import io.mintgate.authorizer.keycloak.policies.CompileOnce;
 import io.mintgate.authorizer.policy.PolicyValidationException;
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;

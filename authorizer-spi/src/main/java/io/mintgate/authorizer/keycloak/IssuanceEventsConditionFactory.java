@@ -2,6 +2,7 @@ package io.mintgate.authorizer.keycloak;
 
 import java.util.List;
 
+import io.mintgate.authorizer.keycloak.context.IssuanceEventsCondition;
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;

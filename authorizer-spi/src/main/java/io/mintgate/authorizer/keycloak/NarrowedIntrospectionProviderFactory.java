@@ -3,6 +3,7 @@ package io.mintgate.authorizer.keycloak;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.mintgate.authorizer.keycloak.enforce.NarrowedIntrospectionProvider;
 import org.jboss.logging.Logger;
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;

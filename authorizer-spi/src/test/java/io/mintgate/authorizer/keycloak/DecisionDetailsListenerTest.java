@@ -2,38 +2,43 @@ package io.mintgate.authorizer.keycloak;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.reflect.Proxy;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.mintgate.authorizer.keycloak.context.NhiAttributes;
+import io.mintgate.authorizer.keycloak.enforce.IssuanceDecisions;
+import io.mintgate.authorizer.keycloak.enforce.MapperNarrowing;
+import io.mintgate.authorizer.keycloak.handoff.DecisionDetails;
+import io.mintgate.authorizer.keycloak.handoff.FakeRequestSession;
+import io.mintgate.authorizer.keycloak.handoff.RequestLedger;
 import io.mintgate.authorizer.policy.Decision;
 import io.mintgate.authorizer.policy.Mode;
 import io.mintgate.authorizer.policy.NhiInfo;
 import io.mintgate.authorizer.policy.Obligations;
 import io.mintgate.authorizer.policy.Outcome;
 import io.mintgate.authorizer.policy.RuleFinding;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.keycloak.events.Event;
 import org.keycloak.events.EventListenerProvider;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakTransactionManager;
 
 class DecisionDetailsListenerTest {
 
     private final EventListenerProvider listener = new DecisionDetailsListenerFactory().create(null);
 
+    private final FakeRequestSession request = new FakeRequestSession();
+
     @AfterEach
-    void clear() {
-        PendingDecision.clear();
+    void endTheRequest() {
+        request.commit();
     }
 
     @Test
     void thePendingDecisionJoinsKeycloaksDetailsWithoutChangingKeycloaksMap() {
-        PendingDecision.record(session(), allow("d-1", null));
+        RequestLedger.of(request.session).decision().record(allow("d-1", null));
         Map<String, String> keycloaks = new HashMap<>(Map.of("grant_type", "client_credentials", "scope", "read"));
         Event event = new Event();
         event.setDetails(keycloaks);
@@ -47,7 +52,7 @@ class DecisionDetailsListenerTest {
 
     @Test
     void anEventWithoutDetailsGetsTheDecisionAlone() {
-        PendingDecision.record(session(), allow("d-2", "v2"));
+        RequestLedger.of(request.session).decision().record(allow("d-2", "v2"));
         Event event = new Event();
 
         listener.onEvent(event);
@@ -58,15 +63,15 @@ class DecisionDetailsListenerTest {
 
     @Test
     void decisionsIdentityFactsAndRemovalsReachTheEventInTheOrderRecorded() {
-        KeycloakSession session = session();
-        PendingDecision.record(session, new Decision("d-1", Outcome.ALLOW, null, null, null, null, "v1",
+        KeycloakSession session = request.session;
+        RequestLedger.of(session).decision().record(new Decision("d-1", Outcome.ALLOW, null, null, null, null, "v1",
                 List.of(new RuleFinding("r15", "external_network", Mode.SHADOW, false, "shadow")), Obligations.NONE));
-        PendingDecision.record(session, new NhiInfo("alice", true, true, Instant.parse("2027-01-01T00:00:00Z"), "ci"));
-        Enforcement.recordNarrowing(session, "scope:admin");
-        Enforcement.recordNarrowing(session, "");
+        RequestLedger.of(session).decision().record(new NhiInfo("alice", true, true, Instant.parse("2027-01-01T00:00:00Z"), "ci"));
+        IssuanceDecisions.recordNarrowing(session, "scope:admin");
+        IssuanceDecisions.recordNarrowing(session, "");
         MapperNarrowing.recordRemoved(session, "refresh_token:-");
         // A second decision in the same request replaces the first one's entries, and only those it has.
-        PendingDecision.record(session, allow("d-2", "v2"));
+        RequestLedger.of(session).decision().record(allow("d-2", "v2"));
         Event event = new Event();
 
         listener.onEvent(event);
@@ -77,7 +82,7 @@ class DecisionDetailsListenerTest {
                 NhiAttributes.DETAIL_OWNER, "alice", NhiAttributes.DETAIL_PURPOSE, "ci",
                 NhiAttributes.DETAIL_EXPIRES_AT, NhiAttributes.expiryText(Instant.parse("2027-01-01T00:00:00Z")),
                 DecisionDetails.NARROWED, "scope:admin;refresh_token:-"));
-        assertThat(MapperNarrowing.decisionId()).isEqualTo("d-2");
+        assertThat(RequestLedger.of(session).decisionId()).isEqualTo("d-2");
         // Not cleared by an event: the next event of the request reports the same details.
         Event next = new Event();
         listener.onEvent(next);
@@ -97,9 +102,9 @@ class DecisionDetailsListenerTest {
 
     @Test
     void anEventTheEventStoreAlreadyWroteIsNotWrittenAgain() {
-        PendingDecision.record(session(), allow("d-3", null));
+        RequestLedger.of(request.session).decision().record(allow("d-3", null));
         Event event = new Event();
-        PendingDecision.writeInto(event); // what the event store does before storing it
+        RequestLedger.of(request.session).decision().writeInto(event); // what the event store does before storing it
         Map<String, String> stored = event.getDetails();
 
         listener.onEvent(event);
@@ -109,12 +114,12 @@ class DecisionDetailsListenerTest {
 
     @Test
     void anEventWrittenAgainAfterMoreWasRecordedListsEachRemovalOnce() {
-        KeycloakSession session = session();
-        PendingDecision.record(session, allow("d-4", null));
-        Enforcement.recordNarrowing(session, "scope:admin");
+        KeycloakSession session = request.session;
+        RequestLedger.of(session).decision().record(allow("d-4", null));
+        IssuanceDecisions.recordNarrowing(session, "scope:admin");
         Event event = new Event();
-        PendingDecision.writeInto(event);
-        Enforcement.recordNarrowing(session, "exp:120s");
+        RequestLedger.of(request.session).decision().writeInto(event);
+        IssuanceDecisions.recordNarrowing(session, "exp:120s");
 
         listener.onEvent(event);
 
@@ -125,13 +130,4 @@ class DecisionDetailsListenerTest {
         return new Decision(id, Outcome.ALLOW, null, null, null, null, policyVersion, List.of(), Obligations.NONE);
     }
 
-    /** A session whose transaction manager takes the after-completion hook that clears the pending decision. */
-    private static KeycloakSession session() {
-        KeycloakTransactionManager transactions = (KeycloakTransactionManager) Proxy.newProxyInstance(
-                KeycloakTransactionManager.class.getClassLoader(), new Class<?>[] {KeycloakTransactionManager.class},
-                (proxy, method, args) -> null);
-        return (KeycloakSession) Proxy.newProxyInstance(KeycloakSession.class.getClassLoader(),
-                new Class<?>[] {KeycloakSession.class},
-                (proxy, method, args) -> "getTransactionManager".equals(method.getName()) ? transactions : null);
-    }
 }

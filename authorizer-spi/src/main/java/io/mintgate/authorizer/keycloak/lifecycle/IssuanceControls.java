@@ -1,7 +1,5 @@
 package io.mintgate.authorizer.keycloak.lifecycle;
 
-import io.mintgate.authorizer.keycloak.NhiAttributes;
-
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
@@ -10,6 +8,8 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+
+import io.mintgate.authorizer.keycloak.context.NhiAttributes;
 
 /**
  * Reviews one creation or change of a non-human identity against the settings. A setting is checked when the request

@@ -1,13 +1,12 @@
 package io.mintgate.authorizer.keycloak.lifecycle;
 
-import io.mintgate.authorizer.keycloak.NhiAttributes;
-import io.mintgate.authorizer.keycloak.OwnerLookup;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 
+import io.mintgate.authorizer.keycloak.context.NhiAttributes;
+import io.mintgate.authorizer.keycloak.context.OwnerLookup;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.keycloak.models.ClientModel;

@@ -3,6 +3,7 @@ package io.mintgate.authorizer.keycloak.lifecycle;
 import java.io.IOException;
 import java.util.List;
 
+import io.mintgate.authorizer.keycloak.enforce.Sneaky;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;

@@ -1,7 +1,7 @@
 package io.mintgate.authorizer.keycloak.lifecycle;
 
-import io.mintgate.authorizer.keycloak.NhiAttributes;
-import io.mintgate.authorizer.keycloak.OwnerLookup;
+import io.mintgate.authorizer.keycloak.context.NhiAttributes;
+import io.mintgate.authorizer.keycloak.context.OwnerLookup;
 import org.jboss.logging.Logger;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;

@@ -1,6 +1,9 @@
 package io.mintgate.authorizer.keycloak.lifecycle;
 
-import io.mintgate.authorizer.keycloak.NhiAttributes;
+import java.util.List;
+import java.util.Map;
+
+import io.mintgate.authorizer.keycloak.context.NhiAttributes;
 import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
 import org.keycloak.events.Details;
@@ -13,9 +16,6 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.UserSessionModel;
 import org.keycloak.services.managers.UserSessionManager;
-
-import java.util.List;
-import java.util.Map;
 
 /**
  * Takes back what an offboarded owner's identities already hold. For each client whose owner attribute is the user's

@@ -1,11 +1,10 @@
 package io.mintgate.authorizer.keycloak.lifecycle;
 
-import io.mintgate.authorizer.keycloak.NhiAttributes;
-
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.function.Function;
 
+import io.mintgate.authorizer.keycloak.context.NhiAttributes;
 import org.keycloak.models.ClientModel;
 import org.keycloak.representations.idm.ClientRepresentation;
 

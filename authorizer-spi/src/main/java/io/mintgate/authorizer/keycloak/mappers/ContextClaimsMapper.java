@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import io.mintgate.authorizer.keycloak.NhiAttributes;
+import io.mintgate.authorizer.keycloak.context.NhiAttributes;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.ClientSessionContext;
 import org.keycloak.models.Constants;

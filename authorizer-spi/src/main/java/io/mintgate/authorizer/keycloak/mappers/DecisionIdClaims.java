@@ -1,10 +1,9 @@
 package io.mintgate.authorizer.keycloak.mappers;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import io.mintgate.authorizer.keycloak.MapperNarrowing;
+import io.mintgate.authorizer.keycloak.handoff.RequestLedger;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.protocol.oidc.token.TokenPostProcessor;
 import org.keycloak.protocol.oidc.token.TokenPostProcessorContext;
@@ -17,8 +16,6 @@ import org.keycloak.protocol.oidc.token.TokenPostProcessorContext;
  */
 final class DecisionIdClaims implements TokenPostProcessor {
 
-    private static final String AWAITING = "mintgate.context-claims.awaiting-decision";
-
     private final KeycloakSession session;
 
     DecisionIdClaims(KeycloakSession session) {
@@ -27,28 +24,22 @@ final class DecisionIdClaims implements TokenPostProcessor {
 
     /** Remembers a context-claims object (already in a token) that should carry the decision id. */
     static void fillWhenDecided(KeycloakSession session, Map<String, Object> facts) {
-        String decided = MapperNarrowing.decisionId();
+        RequestLedger ledger = RequestLedger.of(session);
+        String decided = ledger.decisionId();
         if (decided != null) {
             facts.put(ContextClaimsMapper.DECISION_ID, decided);
         }
-        @SuppressWarnings("unchecked")
-        List<Map<String, Object>> awaiting = session.getAttribute(AWAITING, List.class);
-        if (awaiting == null) {
-            awaiting = new ArrayList<>(2);
-            session.setAttribute(AWAITING, awaiting);
-        }
-        awaiting.add(facts);
+        ledger.awaitDecisionId(facts);
     }
 
     @Override
     public void process(TokenPostProcessorContext context) {
-        @SuppressWarnings("unchecked")
-        List<Map<String, Object>> awaiting = session.getAttribute(AWAITING, List.class);
+        RequestLedger ledger = RequestLedger.of(session);
+        List<Map<String, Object>> awaiting = ledger.takeAwaitingDecisionId();
         if (awaiting == null) {
             return;
         }
-        session.removeAttribute(AWAITING);
-        String decisionId = MapperNarrowing.decisionId();
+        String decisionId = ledger.decisionId();
         if (decisionId == null) {
             return;
         }

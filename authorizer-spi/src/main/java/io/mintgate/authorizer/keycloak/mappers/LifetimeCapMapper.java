@@ -4,7 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import io.mintgate.authorizer.keycloak.MapperNarrowing;
+import io.mintgate.authorizer.keycloak.enforce.MapperNarrowing;
+import io.mintgate.authorizer.keycloak.handoff.RequestLedger;
 import io.mintgate.authorizer.policy.Obligations;
 import org.keycloak.models.ClientSessionContext;
 import org.keycloak.models.KeycloakSession;
@@ -32,9 +33,6 @@ public final class LifetimeCapMapper extends NarrowingMapper implements OIDCAcce
     static final String REFRESH_TOKEN_LIFETIME = "refresh.token.lifetime";
     static final String REFRESH_TOKEN_ISSUED = "refresh.token.issued";
 
-    /** The access token this mapper capped in this request, for the response mapper that runs after signing. */
-    private static final String CAPPED_TOKEN = "mintgate.lifetime-cap.token";
-
     private static final List<ProviderConfigProperty> CONFIG = ProviderConfigurationBuilder.create()
             .property().name(ACCESS_TOKEN_LIFETIME).label("mintgate.mapper.access-token-lifetime.label")
             .helpText("mintgate.mapper.access-token-lifetime.help").type(ProviderConfigProperty.STRING_TYPE).add()
@@ -51,14 +49,14 @@ public final class LifetimeCapMapper extends NarrowingMapper implements OIDCAcce
         Duration access = MapperSettings.duration(config, ACCESS_TOKEN_LIFETIME);
         Duration refresh = MapperSettings.duration(config, REFRESH_TOKEN_LIFETIME);
         MapperNarrowing.apply(session, new Obligations(null, null, null, access, true, refresh, null), token, clientSessionCtx);
-        session.setAttribute(CAPPED_TOKEN, token);
+        RequestLedger.of(session).capped(token);
     }
 
     @Override
     public AccessTokenResponse transformAccessTokenResponse(AccessTokenResponse response, ProtocolMapperModel model,
                                                             KeycloakSession session, UserSessionModel userSession,
                                                             ClientSessionContext clientSessionCtx) {
-        AccessToken token = session.getAttribute(CAPPED_TOKEN, AccessToken.class);
+        AccessToken token = RequestLedger.of(session).cappedToken();
         if (response == null || token == null) {
             return response;
         }

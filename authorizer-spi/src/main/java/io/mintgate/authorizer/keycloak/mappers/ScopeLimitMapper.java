@@ -4,8 +4,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-import io.mintgate.authorizer.keycloak.MapperNarrowing;
-import io.mintgate.authorizer.keycloak.ScopeStrings;
+import io.mintgate.authorizer.keycloak.context.ScopeStrings;
+import io.mintgate.authorizer.keycloak.enforce.MapperNarrowing;
 import io.mintgate.authorizer.policy.Obligations;
 import io.mintgate.authorizer.policy.cel.Glob;
 import org.keycloak.models.ClientSessionContext;

@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
-import io.mintgate.authorizer.keycloak.CompileOnce;
+import io.mintgate.authorizer.keycloak.policies.CompileOnce;
 import io.mintgate.authorizer.policy.PolicyProblem;
 import io.mintgate.authorizer.policy.PolicySet;
 import io.mintgate.authorizer.policy.PolicyValidationException;

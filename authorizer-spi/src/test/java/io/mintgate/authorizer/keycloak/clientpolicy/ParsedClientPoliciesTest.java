@@ -1,24 +1,24 @@
 package io.mintgate.authorizer.keycloak.clientpolicy;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
 import io.mintgate.authorizer.keycloak.clientpolicy.ParsedClientPolicies.Component;
 import io.mintgate.authorizer.keycloak.clientpolicy.ParsedClientPolicies.Policy;
-import com.fasterxml.jackson.databind.JsonNode;
-import io.mintgate.authorizer.keycloak.IssuanceAuthorizerConfiguration;
+import io.mintgate.authorizer.keycloak.enforce.IssuanceAuthorizerConfiguration;
 import org.junit.jupiter.api.Test;
-import org.keycloak.representations.idm.ClientPolicyExecutorConfigurationRepresentation;
 import org.keycloak.component.JsonConfigComponentModel;
+import org.keycloak.representations.idm.ClientPolicyExecutorConfigurationRepresentation;
 import org.keycloak.representations.idm.ClientPolicyRepresentation;
 import org.keycloak.representations.idm.ClientProfileRepresentation;
 import org.keycloak.representations.idm.ClientProfilesRepresentation;
 import org.keycloak.services.clientpolicy.ClientPolicyMode;
 import org.keycloak.services.clientpolicy.condition.ClientPolicyConditionProvider;
 import org.keycloak.util.JsonSerialization;
-
-import java.io.IOException;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The realm's client policies read once must be what Keycloak's manager reads at every event: same policies, same

@@ -1,0 +1,41 @@
+package io.mintgate.authorizer.keycloak.enforce;
+
+import io.mintgate.authorizer.keycloak.context.IssuanceRequests;
+import io.mintgate.authorizer.policy.Obligations;
+import jakarta.ws.rs.core.MultivaluedMap;
+import org.keycloak.OAuth2Constants;
+import org.keycloak.jose.jws.JWSInput;
+import org.keycloak.jose.jws.JWSInputException;
+import org.keycloak.representations.JsonWebToken;
+
+/**
+ * The narrowing a token exchange's subject token carries (RFC 8693 {@code subject_token}). Keycloak builds the new
+ * token from the subject's session, client scopes and role mappings, not from the subject token's claims, so without
+ * this a narrowed token could be exchanged for a broader one. Read only in the post-processor of a token exchange,
+ * after Keycloak has verified the subject token in the same request; the signature is not checked twice.
+ */
+final class SubjectTokenNarrowing {
+
+    private SubjectTokenNarrowing() {
+    }
+
+    /**
+     * {@link Obligations#NONE} when the request has no subject token of this realm (an external token names its
+     * {@code subject_issuer}) or the token carries nothing.
+     *
+     * @throws CarriedObligations.Unreadable when the subject token is not a readable JWT or its claim is unreadable
+     */
+    static Obligations of(MultivaluedMap<String, String> form) {
+        String subjectToken = IssuanceRequests.first(form, OAuth2Constants.SUBJECT_TOKEN);
+        if (subjectToken.isEmpty() || !IssuanceRequests.first(form, OAuth2Constants.SUBJECT_ISSUER).isEmpty()) {
+            return Obligations.NONE;
+        }
+        JsonWebToken token;
+        try {
+            token = new JWSInput(subjectToken).readJsonContent(JsonWebToken.class);
+        } catch (JWSInputException | RuntimeException e) {
+            throw new CarriedObligations.Unreadable("the subject token is not a readable JWT");
+        }
+        return CarriedObligations.read(token);
+    }
+}
