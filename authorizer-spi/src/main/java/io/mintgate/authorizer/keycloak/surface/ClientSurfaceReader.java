@@ -3,7 +3,7 @@ package io.mintgate.authorizer.keycloak.surface;
 import java.util.List;
 import java.util.Map;
 
-import io.mintgate.authorizer.keycloak.NhiAttributes;
+import io.mintgate.authorizer.keycloak.context.NhiAttributes;
 import io.mintgate.authorizer.surface.ClientSurface;
 import org.keycloak.OAuth2Constants;
 import org.keycloak.models.CibaConfig;

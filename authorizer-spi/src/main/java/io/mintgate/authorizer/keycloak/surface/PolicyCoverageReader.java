@@ -9,7 +9,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.mintgate.authorizer.keycloak.IssuanceAuthorizerConfiguration;
+import io.mintgate.authorizer.keycloak.enforce.IssuanceAuthorizerConfiguration;
 import io.mintgate.authorizer.keycloak.IssuanceAuthorizerExecutorFactory;
 import io.mintgate.authorizer.keycloak.IssuanceContextConditionFactory;
 import io.mintgate.authorizer.keycloak.IssuanceEventsConditionFactory;
