@@ -29,6 +29,6 @@ public final class TestRecords {
 
     /** Options for a test pipeline in {@code dir}: file sink only, fast backoff, checkpoints off unless asked. */
     public static AuditOptions options(Path dir) {
-        return AuditOptions.defaults(dir).withCheckpoints(0, 0, null).withBackoff(10, 200);
+        return AuditOptions.builder(dir).checkpoints(0, 0, null).backoff(10, 200).build();
     }
 }

@@ -1,5 +1,6 @@
 package io.mintgate.audit.ship;
 
+import io.mintgate.audit.format.RecordFormat;
 import io.mintgate.audit.spool.SpoolEntry;
 
 import javax.crypto.Mac;
@@ -23,13 +24,15 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * POSTs batches as {@code application/cloudevents-batch+json} (a JSON array of CloudEvents). Authenticates with a
+ * POSTs batches as {@code application/cloudevents-batch+json} (a JSON array of CloudEvents), or with
+ * {@code http-format=ocsf} as {@code application/json} (a JSON array of OCSF events). Authenticates with a
  * bearer token and/or a TLS client certificate, and signs the body with HMAC-SHA256 in
  * {@code X-Mintgate-Signature: sha256=<hex>} so the collector can reject forged or modified batches.
  * Any 2xx means shipped; everything else (including redirects) is a failure and the batch is retried.
  */
 public final class HttpSink implements Sink {
     public static final String CONTENT_TYPE = "application/cloudevents-batch+json";
+    public static final String OCSF_CONTENT_TYPE = "application/json";
     public static final String SIGNATURE_HEADER = "X-Mintgate-Signature";
 
     private final HttpSinkOptions options;
@@ -53,10 +56,10 @@ public final class HttpSink implements Sink {
 
     @Override
     public void send(List<SpoolEntry> batch) throws IOException, InterruptedException {
-        byte[] body = body(batch);
+        byte[] body = body(batch, options.format());
         HttpRequest.Builder request = HttpRequest.newBuilder(options.url())
                 .timeout(Duration.ofMillis(options.timeoutMs()))
-                .header("Content-Type", CONTENT_TYPE)
+                .header("Content-Type", options.format() == RecordFormat.OCSF ? OCSF_CONTENT_TYPE : CONTENT_TYPE)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (options.bearerToken() != null) {
             request.header("Authorization", "Bearer " + options.bearerToken());
@@ -71,14 +74,14 @@ public final class HttpSink implements Sink {
         }
     }
 
-    static byte[] body(List<SpoolEntry> batch) {
+    static byte[] body(List<SpoolEntry> batch, RecordFormat format) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write('[');
         for (int i = 0; i < batch.size(); i++) {
             if (i > 0) {
                 out.write(',');
             }
-            out.writeBytes(batch.get(i).payload());
+            out.writeBytes(format.render(batch.get(i)));
         }
         out.write(']');
         return out.toByteArray();

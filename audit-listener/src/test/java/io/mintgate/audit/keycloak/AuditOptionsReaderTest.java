@@ -4,6 +4,8 @@ import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import io.mintgate.audit.AuditOptions;
+import io.mintgate.audit.ship.HttpSinkOptions;
+import io.mintgate.audit.ship.KafkaSinkOptions;
 import io.mintgate.audit.spool.Guarantee;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,7 +59,7 @@ class AuditOptionsReaderTest {
     void theDefaultsAreLosslessAndValid() {
         AuditOptions o = read(base());
         assertThat(o.guarantee()).isEqualTo(Guarantee.BEFORE_RESPONSE);
-        assertThat(o.sinks()).containsExactly("file");
+        assertThat(o.sinkNames()).containsExactly("file");
         assertThat(read(Map.of()).spoolDir()).isEqualTo(AuditOptionsReader.defaultSpoolDir());
     }
 
@@ -98,7 +100,7 @@ class AuditOptionsReaderTest {
         Map<String, String> ok = base();
         ok.put("sinks", "http");
         ok.put("http-url", "https://collector.example:8443/audit");
-        assertThat(read(ok).http().url().getPort()).isEqualTo(8443);
+        assertThat(read(ok).sink(HttpSinkOptions.class).url().getPort()).isEqualTo(8443);
     }
 
     @Test
@@ -194,7 +196,7 @@ class AuditOptionsReaderTest {
                 .hasMessageEndingWith(P + "spool-dri is not an option of mintgate-audit (misspelt?); the options are "
                         + "listed in docs/audit-operations.md");
         enumerated.remove("kc.spi-events-listener--mintgate-audit--spool-dri");
-        assertThat(AuditOptionsReader.read(scope).kafka().properties()).containsEntry("linger.ms", "20");
+        assertThat(AuditOptionsReader.read(scope).sink(KafkaSinkOptions.class).properties()).containsEntry("linger.ms", "20");
     }
 
     @Test
@@ -279,7 +281,7 @@ class AuditOptionsReaderTest {
         props.put("kafka-properties-file", file.toString());
         assertThat(problems(props)).singleElement().asString().contains("retries").doesNotContain("s3cret");
         Files.writeString(file, "linger.ms=20\n");
-        assertThat(read(props).kafka().properties()).containsEntry("linger.ms", "20").containsEntry("acks", "all");
+        assertThat(read(props).sink(KafkaSinkOptions.class).properties()).containsEntry("linger.ms", "20").containsEntry("acks", "all");
         props.put("kafka-properties-file", dir.resolve("missing.properties").toString());
         assertThat(problems(props)).singleElement().asString().contains("expected a readable Java properties file");
     }

@@ -26,7 +26,7 @@ class RecordSchemaTest {
 
     @Test
     void everyKindOfRecordThePipelineShipsConformsToThePublishedSchema() throws Exception {
-        try (AuditPipeline pipeline = AuditPipeline.start(TestRecords.options(dir).withCheckpoints(2, 0, null),
+        try (AuditPipeline pipeline = AuditPipeline.start(TestRecords.options(dir).toBuilder().checkpoints(2, 0, null).build(),
                 new SimpleMeterRegistry())) {
             pipeline.append(TestRecords.issued("orders-svc"));
             pipeline.append(denied());
