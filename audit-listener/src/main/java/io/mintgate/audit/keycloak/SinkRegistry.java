@@ -29,7 +29,8 @@ final class SinkRegistry {
     static final List<Registered> SINKS = List.of(
             new Registered("file", Set.of("file-path", "file-max-bytes", "file-format"), SinkRegistry::file),
             new Registered("http", HttpOptions.NAMES, HttpOptions::read),
-            new Registered("kafka", KafkaOptions.NAMES, KafkaOptions::read));
+            new Registered("kafka", KafkaOptions.NAMES, KafkaOptions::read),
+            new Registered("syslog", SyslogOptions.NAMES, SyslogOptions::read));
 
     private SinkRegistry() {
     }

@@ -5,20 +5,13 @@ import io.mintgate.audit.spool.SpoolEntry;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
@@ -44,7 +37,8 @@ public final class HttpSink implements Sink {
                 .connectTimeout(Duration.ofMillis(options.timeoutMs()))
                 .followRedirects(HttpClient.Redirect.NEVER);
         if (options.keystore() != null || options.truststore() != null) {
-            builder.sslContext(sslContext(options));
+            builder.sslContext(TlsContext.create(options.keystore(), options.keystorePassword(),
+                    options.truststore(), options.truststorePassword(), null));
         }
         this.client = builder.build();
     }
@@ -95,37 +89,6 @@ public final class HttpSink implements Sink {
             return HexFormat.of().formatHex(mac.doFinal(body));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is mandatory in every JRE", e);
-        }
-    }
-
-    private static SSLContext sslContext(HttpSinkOptions o) {
-        try {
-            KeyManagerFactory kmf = null;
-            if (o.keystore() != null) {
-                char[] pw = o.keystorePassword() == null ? new char[0] : o.keystorePassword().toCharArray();
-                kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-                kmf.init(load(o.keystore(), pw), pw);
-            }
-            TrustManagerFactory tmf = null;
-            if (o.truststore() != null) {
-                char[] pw = o.truststorePassword() == null ? new char[0] : o.truststorePassword().toCharArray();
-                tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-                tmf.init(load(o.truststore(), pw));
-            }
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(kmf == null ? null : kmf.getKeyManagers(), tmf == null ? null : tmf.getTrustManagers(), null);
-            return ctx;
-        } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalArgumentException("cannot load the audit HTTP sink keystore/truststore: " + e.getMessage(), e);
-        }
-    }
-
-    /** PKCS#12 or JKS, detected by the JDK's keystore type sniffing. */
-    private static KeyStore load(Path file, char[] password) throws GeneralSecurityException, IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            KeyStore ks = KeyStore.getInstance(file.toString().endsWith(".jks") ? "JKS" : "PKCS12");
-            ks.load(in, password);
-            return ks;
         }
     }
 }
