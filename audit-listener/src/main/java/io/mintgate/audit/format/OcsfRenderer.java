@@ -25,6 +25,8 @@ public final class OcsfRenderer {
     static final int AUTHENTICATION = 3002;
     static final int ENTITY_MANAGEMENT = 3004;
     static final int BASE_EVENT = 0;
+    /** {@code policy.type} of every decision: the realm's Mintgate issuance policy decided it. */
+    public static final String POLICY_TYPE = "Mintgate issuance policy";
 
     private OcsfRenderer() {
     }
@@ -234,14 +236,13 @@ public final class OcsfRenderer {
             case "" -> null;
             default -> outcome;
         });
-        ObjectNode policy = RecordJson.MAPPER.createObjectNode();
+        // An allow that no rule decided has no rule name: the type keeps OCSF's "name, type or uid" satisfied.
+        ObjectNode policy = result.putObject("policy");
+        policy.put("type", POLICY_TYPE);
         putText(policy, "name", decision.path("rule"));
         putText(policy, "version", decision.path("policyVersion"));
         putText(policy, "desc", decision.path("reason"));
-        if (!policy.isEmpty()) {
-            policy.put("is_applied", !"shadow".equals(decision.path("mode").asText()));
-            result.set("policy", policy);
-        }
+        policy.put("is_applied", !"shadow".equals(decision.path("mode").asText()));
         ArrayNode list = RecordJson.MAPPER.createArrayNode();
         list.add(result);
         return list;

@@ -69,7 +69,7 @@ final class SyslogOptions {
         }
         int facility = facility(o);
         String sdId = o.text("syslog-sd-id", "mintgate@32473");
-        if (!SD_ID.matcher(sdId).matches()) {
+        if (sdId.length() > 32 || !SD_ID.matcher(sdId).matches()) {
             o.problem("syslog-sd-id", sdId, "name@<private enterprise number> with at most 32 printable US-ASCII "
                     + "characters in all, without '=', ']', '\"' or spaces (RFC 5424 SD-ID)");
         }

@@ -62,6 +62,7 @@ class OcsfRendererTest {
         assertThat(issued.at("/src_endpoint/ip").asText()).isEqualTo("10.0.0.1");
         assertThat(issued.at("/authorizations/0/decision").asText()).isEqualTo("allowed");
         assertThat(issued.path("action_id").asInt()).isEqualTo(1);
+        assertThat(issued.at("/authorizations/0/policy/type").asText()).isEqualTo(OcsfRenderer.POLICY_TYPE);
 
         JsonNode denied = byType(events, "io.mintgate.token.denied");
         assertThat(denied.path("class_uid").asInt()).isEqualTo(3002);
@@ -105,6 +106,13 @@ class OcsfRendererTest {
         ObjectNode wrongActivity = good.deepCopy();
         wrongActivity.put("activity_id", 42);
         assertThat(OcsfSchema.problems(wrongActivity)).isNotEmpty();
+
+        ObjectNode nameless = good.deepCopy();
+        ObjectNode policy = (ObjectNode) nameless.at("/authorizations/0/policy");
+        policy.remove("name");
+        assertThat(OcsfSchema.problems(nameless)).as("a policy with its type only").isEmpty();
+        policy.remove("type");
+        assertThat(OcsfSchema.problems(nameless)).as("a policy with neither name, type nor uid").isNotEmpty();
 
         ObjectNode badPolicy = good.deepCopy();
         ((ObjectNode) badPolicy.at("/authorizations/0/policy")).put("rule", "x");
