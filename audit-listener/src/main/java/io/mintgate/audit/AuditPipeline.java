@@ -2,16 +2,13 @@ package io.mintgate.audit;
 
 import com.nimbusds.jose.jwk.JWK;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.mintgate.audit.chain.ChainId;
 import io.mintgate.audit.chain.CheckpointKeys;
 import io.mintgate.audit.chain.CheckpointSigner;
 import io.mintgate.audit.metrics.AuditMetrics;
 import io.mintgate.audit.record.AuditRecord;
-import io.mintgate.audit.ship.FileSink;
-import io.mintgate.audit.ship.HttpSink;
-import io.mintgate.audit.ship.KafkaSink;
 import io.mintgate.audit.ship.Shipper;
 import io.mintgate.audit.ship.Sink;
+import io.mintgate.audit.ship.SinkSettings;
 import io.mintgate.audit.spool.Spool;
 import org.jboss.logging.Logger;
 
@@ -50,8 +47,8 @@ public final class AuditPipeline implements AutoCloseable {
         Spool spool = Spool.open(options.spoolOptions(), signer, metrics);
         AuditPipeline pipeline = new AuditPipeline(options, metrics, spool);
         try {
-            for (String name : options.sinks()) {
-                Sink sink = createSink(name, options, spool.chainId());
+            for (SinkSettings settings : options.sinks()) {
+                Sink sink = settings.open(spool.chainId());
                 pipeline.shippers.add(new Shipper(spool, sink, metrics, options.batchRecords(), 4L << 20,
                         options.backoffBaseMs(), options.backoffCapMs()).start());
             }
@@ -60,24 +57,8 @@ public final class AuditPipeline implements AutoCloseable {
             throw e;
         }
         LOG.infof("Mintgate audit started: spool %s, chain %s, guarantee %s, full-policy %s, sinks %s",
-                options.spoolDir(), spool.chainId(), options.guarantee(), options.fullPolicy(), options.sinks());
+                options.spoolDir(), spool.chainId(), options.guarantee(), options.fullPolicy(), options.sinkNames());
         return pipeline;
-    }
-
-    private static Sink createSink(String name, AuditOptions o, ChainId chain) {
-        return switch (name) {
-            case "file" -> new FileSink(o.filePath(), o.fileMaxBytes());
-            case "http" -> new HttpSink(require(o.http(), "http-url"));
-            case "kafka" -> new KafkaSink(require(o.kafka(), "kafka-bootstrap-servers and kafka-topic"), chain);
-            default -> throw new IllegalArgumentException("unknown audit sink '" + name + "' (use file, http, kafka)");
-        };
-    }
-
-    private static <T> T require(T value, String what) {
-        if (value == null) {
-            throw new IllegalArgumentException("audit sink enabled but " + what + " not configured");
-        }
-        return value;
     }
 
     /** Appends with the configured guarantee: under before-response this returns only once the record is fsynced. */

@@ -3,13 +3,11 @@ package io.mintgate.audit.keycloak;
 import io.mintgate.audit.AuditOptions;
 import io.mintgate.audit.chain.ChainId;
 import io.mintgate.audit.record.AuditKind;
-import io.mintgate.audit.ship.HttpSinkOptions;
-import io.mintgate.audit.ship.KafkaSinkOptions;
+import io.mintgate.audit.ship.SinkSettings;
 import io.mintgate.audit.spool.FullPolicy;
 import io.mintgate.audit.spool.Guarantee;
 import org.keycloak.Config;
 
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
@@ -27,16 +25,14 @@ import java.util.stream.Stream;
  */
 public final class AuditOptionsReader {
     public static final String KAFKA_PROPERTY_PREFIX = "kafka-property-";
-    private static final List<String> SINKS = List.of("file", "http", "kafka", "none");
-    static final Set<String> KNOWN = Set.of("global", "kinds", "spool-dir", "guarantee", "async-max-delay-ms", "commit-window-ms",
-            "before-response-timeout-ms", "spool-max-bytes", "spool-max-records", "full-policy", "segment-max-bytes",
-            "queue-capacity", "sinks", "file-path", "file-max-bytes", "http-url", "http-bearer-token",
-            "http-hmac-secret", "http-keystore", "http-keystore-password", "http-truststore",
-            "http-truststore-password", "http-timeout-ms", "kafka-bootstrap-servers", "kafka-topic",
-            "kafka-compression", "kafka-properties-file", "checkpoint-every-records", "checkpoint-every-ms",
-            "checkpoint-key", "batch-records", "backoff-base-ms", "backoff-max-ms", "chain-id",
+    private static final List<String> SINKS = Stream.concat(SinkRegistry.names().stream(), Stream.of("none")).toList();
+    static final Set<String> KNOWN = Stream.concat(SinkRegistry.optionNames().stream(), Stream.of("global", "kinds",
+            "spool-dir", "guarantee", "async-max-delay-ms", "commit-window-ms", "before-response-timeout-ms", "spool-max-bytes",
+            "spool-max-records", "full-policy", "segment-max-bytes", "queue-capacity", "sinks",
+            "checkpoint-every-records", "checkpoint-every-ms", "checkpoint-key", "batch-records", "backoff-base-ms",
+            "backoff-max-ms", "chain-id",
             // Keycloak's own switch for any provider.
-            "enabled");
+            "enabled")).collect(Collectors.toUnmodifiableSet());
     private static final long DAY_MS = 86_400_000L;
 
     private AuditOptionsReader() {
@@ -55,18 +51,11 @@ public final class AuditOptionsReader {
 
         List<String> sinks = o.list("sinks", "file", SINKS);
         if (sinks.contains("none") && sinks.size() > 1) {
-            o.problem("sinks", o.text("sinks"), "'none' alone, or a list of file, http, kafka");
+            o.problem("sinks", o.text("sinks"), "'none' alone, or a list of " + String.join(", ", SinkRegistry.names()));
         }
         sinks = sinks.stream().filter(s -> !s.equals("none")).toList();
 
-        Path filePath = o.path("file-path");
-        if (filePath == null) {
-            filePath = spoolDir.resolve("audit.jsonl"); // checked with spool-dir
-        } else if (sinks.contains("file")) {
-            OptionFiles.writableFile(o, "file-path", filePath);
-        }
-        HttpSinkOptions http = http(o, sinks.contains("http"));
-        KafkaSinkOptions kafka = KafkaOptions.read(o, sinks.contains("kafka"));
+        List<SinkSettings> sinkSettings = SinkRegistry.read(o, sinks, spoolDir);
 
         long checkpointRecords = o.number("checkpoint-every-records", d.checkpointEveryRecords(), 0, Long.MAX_VALUE);
         long checkpointMs = o.number("checkpoint-every-ms", d.checkpointEveryMs(), 0, 7 * DAY_MS);
@@ -91,9 +80,7 @@ public final class AuditOptionsReader {
                 FullPolicy.parse(o.choice("full-policy", "fail-closed", List.of("fail-closed", "drop-oldest"))),
                 o.number("segment-max-bytes", d.segmentMaxBytes(), 4_096, 1L << 30),
                 (int) o.number("queue-capacity", d.queueCapacity(), 1, 1 << 24),
-                sinks, filePath,
-                o.number("file-max-bytes", d.fileMaxBytes(), 4_096, Long.MAX_VALUE),
-                http, kafka, checkpointRecords, checkpointMs, checkpointKey,
+                sinkSettings, checkpointRecords, checkpointMs, checkpointKey,
                 kinds(o),
                 o.bool("global", false),
                 (int) o.number("batch-records", d.batchRecords(), 1, 100_000),
@@ -143,32 +130,5 @@ public final class AuditOptionsReader {
         }
         return names.stream().map(n -> AuditKind.valueOf(n.toUpperCase(Locale.ROOT).replace('-', '_')))
                 .collect(Collectors.toCollection(() -> EnumSet.noneOf(AuditKind.class)));
-    }
-
-    private static HttpSinkOptions http(OptionValues o, boolean enabled) {
-        URI url = o.httpUrl("http-url");
-        if (enabled && url == null && o.text("http-url") == null) {
-            o.missing("http-url", "the http sink is in 'sinks' and needs the collector's URL");
-        }
-        String bearer = o.text("http-bearer-token");
-        if (bearer != null && !bearer.chars().allMatch(ch -> ch > 0x20 && ch < 0x7f)) {
-            o.secretProblem("http-bearer-token", "printable ASCII without spaces or line breaks (RFC 6750 b64token)");
-        }
-        String hmac = o.text("http-hmac-secret");
-        if (hmac != null && hmac.length() < 16) {
-            o.secretProblem("http-hmac-secret", "at least 16 characters");
-        }
-        Path keystore = o.path("http-keystore");
-        String keystorePassword = o.text("http-keystore-password");
-        Path truststore = o.path("http-truststore");
-        String truststorePassword = o.text("http-truststore-password");
-        OptionFiles.keystore(o, "http-keystore", keystore, "http-keystore-password", keystorePassword);
-        OptionFiles.keystore(o, "http-truststore", truststore, "http-truststore-password", truststorePassword);
-        long timeout = o.number("http-timeout-ms", 10_000L, 1, DAY_MS);
-        if (url == null) {
-            return null;
-        }
-        return new HttpSinkOptions(url, bearer, hmac, keystore, keystorePassword, truststore, truststorePassword,
-                timeout);
     }
 }

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /** The Kafka sink's options, checked as the producer itself would check them, but at start and without a broker. */
@@ -21,10 +22,13 @@ final class KafkaOptions {
     private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
     private static final Pattern HOST_PORT = Pattern.compile("(\\[[0-9a-fA-F:.]+]|[a-zA-Z0-9._-]+):(\\d{1,5})");
 
+    static final Set<String> NAMES = Set.of("kafka-bootstrap-servers", "kafka-topic", "kafka-compression",
+            "kafka-properties-file");
+
     private KafkaOptions() {
     }
 
-    static KafkaSinkOptions read(OptionValues o, boolean enabled) {
+    static KafkaSinkOptions read(OptionValues o, boolean enabled, Path spoolDir) {
         String bootstrap = o.text("kafka-bootstrap-servers");
         String topic = o.text("kafka-topic", "mintgate-audit");
         String compression = o.choice("kafka-compression", "none", java.util.List.of("none", "gzip"));

@@ -59,10 +59,6 @@ public final class AuditMetrics implements AutoCloseable {
                 .register(registry));
     }
 
-    public double appendedCount() {
-        return appended.count();
-    }
-
     public MeterRegistry registry() {
         return registry;
     }

@@ -1,5 +1,6 @@
 package io.mintgate.audit.ship;
 
+import io.mintgate.audit.format.RecordFormat;
 import io.mintgate.audit.spool.SpoolEntry;
 
 import java.io.IOException;
@@ -16,7 +17,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 
 /**
- * Writes CloudEvents as JSON lines to a file and rotates by size: when the next batch would push the file past
+ * Writes records as JSON lines (CloudEvents, or OCSF events with {@code file-format=ocsf}) to a file and rotates by size: when the next batch would push the file past
  * {@code maxBytes}, it is renamed to {@code <name>-<UTC timestamp, microseconds>.<ext>} (names sort in write order) and a new file
  * is started. Each batch is fsynced before it counts as shipped, so the cursor never runs ahead of the file.
  */
@@ -26,15 +27,17 @@ public final class FileSink implements Sink {
 
     private final Path path;
     private final long maxBytes;
+    private final RecordFormat format;
     private FileChannel channel;
     private long lastRotationMicros;
     private static final int RETAINED_BUFFER_MAX = 1 << 20;
     /** Reused across batches (one shipper thread calls send); a batch bigger than 1 MiB gets a buffer of its own. */
     private ByteBuffer reusable = ByteBuffer.allocate(64 << 10);
 
-    public FileSink(Path path, long maxBytes) {
+    public FileSink(Path path, long maxBytes, RecordFormat format) {
         this.path = path;
         this.maxBytes = maxBytes;
+        this.format = format;
     }
 
     @Override
@@ -44,9 +47,10 @@ public final class FileSink implements Sink {
 
     @Override
     public void send(List<SpoolEntry> batch) throws IOException {
+        List<byte[]> lines = batch.stream().map(format::render).toList();
         int size = 0;
-        for (SpoolEntry e : batch) {
-            size += e.payload().length + 1;
+        for (byte[] line : lines) {
+            size += line.length + 1;
         }
         FileChannel out = channel();
         if (out.size() > 0 && out.size() + size > maxBytes) {
@@ -57,8 +61,8 @@ public final class FileSink implements Sink {
             reusable = ByteBuffer.allocate(size);
         }
         ByteBuffer buf = reusable.capacity() >= size ? reusable.clear() : ByteBuffer.allocate(size);
-        for (SpoolEntry e : batch) {
-            buf.put(e.payload()).put((byte) '\n');
+        for (byte[] line : lines) {
+            buf.put(line).put((byte) '\n');
         }
         buf.flip();
         while (buf.hasRemaining()) {

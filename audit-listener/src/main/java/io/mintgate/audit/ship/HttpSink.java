@@ -1,35 +1,31 @@
 package io.mintgate.audit.ship;
 
+import io.mintgate.audit.format.RecordFormat;
 import io.mintgate.audit.spool.SpoolEntry;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 
 /**
- * POSTs batches as {@code application/cloudevents-batch+json} (a JSON array of CloudEvents). Authenticates with a
+ * POSTs batches as {@code application/cloudevents-batch+json} (a JSON array of CloudEvents), or with
+ * {@code http-format=ocsf} as {@code application/json} (a JSON array of OCSF events). Authenticates with a
  * bearer token and/or a TLS client certificate, and signs the body with HMAC-SHA256 in
  * {@code X-Mintgate-Signature: sha256=<hex>} so the collector can reject forged or modified batches.
  * Any 2xx means shipped; everything else (including redirects) is a failure and the batch is retried.
  */
 public final class HttpSink implements Sink {
     public static final String CONTENT_TYPE = "application/cloudevents-batch+json";
+    public static final String OCSF_CONTENT_TYPE = "application/json";
     public static final String SIGNATURE_HEADER = "X-Mintgate-Signature";
 
     private final HttpSinkOptions options;
@@ -41,7 +37,8 @@ public final class HttpSink implements Sink {
                 .connectTimeout(Duration.ofMillis(options.timeoutMs()))
                 .followRedirects(HttpClient.Redirect.NEVER);
         if (options.keystore() != null || options.truststore() != null) {
-            builder.sslContext(sslContext(options));
+            builder.sslContext(TlsContext.create(options.keystore(), options.keystorePassword(),
+                    options.truststore(), options.truststorePassword(), null));
         }
         this.client = builder.build();
     }
@@ -53,10 +50,10 @@ public final class HttpSink implements Sink {
 
     @Override
     public void send(List<SpoolEntry> batch) throws IOException, InterruptedException {
-        byte[] body = body(batch);
+        byte[] body = body(batch, options.format());
         HttpRequest.Builder request = HttpRequest.newBuilder(options.url())
                 .timeout(Duration.ofMillis(options.timeoutMs()))
-                .header("Content-Type", CONTENT_TYPE)
+                .header("Content-Type", options.format() == RecordFormat.OCSF ? OCSF_CONTENT_TYPE : CONTENT_TYPE)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (options.bearerToken() != null) {
             request.header("Authorization", "Bearer " + options.bearerToken());
@@ -71,14 +68,14 @@ public final class HttpSink implements Sink {
         }
     }
 
-    static byte[] body(List<SpoolEntry> batch) {
+    static byte[] body(List<SpoolEntry> batch, RecordFormat format) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write('[');
         for (int i = 0; i < batch.size(); i++) {
             if (i > 0) {
                 out.write(',');
             }
-            out.writeBytes(batch.get(i).payload());
+            out.writeBytes(format.render(batch.get(i)));
         }
         out.write(']');
         return out.toByteArray();
@@ -92,37 +89,6 @@ public final class HttpSink implements Sink {
             return HexFormat.of().formatHex(mac.doFinal(body));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is mandatory in every JRE", e);
-        }
-    }
-
-    private static SSLContext sslContext(HttpSinkOptions o) {
-        try {
-            KeyManagerFactory kmf = null;
-            if (o.keystore() != null) {
-                char[] pw = o.keystorePassword() == null ? new char[0] : o.keystorePassword().toCharArray();
-                kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-                kmf.init(load(o.keystore(), pw), pw);
-            }
-            TrustManagerFactory tmf = null;
-            if (o.truststore() != null) {
-                char[] pw = o.truststorePassword() == null ? new char[0] : o.truststorePassword().toCharArray();
-                tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-                tmf.init(load(o.truststore(), pw));
-            }
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(kmf == null ? null : kmf.getKeyManagers(), tmf == null ? null : tmf.getTrustManagers(), null);
-            return ctx;
-        } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalArgumentException("cannot load the audit HTTP sink keystore/truststore: " + e.getMessage(), e);
-        }
-    }
-
-    /** PKCS#12 or JKS, detected by the JDK's keystore type sniffing. */
-    private static KeyStore load(Path file, char[] password) throws GeneralSecurityException, IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            KeyStore ks = KeyStore.getInstance(file.toString().endsWith(".jks") ? "JKS" : "PKCS12");
-            ks.load(in, password);
-            return ks;
         }
     }
 }

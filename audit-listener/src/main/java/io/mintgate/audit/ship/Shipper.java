@@ -51,10 +51,6 @@ public final class Shipper implements AutoCloseable {
         return this;
     }
 
-    public String sinkName() {
-        return sink.name();
-    }
-
     private void run() {
         List<SpoolEntry> batch = List.of();
         long lastReportAt = 0;

@@ -51,8 +51,8 @@ public class LosslessAppendBenchmark {
     @Setup(Level.Trial)
     public void start() throws IOException {
         dir = Files.createTempDirectory("mintgate-lossless-bench");
-        AuditOptions options = AuditOptions.defaults(dir).withGuarantee(Guarantee.BEFORE_RESPONSE)
-                .withSinks(List.of(), null, null);
+        AuditOptions options = AuditOptions.builder(dir).guarantee(Guarantee.BEFORE_RESPONSE)
+                .sinks(List.of()).build();
         pipeline = AuditPipeline.start(options, new SimpleMeterRegistry());
         record = TestRecords.issued("bench-client");
     }

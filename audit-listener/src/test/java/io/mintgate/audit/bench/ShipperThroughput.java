@@ -33,8 +33,8 @@ public final class ShipperThroughput {
         Path dir = Files.createTempDirectory("mintgate-shipper-bench");
         AuditOptions options = AuditOptions.defaults(dir);
         if ("kafka".equals(sink)) {
-            options = options.withSinks(List.of("kafka"), null,
-                    new KafkaSinkOptions(args[2], "mintgate-bench-" + System.nanoTime(), "none", Map.of()));
+            options = options.toBuilder().sinks(
+                    new KafkaSinkOptions(args[2], "mintgate-bench-" + System.nanoTime(), "none", Map.of())).build();
         }
         for (int round = 1; round <= 3; round++) {
             List<AuditRecord> batch = new ArrayList<>(records);

@@ -46,7 +46,7 @@ public class SpoolBenchmark {
     public void start() throws IOException {
         dir = Files.createTempDirectory("mintgate-spool-bench");
         // The async hand-off is what these two figures are about; LosslessAppendBenchmark measures before-response.
-        AuditOptions options = AuditOptions.defaults(dir).withGuarantee(Guarantee.ASYNC).withBackoff(10, 200);
+        AuditOptions options = AuditOptions.builder(dir).guarantee(Guarantee.ASYNC).backoff(10, 200).build();
         pipeline = AuditPipeline.start(options, new SimpleMeterRegistry());
         record = TestRecords.issued("bench-client");
     }

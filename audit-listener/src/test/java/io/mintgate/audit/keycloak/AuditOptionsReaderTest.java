@@ -4,6 +4,10 @@ import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import io.mintgate.audit.AuditOptions;
+import io.mintgate.audit.ship.HttpSinkOptions;
+import io.mintgate.audit.ship.KafkaSinkOptions;
+import io.mintgate.audit.ship.SyslogSinkOptions;
+import io.mintgate.audit.format.RecordFormat;
 import io.mintgate.audit.spool.Guarantee;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,7 +61,7 @@ class AuditOptionsReaderTest {
     void theDefaultsAreLosslessAndValid() {
         AuditOptions o = read(base());
         assertThat(o.guarantee()).isEqualTo(Guarantee.BEFORE_RESPONSE);
-        assertThat(o.sinks()).containsExactly("file");
+        assertThat(o.sinkNames()).containsExactly("file");
         assertThat(o.spoolOptions().commitWindowMs()).isEqualTo(2);
         assertThat(read(Map.of()).spoolDir()).isEqualTo(AuditOptionsReader.defaultSpoolDir());
     }
@@ -99,7 +103,7 @@ class AuditOptionsReaderTest {
         Map<String, String> ok = base();
         ok.put("sinks", "http");
         ok.put("http-url", "https://collector.example:8443/audit");
-        assertThat(read(ok).http().url().getPort()).isEqualTo(8443);
+        assertThat(read(ok).sink(HttpSinkOptions.class).url().getPort()).isEqualTo(8443);
     }
 
     @Test
@@ -150,7 +154,7 @@ class AuditOptionsReaderTest {
     @Test
     void theSinksListKnowsItsSinksAndEachEnabledSinkNeedsItsTarget() {
         assertThat(problemsWith("sinks", "file,s3")).singleElement().asString()
-                .contains("sinks=file,s3: expected a comma-separated list of file, http, kafka, none (unknown: s3)");
+                .contains("sinks=file,s3: expected a comma-separated list of file, http, kafka, syslog, none (unknown: s3)");
         assertThat(problemsWith("sinks", "http,kafka"))
                 .containsExactlyInAnyOrder(
                         P + "http-url is not set: the http sink is in 'sinks' and needs the collector's URL",
@@ -197,7 +201,7 @@ class AuditOptionsReaderTest {
                 .hasMessageEndingWith(P + "spool-dri is not an option of mintgate-audit (misspelt?); the options are "
                         + "listed in docs/audit-operations.md");
         enumerated.remove("kc.spi-events-listener--mintgate-audit--spool-dri");
-        assertThat(AuditOptionsReader.read(scope).kafka().properties()).containsEntry("linger.ms", "20");
+        assertThat(AuditOptionsReader.read(scope).sink(KafkaSinkOptions.class).properties()).containsEntry("linger.ms", "20");
     }
 
     @Test
@@ -282,8 +286,60 @@ class AuditOptionsReaderTest {
         props.put("kafka-properties-file", file.toString());
         assertThat(problems(props)).singleElement().asString().contains("retries").doesNotContain("s3cret");
         Files.writeString(file, "linger.ms=20\n");
-        assertThat(read(props).kafka().properties()).containsEntry("linger.ms", "20").containsEntry("acks", "all");
+        assertThat(read(props).sink(KafkaSinkOptions.class).properties()).containsEntry("linger.ms", "20").containsEntry("acks", "all");
         props.put("kafka-properties-file", dir.resolve("missing.properties").toString());
         assertThat(problems(props)).singleElement().asString().contains("expected a readable Java properties file");
+    }
+
+    @Test
+    void syslogOptionsAreCheckedAtStartAndNamedInEachProblem() throws Exception {
+        Map<String, String> missing = base();
+        missing.put("sinks", "syslog");
+        assertThat(problems(missing)).containsExactly(
+                P + "syslog-host is not set: the syslog sink is in 'sinks' and needs the receiver's host");
+
+        Map<String, String> bad = base();
+        bad.put("sinks", "syslog");
+        bad.put("syslog-host", "siem.example");
+        bad.put("syslog-transport", "tcp");
+        bad.put("syslog-ca-file", dir.resolve("no-such-ca.pem").toString());
+        bad.put("syslog-facility", "security");
+        bad.put("syslog-app-name", "mint gate");
+        bad.put("syslog-sd-id", "mintgate");
+        bad.put("syslog-format", "cef");
+        bad.put("syslog-port", "0");
+        List<String> problems = problems(bad);
+        assertThat(problems).anyMatch(p -> p.startsWith(P + "syslog-ca-file=" + dir.resolve("no-such-ca.pem")
+                + ": expected a readable PEM file"));
+        assertThat(problems).anyMatch(p -> p.startsWith(P + "syslog-ca-file=") && p.contains("only with syslog-transport=tls"));
+        assertThat(problems).anyMatch(p -> p.startsWith(P + "syslog-facility=security: expected a facility keyword"));
+        assertThat(problems).anyMatch(p -> p.startsWith(P + "syslog-app-name=mint gate: expected 1 to 48"));
+        assertThat(problems).anyMatch(p -> p.startsWith(P + "syslog-sd-id=mintgate: expected name@"));
+        assertThat(problems).anyMatch(p -> p.startsWith(P + "syslog-format=cef: expected one of json, ocsf"));
+        assertThat(problems).anyMatch(p -> p.startsWith(P + "syslog-port=0: expected a whole number from 1 to 65535"));
+        assertThat(problems).hasSize(7);
+
+        Map<String, String> ok = base();
+        ok.put("sinks", "file,syslog");
+        ok.put("syslog-host", "siem.example");
+        ok.put("syslog-format", "ocsf");
+        ok.put("syslog-hostname", "kc-0");
+        SyslogSinkOptions syslog = read(ok).sink(SyslogSinkOptions.class);
+        assertThat(syslog.tls()).isTrue();
+        assertThat(syslog.port()).isEqualTo(6514);
+        assertThat(syslog.facility()).isEqualTo(10);
+        assertThat(syslog.format()).isEqualTo(RecordFormat.OCSF);
+        assertThat(syslog.hostname()).isEqualTo("kc-0");
+        assertThat(read(ok).sinkNames()).containsExactly("file", "syslog");
+    }
+
+    @Test
+    void everyOptionIsInTheOptionsTableOfTheOperationsGuide() throws Exception {
+        String doc = Files.readString(Path.of("..", "docs", "audit-operations.md"));
+        for (String option : AuditOptionsReader.KNOWN) {
+            if (!option.equals("enabled")) {
+                assertThat(doc).as("docs/audit-operations.md documents %s", option).contains("`" + option + "`");
+            }
+        }
     }
 }

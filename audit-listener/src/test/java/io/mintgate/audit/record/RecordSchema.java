@@ -19,7 +19,7 @@ import java.util.List;
  */
 public final class RecordSchema {
 
-    private static final JsonSchema SCHEMA = load();
+    private static final JsonSchema SCHEMA = load("/mintgate-audit-record.schema.json");
 
     private RecordSchema() {
     }
@@ -29,10 +29,11 @@ public final class RecordSchema {
         return SCHEMA.validate(record).stream().map(ValidationMessage::getMessage).sorted().toList();
     }
 
-    private static JsonSchema load() {
-        try (InputStream in = RecordSchema.class.getResourceAsStream("/mintgate-audit-record.schema.json")) {
+    /** A JSON Schema 2020-12 from the classpath, with format assertions on. */
+    public static JsonSchema load(String resource) {
+        try (InputStream in = RecordSchema.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("mintgate-audit-record.schema.json is not on the classpath");
+                throw new IllegalStateException(resource + " is not on the classpath");
             }
             return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
                     .getSchema(in, SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build());

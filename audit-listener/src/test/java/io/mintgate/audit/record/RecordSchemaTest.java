@@ -12,10 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,12 +24,12 @@ class RecordSchemaTest {
 
     @Test
     void everyKindOfRecordThePipelineShipsConformsToThePublishedSchema() throws Exception {
-        try (AuditPipeline pipeline = AuditPipeline.start(TestRecords.options(dir).withCheckpoints(2, 0, null),
+        try (AuditPipeline pipeline = AuditPipeline.start(TestRecords.options(dir).toBuilder().checkpoints(2, 0, null).build(),
                 new SimpleMeterRegistry())) {
             pipeline.append(TestRecords.issued("orders-svc"));
-            pipeline.append(denied());
-            pipeline.append(nhiChanged());
-            pipeline.append(revoked());
+            pipeline.append(TestRecords.denied());
+            pipeline.append(TestRecords.nhiChanged());
+            pipeline.append(TestRecords.revoked());
         }
         List<JsonNode> records = new ArrayList<>();
         for (String line : Files.readAllLines(dir.resolve("audit.jsonl"), StandardCharsets.UTF_8)) {
@@ -53,7 +51,7 @@ class RecordSchemaTest {
     @Test
     void theSchemaRejectsWhatItDoesNotDescribe() throws Exception {
         try (AuditPipeline pipeline = AuditPipeline.start(TestRecords.options(dir), new SimpleMeterRegistry())) {
-            pipeline.append(denied());
+            pipeline.append(TestRecords.denied());
         }
         String line = Files.readAllLines(dir.resolve("audit.jsonl"), StandardCharsets.UTF_8).get(0);
         JsonNode good = RecordJson.parse(line.getBytes(StandardCharsets.UTF_8));
@@ -74,34 +72,5 @@ class RecordSchemaTest {
         ObjectNode badTime = good.deepCopy();
         badTime.put("time", "yesterday");
         assertThat(RecordSchema.problems(badTime)).anyMatch(p -> p.contains("time"));
-    }
-
-    /** A refusal with every decision member the authorizer reports, and the NHI it was about. */
-    private static AuditRecord denied() {
-        AccessData data = new AccessData("acme", "ci-runner", null, null, new Actor(null, "ci-runner", "acme", "10.0.0.2"),
-                "client_credentials", List.of("deploy"), List.of(), null, null, "10.0.0.2", "ev-2",
-                "CLIENT_LOGIN_ERROR", "access_denied",
-                new Decision("d-2", "team-check", "policy_error", "enforce", "deny", "sha256:0123456789abcdef",
-                        "scope:-payments:write", List.of("watch:would_block"), List.of("team-check")),
-                null, Map.of("grant_type", "client_credentials"), NhiFacts.of("alice", "2027-06-30T00:00:00Z", "CI"));
-        return new AuditRecord("kc-ev-2", RecordType.TOKEN_DENIED, "/realms/acme", Instant.now().toString(),
-                "ci-runner", data);
-    }
-
-    private static AuditRecord nhiChanged() {
-        AccessData data = new AccessData("acme", "ci-runner", null, null, new Actor("admin-1", "admin-cli", "master",
-                "10.0.0.3"), null, null, null, null, null, "10.0.0.3", "adm-1", "ADMIN_UPDATE", null, null,
-                new AdminResource("CLIENT", "UPDATE", "clients/8f1c", "8f1c", true, true), Map.of(),
-                NhiFacts.of("alice", null, "CI"));
-        return new AuditRecord("kc-admin-adm-1", RecordType.NHI_CHANGED, "/realms/acme", Instant.now().toString(),
-                "8f1c", data);
-    }
-
-    private static AuditRecord revoked() {
-        AccessData data = new AccessData("acme", "ci-runner", null, null, null, null, null, null, null, null, null,
-                null, "ADMIN_DELETE", null, null, null, Map.of("reason", "owner_deleted", "revoked_client", "ci-runner"),
-                NhiFacts.of("alice", null, null));
-        return new AuditRecord("rev-1", RecordType.TOKEN_REVOKED, "/realms/acme", Instant.now().toString(),
-                "ci-runner", data);
     }
 }

@@ -1,5 +1,6 @@
 package io.mintgate.audit.ship;
 
+import io.mintgate.audit.format.RecordFormat;
 import io.mintgate.audit.spool.SpoolEntry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,7 +21,7 @@ class FileSinkTest {
     @Test
     void theFileIsRotatedBySizeAndNoLineIsLostOrSplitAcrossFiles() throws Exception {
         Path path = dir.resolve("audit.jsonl");
-        try (FileSink sink = new FileSink(path, 1000)) {
+        try (FileSink sink = new FileSink(path, 1000, RecordFormat.JSON)) {
             for (int b = 0; b < 10; b++) {
                 List<SpoolEntry> batch = new ArrayList<>();
                 for (int i = 0; i < 5; i++) {

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.mintgate.audit.AuditOptions;
 import io.mintgate.audit.AuditPipeline;
 import io.mintgate.audit.TestRecords;
+import io.mintgate.audit.format.RecordFormat;
 import io.mintgate.audit.record.RecordJson;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -69,8 +70,8 @@ class HttpSinkTest {
     @Test
     void batchesAreRetriedAfterA500AndArriveSignedInOrderExactlyAsSpooled() throws Exception {
         URI url = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/events");
-        AuditOptions options = TestRecords.options(dir).withSinks(List.of("http"),
-                new HttpSinkOptions(url, "collector-token", SECRET, null, null, null, null, 5000), null);
+        AuditOptions options = TestRecords.options(dir).toBuilder().sinks(
+                new HttpSinkOptions(url, "collector-token", SECRET, null, null, null, null, 5000, RecordFormat.JSON)).build();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (AuditPipeline pipeline = AuditPipeline.start(options, registry)) {
             for (int i = 0; i < 300; i++) {

@@ -41,7 +41,7 @@ class KafkaSinkTest {
         }
         KafkaSinkOptions kafka = new KafkaSinkOptions("127.0.0.1:" + deadPort, "audit", "gzip",
                 Map.of("max.block.ms", "300", "reconnect.backoff.max.ms", "200"));
-        AuditOptions options = TestRecords.options(dir).withSinks(List.of("kafka"), null, kafka);
+        AuditOptions options = TestRecords.options(dir).toBuilder().sinks(kafka).build();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (AuditPipeline pipeline = AuditPipeline.start(options, registry)) {
             for (int i = 0; i < 5; i++) {

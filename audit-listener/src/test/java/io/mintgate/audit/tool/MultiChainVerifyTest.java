@@ -51,7 +51,7 @@ class MultiChainVerifyTest {
 
     private List<String> trail(String chain, int records) throws Exception {
         Path spool = dir.resolve(chain);
-        AuditOptions options = TestRecords.options(spool).withCheckpoints(5, 0, null).withChainId(chain);
+        AuditOptions options = TestRecords.options(spool).toBuilder().checkpoints(5, 0, null).chainId(chain).build();
         try (AuditPipeline pipeline = AuditPipeline.start(options, new SimpleMeterRegistry())) {
             for (int i = 0; i < records; i++) {
                 pipeline.append(TestRecords.issued(chain + "-c" + i));

@@ -39,7 +39,7 @@ class VerifyCommandTest {
 
     @BeforeEach
     void writeATrailWithCheckpoints() throws Exception {
-        AuditOptions options = TestRecords.options(dir).withCheckpoints(10, 0, null);
+        AuditOptions options = TestRecords.options(dir).toBuilder().checkpoints(10, 0, null).build();
         try (AuditPipeline pipeline = AuditPipeline.start(options, new SimpleMeterRegistry())) {
             for (int i = 0; i < 35; i++) {
                 pipeline.append(TestRecords.issued("c" + i));

@@ -112,6 +112,7 @@ class NoSecretInSinksIT {
         }
         contents.put("HTTP collector batches", String.join("\n", sinks.http().acceptedBodies()));
         contents.put("Kafka topic keys and values", String.join("\n", sinks.kafkaRawContent()));
+        contents.put("syslog messages (OCSF over TLS)", sinks.syslog().rawTls());
 
         Set<String> leaks = new LinkedHashSet<>();
         long bytes = 0;

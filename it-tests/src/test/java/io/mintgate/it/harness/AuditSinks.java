@@ -24,17 +24,21 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * The real audit sinks the shared server ships to, started before Keycloak (their addresses are server options):
- * the HTTP CloudEvents receiver, a Kafka broker in its own JVM, and the file sink in the server's data directory.
+ * the HTTP CloudEvents receiver, a Kafka broker in its own JVM, rsyslogd (the syslog sink ships OCSF over TLS to it), and
+ * the file sink in the server's data directory.
  * One per test JVM, like the server. Tests read every sink through here.
  */
 public final class AuditSinks implements AutoCloseable {
 
     public static final String TOPIC = "mintgate-audit-it";
     public static final String OPTION = "--spi-events-listener--mintgate-audit--";
+    /** The shared server's RFC 5424 HOSTNAME. */
+    public static final String SYSLOG_HOSTNAME = "mintgate-it";
 
     private final String hmacSecret = "it-hmac-" + UUID.randomUUID();
     private final CloudEventsReceiver http;
     private final KafkaBroker kafka;
+    private final SyslogReceiver syslog;
     private final Object kafkaLock = new Object();
     private KafkaConsumer<byte[], byte[]> consumer;
     private final List<String> kafkaValues = new ArrayList<>();
@@ -44,6 +48,7 @@ public final class AuditSinks implements AutoCloseable {
     private AuditSinks(Path workDir) {
         this.kafka = KafkaBroker.launch(workDir);
         this.http = CloudEventsReceiver.start(hmacSecret);
+        this.syslog = SyslogReceiver.start(workDir);
         System.out.printf("[sinks] HTTP receiver on %s, Kafka broker %s, topic %s%n", http.url(),
                 kafka.bootstrapServers(), TOPIC);
     }
@@ -55,17 +60,27 @@ public final class AuditSinks implements AutoCloseable {
     /** The server options that point the listener at these sinks (fixed for the life of the shared server). */
     public List<String> serverOptions() {
         return List.of(
-                OPTION + "sinks=file,http,kafka",
+                OPTION + "sinks=file,http,kafka,syslog",
                 OPTION + "http-url=" + http.url(),
                 OPTION + "http-hmac-secret=" + hmacSecret,
                 OPTION + "kafka-bootstrap-servers=" + kafka.bootstrapServers(),
                 OPTION + "kafka-topic=" + TOPIC,
+                OPTION + "syslog-host=127.0.0.1",
+                OPTION + "syslog-port=" + syslog.tlsPort(),
+                OPTION + "syslog-transport=tls",
+                OPTION + "syslog-ca-file=" + syslog.caFile(),
+                OPTION + "syslog-format=ocsf",
+                OPTION + "syslog-hostname=" + SYSLOG_HOSTNAME,
                 // short backoff cap: the broker boots alongside Keycloak, and outages in tests last seconds
                 OPTION + "backoff-max-ms=1000");
     }
 
     public CloudEventsReceiver http() {
         return http;
+    }
+
+    public SyslogReceiver syslog() {
+        return syslog;
     }
 
     public String hmacSecret() {
@@ -274,5 +289,6 @@ public final class AuditSinks implements AutoCloseable {
         }
         http.close();
         kafka.close();
+        syslog.close();
     }
 }

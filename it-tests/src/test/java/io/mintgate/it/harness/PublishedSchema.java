@@ -16,9 +16,10 @@ import com.networknt.schema.ValidationMessage;
  * The audit record's JSON Schema as the bundle ships it (draft 2020-12, formats asserted): every record a test reads
  * from the real server's trail is held to what docs/audit-schema.md promises consumers.
  */
-final class PublishedSchema {
+public final class PublishedSchema {
 
-    private static final JsonSchema SCHEMA = load();
+    private static final JsonSchema SCHEMA = load("/mintgate-audit-record.schema.json");
+    private static final JsonSchema OCSF = load("/ocsf-1.8.0-mintgate-subset.schema.json");
 
     private PublishedSchema() {
     }
@@ -33,11 +34,19 @@ final class PublishedSchema {
         return record;
     }
 
-    private static JsonSchema load() {
+    /**
+     * What is wrong with an OCSF event by the OCSF 1.8.0 subset schema the bundle ships (docs/siem.md), one line per
+     * violation: empty when it conforms.
+     */
+    public static List<String> ocsfProblems(JsonNode event) {
+        return OCSF.validate(event).stream().map(ValidationMessage::getMessage).sorted().toList();
+    }
+
+    private static JsonSchema load(String resource) {
         // from the bundle jar on the test classpath: the very file the product ships
-        try (InputStream in = PublishedSchema.class.getResourceAsStream("/mintgate-audit-record.schema.json")) {
+        try (InputStream in = PublishedSchema.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("mintgate-audit-record.schema.json is not on the classpath (bundle jar)");
+                throw new IllegalStateException(resource + " is not on the classpath (bundle jar)");
             }
             return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
                     .getSchema(in, SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build());
