@@ -7,12 +7,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * The saved versions of one stored policy, oldest first, kept as one JSON string per version (the form Keycloak
- * stores a component's multi-valued configuration in). Append-only: a save adds a version unless the text is the
+ * stores a component's multi-valued configuration in). Keycloak's database returns those values in no particular
+ * order, so the order is each version's save time. Append-only: a save adds a version unless the text is the
  * latest one again; the oldest are dropped beyond {@link #MAX_VERSIONS}.
  */
 public final class PolicyHistory {
@@ -38,6 +40,7 @@ public final class PolicyHistory {
                 // skipped, see above
             }
         }
+        versions.sort(Comparator.comparing(PolicyVersion::savedAt));
         return new PolicyHistory(versions);
     }
 

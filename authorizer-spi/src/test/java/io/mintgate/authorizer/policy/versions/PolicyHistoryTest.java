@@ -10,8 +10,12 @@ import org.junit.jupiter.api.Test;
 
 class PolicyHistoryTest {
 
+    private static int saved;
+
+    /** Each a second after the one before, as saves are. */
     private static PolicyVersion v(String version, String text) {
-        return new PolicyVersion(version, Instant.parse("2026-12-06T00:00:00Z"), "admin-id", "admin-cli", text);
+        return new PolicyVersion(version, Instant.parse("2026-12-06T00:00:00Z").plusSeconds(saved++), "admin-id",
+                "admin-cli", text);
     }
 
     @Test
@@ -23,6 +27,16 @@ class PolicyHistoryTest {
         assertThat(back.versions()).isEqualTo(h.versions());
         assertThat(back.append(v("a", "{}")).versions()).extracting(PolicyVersion::version)
                 .as("going back to an older text is a new version").containsExactly("a", "b", "a");
+    }
+
+    @Test
+    void theOrderIsTheSaveTimeWhateverOrderTheDatabaseReturns() {
+        PolicyVersion older = new PolicyVersion("a", Instant.parse("2026-12-06T00:00:00Z"), null, null, "{}");
+        PolicyVersion newer = new PolicyVersion("b", Instant.parse("2026-12-06T00:00:01Z"), null, null, "{\"rules\": []}");
+        List<String> stored = PolicyHistory.parse(null).append(older).append(newer).serialized();
+        PolicyHistory shuffled = PolicyHistory.parse(List.of(stored.get(1), stored.get(0)));
+        assertThat(shuffled.versions()).extracting(PolicyVersion::version).containsExactly("a", "b");
+        assertThat(shuffled.append(newer).versions()).hasSize(2);
     }
 
     @Test
