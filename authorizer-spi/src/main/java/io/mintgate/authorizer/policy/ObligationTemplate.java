@@ -27,7 +27,7 @@ record ObligationTemplate(CompiledExpression keepScopes, CompiledExpression keep
      *
      * @throws PolicyEvaluationException when an expression fails or yields the wrong kind of value
      */
-    void evaluateInto(RequestActivation activation, ObligationsBuilder into, String decisionId) {
+    void evaluateInto(RequestActivation activation, ObligationsAccumulator into, String decisionId) {
         if (this == NONE) {
             return;
         }

@@ -82,4 +82,63 @@ public record Obligations(Set<String> keepScopes, Set<String> keepAudiences, Set
         }
         return a.compareTo(b) <= 0 ? a : b;
     }
+
+    /** Obligations by name: what is not set stays unrestricted (refresh tokens allowed). */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds one {@link Obligations} without positional nulls. */
+    public static final class Builder {
+        private Set<String> keepScopes;
+        private Set<String> keepAudiences;
+        private Set<String> keepRoles;
+        private Duration maxAccessTokenLifetime;
+        private boolean refreshTokenAllowed = true;
+        private Duration maxRefreshTokenLifetime;
+        private Map<String, Object> claims = Map.of();
+
+        private Builder() {
+        }
+
+        public Builder keepScopes(Set<String> scopes) {
+            keepScopes = scopes;
+            return this;
+        }
+
+        public Builder keepAudiences(Set<String> audiences) {
+            keepAudiences = audiences;
+            return this;
+        }
+
+        public Builder keepRoles(Set<String> roles) {
+            keepRoles = roles;
+            return this;
+        }
+
+        public Builder maxAccessTokenLifetime(Duration lifetime) {
+            maxAccessTokenLifetime = lifetime;
+            return this;
+        }
+
+        public Builder refreshTokenAllowed(boolean allowed) {
+            refreshTokenAllowed = allowed;
+            return this;
+        }
+
+        public Builder maxRefreshTokenLifetime(Duration lifetime) {
+            maxRefreshTokenLifetime = lifetime;
+            return this;
+        }
+
+        public Builder claims(Map<String, Object> added) {
+            claims = added;
+            return this;
+        }
+
+        public Obligations build() {
+            return new Obligations(keepScopes, keepAudiences, keepRoles, maxAccessTokenLifetime, refreshTokenAllowed,
+                    maxRefreshTokenLifetime, claims);
+        }
+    }
 }

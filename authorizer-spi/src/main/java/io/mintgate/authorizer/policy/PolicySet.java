@@ -156,7 +156,7 @@ public final class PolicySet {
         String id = DecisionIds.next();
         try {
             RequestActivation activation = new RequestActivation(request, variables);
-            ObligationsBuilder obligations = null;
+            ObligationsAccumulator obligations = null;
             List<Rule> counted = null;
             for (int i = 0; i < rules.size(); i++) {
                 RuleGroup group = groups[i];
@@ -205,7 +205,7 @@ public final class PolicySet {
                     if (rule.mode() == Mode.ENFORCE) {
                         if (rule.obligations() != ObligationTemplate.NONE) {
                             if (obligations == null) {
-                                obligations = new ObligationsBuilder();
+                                obligations = new ObligationsAccumulator();
                             }
                             rule.obligations().evaluateInto(activation, obligations, id);
                         }

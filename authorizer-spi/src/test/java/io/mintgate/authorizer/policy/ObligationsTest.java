@@ -51,7 +51,7 @@ class ObligationsTest {
 
     @Test
     void noneIsTheIdentityOfIntersection() {
-        Obligations a = new Obligations(Set.of("read"), null, null, null, true, null, Map.of());
+        Obligations a = Obligations.builder().keepScopes(Set.of("read")).build();
         assertThat(Obligations.NONE.isEmpty()).isTrue();
         assertThat(a.isEmpty()).isFalse();
         assertThat(Obligations.NONE.intersect(a)).isEqualTo(a);
@@ -60,8 +60,8 @@ class ObligationsTest {
 
     @Test
     void disjointScopeSetsIntersectToNothingRatherThanToUnrestricted() {
-        Obligations c = new Obligations(Set.of("a"), null, null, null, true, null, null)
-                .intersect(new Obligations(Set.of("b"), null, null, null, true, null, null));
+        Obligations c = Obligations.builder().keepScopes(Set.of("a")).build()
+                .intersect(Obligations.builder().keepScopes(Set.of("b")).build());
         assertThat(c.keepScopes()).isNotNull().isEmpty();
     }
 

@@ -22,6 +22,7 @@ public final class DecisionDetails {
     public static final String POLICY_VERSION = "mintgate_policy_version";
     public static final String NARROWED = "mintgate_narrowed";
     public static final String SHADOW_DENIALS = "mintgate_shadow_denials";
+    public static final String RULE_ERRORS = "mintgate_rule_errors";
 
     private DecisionDetails() {
     }
@@ -55,7 +56,7 @@ public final class DecisionDetails {
         }
         put(details, SHADOW_DENIALS, shadow.toString());
         if (errors.length() > 0) {
-            details.put("mintgate_rule_errors", errors.toString());
+            details.put(RULE_ERRORS, errors.toString());
         }
     }
 

@@ -47,7 +47,7 @@ public final class AudienceLimitMapper extends NarrowingMapper implements TokenI
         }
         // Applied (and carried into the refresh token) even when nothing is removed now: a refresh must not gain
         // an audience that this mint did not have.
-        MapperNarrowing.apply(session, new Obligations(null, kept, null, null, true, null, null), token, clientSessionCtx);
+        MapperNarrowing.apply(session, Obligations.builder().keepAudiences(kept).build(), token, clientSessionCtx);
         finish(token, kept);
     }
 

@@ -48,7 +48,7 @@ public final class LifetimeCapMapper extends NarrowingMapper implements OIDCAcce
         Map<String, String> config = model.getConfig();
         Duration access = MapperSettings.duration(config, ACCESS_TOKEN_LIFETIME);
         Duration refresh = MapperSettings.duration(config, REFRESH_TOKEN_LIFETIME);
-        MapperNarrowing.apply(session, new Obligations(null, null, null, access, true, refresh, null), token, clientSessionCtx);
+        MapperNarrowing.apply(session, Obligations.builder().maxAccessTokenLifetime(access).maxRefreshTokenLifetime(refresh).build(), token, clientSessionCtx);
         RequestLedger.of(session).capped(token);
     }
 

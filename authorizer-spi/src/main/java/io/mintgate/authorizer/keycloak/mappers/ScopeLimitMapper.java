@@ -46,7 +46,7 @@ public final class ScopeLimitMapper extends NarrowingMapper {
                 kept.add(s);
             }
         }
-        MapperNarrowing.apply(session, new Obligations(kept, null, null, null, true, null, null), token, clientSessionCtx);
+        MapperNarrowing.apply(session, Obligations.builder().keepScopes(kept).build(), token, clientSessionCtx);
     }
 
     @Override

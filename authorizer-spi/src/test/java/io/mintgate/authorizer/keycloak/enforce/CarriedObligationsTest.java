@@ -40,7 +40,7 @@ class CarriedObligationsTest {
     @Test
     void aForbiddenRefreshTokenIsCarriedSoThatAnExchangeCannotGetOne() {
         AccessToken token = new AccessToken();
-        CarriedObligations.carry(token, new Obligations(null, null, null, null, false, null, Map.of()));
+        CarriedObligations.carry(token, Obligations.builder().refreshTokenAllowed(false).build());
         assertThat(CarriedObligations.read(token).refreshTokenAllowed()).isFalse();
     }
 
@@ -61,7 +61,7 @@ class CarriedObligationsTest {
     @Test
     void obligationsThatOnlyAddClaimsLeaveNoClaimAndATokenWithoutOneCarriesNothing() {
         AccessToken token = new AccessToken();
-        CarriedObligations.carry(token, new Obligations(null, null, null, null, true, Duration.ofSeconds(5), Map.of("a", 1)));
+        CarriedObligations.carry(token, Obligations.builder().maxRefreshTokenLifetime(Duration.ofSeconds(5)).claims(Map.of("a", 1)).build());
         assertThat(token.getOtherClaims()).doesNotContainKey(CarriedObligations.CLAIM);
         assertThat(CarriedObligations.read(token)).isEqualTo(Obligations.NONE);
         assertThat(CarriedObligations.read(null)).isEqualTo(Obligations.NONE);

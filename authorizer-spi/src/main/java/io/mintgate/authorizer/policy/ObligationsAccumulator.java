@@ -12,7 +12,7 @@ import java.util.Map;
  * refresh is ANDed, claims merge with the later rule winning. One {@link Obligations} is built at the end,
  * instead of one (with copies of every set) per rule. Not thread-safe: one per evaluation.
  */
-final class ObligationsBuilder {
+final class ObligationsAccumulator {
 
     private LinkedHashSet<String> keepScopes;
     private LinkedHashSet<String> keepAudiences;
