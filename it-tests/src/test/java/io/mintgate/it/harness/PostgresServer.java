@@ -1,0 +1,175 @@
+package io.mintgate.it.harness;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real PostgreSQL server (the machine's Debian package, {@code /usr/lib/postgresql/<major>/bin}) on 127.0.0.1 and a
+ * free port, with a fresh data directory under {@code target/}, owned by and run as the {@code postgres} OS user
+ * (initdb refuses root). One database {@code keycloak} owned by one password-authenticated role. Stopped with
+ * {@code pg_ctl stop -m fast} on {@link #close()}, and by a shutdown hook if the JVM ends first.
+ */
+public final class PostgresServer implements AutoCloseable {
+
+    public static final String DATABASE = "keycloak";
+    public static final String USER = "keycloak";
+    /** A loopback-only test database's password; it never leaves this machine. */
+    public static final String PASSWORD = "mintgate-cluster-test";
+    private static final String OS_USER = "postgres";
+
+    private final Path bin;
+    private final Path dataDir;
+    private final int port;
+    private final Thread shutdownHook;
+    private boolean stopped;
+
+    private PostgresServer(Path bin, Path dataDir, int port) {
+        this.bin = bin;
+        this.dataDir = dataDir;
+        this.port = port;
+        this.shutdownHook = new Thread(this::stop, "postgres-stop");
+    }
+
+    /** initdb into {@code dataDir} (deleted first), start, create the role and database; fails if any step fails. */
+    public static PostgresServer start(Path dataDir) {
+        Path bin = binaries();
+        try {
+            Path parent = dataDir.toAbsolutePath().getParent();
+            Files.createDirectories(parent);
+            run(List.of("rm", "-rf", dataDir.toAbsolutePath().toString()), Duration.ofSeconds(30));
+            Files.createDirectories(dataDir);
+            run(List.of("chown", OS_USER + ":", dataDir.toAbsolutePath().toString()), Duration.ofSeconds(10));
+            // The postgres user must be able to reach its data directory through target/ (e.g. under /root).
+            Path passwordFile = parent.resolve(dataDir.getFileName() + ".pw");
+            Files.writeString(passwordFile, PASSWORD + "\n", StandardCharsets.UTF_8);
+            run(List.of("chown", OS_USER + ":", passwordFile.toAbsolutePath().toString()), Duration.ofSeconds(10));
+            int port = freePort();
+            PostgresServer server = new PostgresServer(bin, dataDir.toAbsolutePath(), port);
+            server.asPostgres(Duration.ofMinutes(2), bin.resolve("initdb").toString(), "-D", server.dataDir.toString(),
+                    "-U", USER, "--pwfile=" + passwordFile.toAbsolutePath(), "--auth=scram-sha-256", "-E", "UTF8",
+                    "--locale=C.UTF-8");
+            Files.delete(passwordFile);
+            Runtime.getRuntime().addShutdownHook(server.shutdownHook);
+            server.asPostgres(Duration.ofMinutes(1), bin.resolve("pg_ctl").toString(), "start", "-w", "-t", "60",
+                    "-D", server.dataDir.toString(), "-l", server.dataDir.resolve("server.log").toString(),
+                    "-o", "-c listen_addresses=127.0.0.1 -p " + port + " -c unix_socket_directories=" + server.dataDir
+                            + " -c fsync=off -c max_connections=200");
+            server.asPostgres(Duration.ofSeconds(30), bin.resolve("createdb").toString(), "-h", "127.0.0.1",
+                    "-p", String.valueOf(port), "-U", USER, "-O", USER, DATABASE);
+            System.out.printf("[postgres] %s ready on 127.0.0.1:%d (data: %s)%n", bin.getParent().getFileName(), port,
+                    server.dataDir);
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The newest installed {@code /usr/lib/postgresql/<major>/bin} with initdb, pg_ctl and postgres. */
+    static Path binaries() {
+        Path root = Path.of("/usr/lib/postgresql");
+        List<Path> found = new ArrayList<>();
+        if (Files.isDirectory(root)) {
+            try (DirectoryStream<Path> majors = Files.newDirectoryStream(root)) {
+                for (Path major : majors) {
+                    Path bin = major.resolve("bin");
+                    if (Files.isExecutable(bin.resolve("initdb")) && Files.isExecutable(bin.resolve("pg_ctl"))
+                            && Files.isExecutable(bin.resolve("postgres"))) {
+                        found.add(bin);
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return found.stream().max((a, b) -> Integer.compare(major(a), major(b))).orElseThrow(() -> new IllegalStateException(
+                "no PostgreSQL server under /usr/lib/postgresql/*/bin: install it (apt-get install -y postgresql; .ci/run does)"));
+    }
+
+    private static int major(Path bin) {
+        try {
+            return Integer.parseInt(bin.getParent().getFileName().toString());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    public String jdbcUrl() {
+        return "jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** The Keycloak start options that point a node at this database. */
+    public List<String> keycloakOptions() {
+        return List.of("--db-url=" + jdbcUrl(), "--db-username=" + USER, "--db-password=" + PASSWORD);
+    }
+
+    @Override
+    public void close() {
+        stop();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is running or has run
+        }
+    }
+
+    private synchronized void stop() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        try {
+            asPostgres(Duration.ofSeconds(60), bin.resolve("pg_ctl").toString(), "stop", "-m", "fast", "-w",
+                    "-D", dataDir.toString());
+            System.out.println("[postgres] stopped");
+        } catch (RuntimeException e) {
+            System.out.println("[postgres] stop failed: " + e.getMessage());
+        }
+    }
+
+    private void asPostgres(Duration timeout, String... command) {
+        List<String> full = new ArrayList<>(List.of("runuser", "-u", OS_USER, "--"));
+        full.addAll(List.of(command));
+        run(full, timeout);
+    }
+
+    private static void run(List<String> command, Duration timeout) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            // Read before waiting: a full pipe would block the child. pg_ctl start's server inherits no pipe (-l).
+            byte[] output = p.getInputStream().readAllBytes();
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException(String.join(" ", command.subList(0, Math.min(5, command.size())))
+                        + " did not finish within " + timeout);
+            }
+            if (p.exitValue() != 0) {
+                throw new IllegalStateException(String.join(" ", command.subList(0, Math.min(5, command.size())))
+                        + " failed (exit " + p.exitValue() + "):\n" + new String(output, StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
