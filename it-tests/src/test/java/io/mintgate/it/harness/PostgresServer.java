@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A real PostgreSQL server (the machine's Debian package, {@code /usr/lib/postgresql/<major>/bin}) on 127.0.0.1 and a
  * free port, with a fresh data directory under {@code target/}, owned by and run as the {@code postgres} OS user
- * (initdb refuses root). One database {@code keycloak} owned by one password-authenticated role. Stopped with
+ * (initdb refuses root). One database {@code keycloak} owned by one role, password-authenticated over TCP; the unix
+ * socket lives in the data directory (mode 700), where only the postgres user reaches it (to create the database). Stopped with
  * {@code pg_ctl stop -m fast} on {@link #close()}, and by a shutdown hook if the JVM ends first.
  */
 public final class PostgresServer implements AutoCloseable {
@@ -48,23 +49,29 @@ public final class PostgresServer implements AutoCloseable {
             run(List.of("rm", "-rf", dataDir.toAbsolutePath().toString()), Duration.ofSeconds(30));
             Files.createDirectories(dataDir);
             run(List.of("chown", OS_USER + ":", dataDir.toAbsolutePath().toString()), Duration.ofSeconds(10));
-            // The postgres user must be able to reach its data directory through target/ (e.g. under /root).
+            // initdb reads the role's password from a file (not the command line); the file is deleted after.
+            // The postgres user must be able to reach the data directory through target/'s parents.
             Path passwordFile = parent.resolve(dataDir.getFileName() + ".pw");
             Files.writeString(passwordFile, PASSWORD + "\n", StandardCharsets.UTF_8);
             run(List.of("chown", OS_USER + ":", passwordFile.toAbsolutePath().toString()), Duration.ofSeconds(10));
             int port = freePort();
             PostgresServer server = new PostgresServer(bin, dataDir.toAbsolutePath(), port);
             server.asPostgres(Duration.ofMinutes(2), bin.resolve("initdb").toString(), "-D", server.dataDir.toString(),
-                    "-U", USER, "--pwfile=" + passwordFile.toAbsolutePath(), "--auth=scram-sha-256", "-E", "UTF8",
+                    "-U", USER, "--pwfile=" + passwordFile.toAbsolutePath(), "--auth-host=scram-sha-256", "--auth-local=trust", "-E", "UTF8",
                     "--locale=C.UTF-8");
             Files.delete(passwordFile);
             Runtime.getRuntime().addShutdownHook(server.shutdownHook);
-            server.asPostgres(Duration.ofMinutes(1), bin.resolve("pg_ctl").toString(), "start", "-w", "-t", "60",
-                    "-D", server.dataDir.toString(), "-l", server.dataDir.resolve("server.log").toString(),
-                    "-o", "-c listen_addresses=127.0.0.1 -p " + port + " -c unix_socket_directories=" + server.dataDir
-                            + " -c fsync=off -c max_connections=200");
-            server.asPostgres(Duration.ofSeconds(30), bin.resolve("createdb").toString(), "-h", "127.0.0.1",
-                    "-p", String.valueOf(port), "-U", USER, "-O", USER, DATABASE);
+            try {
+                server.asPostgres(Duration.ofMinutes(1), bin.resolve("pg_ctl").toString(), "start", "-w", "-t", "60",
+                        "-D", server.dataDir.toString(), "-l", server.dataDir.resolve("server.log").toString(),
+                        "-o", "-c listen_addresses=127.0.0.1 -p " + port + " -c unix_socket_directories=" + server.dataDir
+                                + " -c fsync=off -c max_connections=200");
+                server.asPostgres(Duration.ofSeconds(30), bin.resolve("createdb").toString(), "-h", server.dataDir.toString(),
+                        "-p", String.valueOf(port), "-U", USER, "-O", USER, DATABASE);
+            } catch (RuntimeException e) {
+                server.close();
+                throw e;
+            }
             System.out.printf("[postgres] %s ready on 127.0.0.1:%d (data: %s)%n", bin.getParent().getFileName(), port,
                     server.dataDir);
             return server;
@@ -145,25 +152,37 @@ public final class PostgresServer implements AutoCloseable {
         run(full, timeout);
     }
 
+    /** Runs {@code command} with no input (a password prompt fails instead of waiting) and its output in a file. */
     private static void run(List<String> command, Duration timeout) {
+        String name = String.join(" ", command.subList(0, Math.min(5, command.size())));
+        Path output = null;
         try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            // Read before waiting: a full pipe would block the child. pg_ctl start's server inherits no pipe (-l).
-            byte[] output = p.getInputStream().readAllBytes();
+            output = Files.createTempFile("mintgate-postgres-", ".out");
+            Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectOutput(output.toFile()).start();
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly();
-                throw new IllegalStateException(String.join(" ", command.subList(0, Math.min(5, command.size())))
-                        + " did not finish within " + timeout);
+                throw new IllegalStateException(name + " did not finish within " + timeout);
             }
             if (p.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", command.subList(0, Math.min(5, command.size())))
-                        + " failed (exit " + p.exitValue() + "):\n" + new String(output, StandardCharsets.UTF_8));
+                throw new IllegalStateException(name + " failed (exit " + p.exitValue() + "):\n"
+                        + Files.readString(output, StandardCharsets.UTF_8));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        } finally {
+            if (output != null) {
+                try {
+                    Files.deleteIfExists(output);
+                } catch (IOException ignored) {
+                    // a temporary file
+                }
+            }
         }
     }
 
