@@ -43,6 +43,10 @@ public final class PostgresServer implements AutoCloseable {
     /** initdb into {@code dataDir} (deleted first), start, create the role and database; fails if any step fails. */
     public static PostgresServer start(Path dataDir) {
         Path bin = binaries();
+        if (!"root".equals(System.getProperty("user.name"))) {
+            throw new IllegalStateException("PostgresServer runs initdb and the server as the postgres OS user through"
+                    + " runuser, which needs root; these tests run as " + System.getProperty("user.name"));
+        }
         try {
             Path parent = dataDir.toAbsolutePath().getParent();
             Files.createDirectories(parent);
