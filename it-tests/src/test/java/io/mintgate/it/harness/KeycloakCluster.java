@@ -22,8 +22,8 @@ import java.util.stream.Stream;
  * transport bound to 127.0.0.1. {@code --db} is a build option, so the nodes run a copy of the test distribution
  * built with {@code --db=postgres} ({@link #postgresDistribution}, re-augmented only when the bundle or the build
  * options change); each node runs from its own copy of that (its own data directory, audit spool and log). Started
- * by the test class that needs it, in addition to the suite's single-node server; closed (nodes, then the database)
- * by that class.
+ * by the test class that needs it (or shared, {@link SharedKeycloakCluster}), in addition to the suite's single-node
+ * server; closed (nodes, then the database) by that class (or at the end of the run).
  */
 public final class KeycloakCluster implements AutoCloseable {
 
@@ -40,25 +40,33 @@ public final class KeycloakCluster implements AutoCloseable {
 
     /** Starts the database and {@code size} nodes one after the other, and waits until every node sees them all. */
     public static KeycloakCluster start(int size) {
+        return start(size, "cluster");
+    }
+
+    /**
+     * As {@link #start(int)}, in {@code <it.work.dir>/<name>} with the database in {@code <name>-postgres}: clusters
+     * of different names can run at the same time.
+     */
+    public static KeycloakCluster start(int size, String name) {
         Path itWork = Path.of(System.getProperty("it.work.dir", "target/it-work"));
-        Path workDir = itWork.resolve("cluster");
+        Path workDir = itWork.resolve(name);
         KeycloakCluster cluster = null;
         try {
             Path distribution = postgresDistribution(Path.of(required("it.keycloak.home")), itWork);
             deleteRecursively(workDir);
             Files.createDirectories(workDir);
-            cluster = new KeycloakCluster(PostgresServer.start(itWork.resolve("postgres-cluster")));
+            cluster = new KeycloakCluster(PostgresServer.start(itWork.resolve(name + "-postgres")));
             for (int i = 0; i < size; i++) {
-                String name = "node-" + (char) ('a' + i);
-                Path home = workDir.resolve(name).resolve(distribution.getFileName());
+                String node = "node-" + (char) ('a' + i);
+                Path home = workDir.resolve(node).resolve(distribution.getFileName());
                 copyDistribution(distribution, home);
                 List<String> options = new ArrayList<>(List.of(
                         "--cache=ispn",
                         "--cache-embedded-network-bind-address=127.0.0.1",
                         "--cache-embedded-network-bind-port=" + freePort()));
                 options.addAll(cluster.database.keycloakOptions());
-                System.out.println("[cluster] starting " + name + " from " + home);
-                cluster.nodes.add(new DistributionKeycloak(home, workDir.resolve(name), options,
+                System.out.println("[cluster] starting " + node + " from " + home);
+                cluster.nodes.add(new DistributionKeycloak(home, workDir.resolve(node), options,
                         ServerOptions.buildFor("postgres")).start());
             }
             for (DistributionKeycloak node : cluster.nodes) {

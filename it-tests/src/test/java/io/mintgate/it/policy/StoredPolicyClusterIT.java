@@ -14,12 +14,14 @@ import io.mintgate.it.harness.AdminApi;
 import io.mintgate.it.harness.KeycloakCluster;
 import io.mintgate.it.harness.OidcClient;
 import io.mintgate.it.harness.RealmFixture;
+import io.mintgate.it.harness.SharedKeycloakCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
@@ -29,6 +31,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * change that points the executor at another stored policy.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(SharedKeycloakCluster.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StoredPolicyClusterIT {
 
@@ -43,8 +46,8 @@ class StoredPolicyClusterIT {
     private OidcClient nodeB;
 
     @BeforeAll
-    void startCluster() {
-        cluster = KeycloakCluster.start(2);
+    void createRealm(KeycloakCluster cluster) {
+        this.cluster = cluster;
         adminA = new AdminApi(cluster.node(0));
         // stored-policy.json: the executor names the stored policy "agents", which denies clients of kind ai-agent
         realm = RealmFixture.create(adminA, "stored-policy.json");
@@ -53,12 +56,10 @@ class StoredPolicyClusterIT {
     }
 
     @AfterAll
-    void stopCluster() {
+    void deleteRealm() {
+        // the cluster is shared with the other cluster classes: SharedKeycloakCluster stops it when the run ends
         if (realm != null) {
             realm.close();
-        }
-        if (cluster != null) {
-            cluster.close();
         }
     }
 
