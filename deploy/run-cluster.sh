@@ -35,11 +35,13 @@ stop_all() {
     local pidfile="$work/node-$n.pid"
     if [[ -f "$pidfile" ]]; then
       local pid; pid="$(cat "$pidfile")"
-      if kill -0 "$pid" 2>/dev/null; then
-        say "stopping node $n (pid $pid; it writes its final checkpoint)"
-        kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-        for _ in $(seq 1 120); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-        kill -0 "$pid" 2>/dev/null && { say "node $n still running after 60 s: SIGKILL"; kill -KILL -- "-$pid" 2>/dev/null || true; }
+      if kill -0 -- "-$pid" 2>/dev/null; then
+        say "stopping node $n (process group $pid; it writes its final checkpoint)"
+        kill -TERM -- "-$pid" 2>/dev/null || true
+        for _ in $(seq 1 120); do kill -0 -- "-$pid" 2>/dev/null || break; sleep 0.5; done
+        if kill -0 -- "-$pid" 2>/dev/null; then
+          say "node $n still running after 60 s: SIGKILL"; kill -KILL -- "-$pid" 2>/dev/null || true
+        fi
       fi
       rm -f "$pidfile"
     fi
@@ -138,11 +140,15 @@ for n in 1 2; do
   rm -rf "$home/data" && mkdir -p "$home/data"
   import=()
   if [[ $n -eq 1 ]]; then
-    mkdir -p "$home/data/import" && cp "$root/deploy/cluster/cluster-realm.json" "$home/data/import/"
+    mkdir -p "$home/data/import" && cp "$root/deploy/cluster/cluster-realm.json" "$home/data/import/$realm-realm.json"
     import=(--import-realm)
   fi
   say "starting node $n on http://127.0.0.1:${http_ports[$i]} (log: $work/node-$n/keycloak.log)"
-  (cd "$home" && KC_DB_PASSWORD="$db_password" setsid bin/kc.sh start --optimized "${import[@]}" \
+  # Its own session and process group (kc.sh does not exec java): the group id, written by the shell that becomes
+  # kc.sh, is what "stop" signals, so kc.sh and its JVM stop together.
+  rm -f "$work/node-$n.pid"
+  (cd "$home" && KC_DB_PASSWORD="$db_password" setsid bash -c 'echo $$ > "$0"; exec "$@"' "$work/node-$n.pid" \
+      bin/kc.sh start --optimized "${import[@]}" \
       --http-enabled=true --http-host=127.0.0.1 --http-port="${http_ports[$i]}" --http-management-port="${mgmt_ports[$i]}" \
       --hostname-strict=false \
       --db-url="jdbc:postgresql://127.0.0.1:$pg_port/keycloak" --db-username=keycloak \
@@ -151,12 +157,12 @@ for n in 1 2; do
       --spi-events-listener--mintgate-audit--sinks=file \
       --spi-events-listener--mintgate-audit--chain-id="node-$n" \
       --spi-events-listener--mintgate-audit--checkpoint-every-ms=10000 \
-      > "$work/node-$n/keycloak.log" 2>&1 < /dev/null &
-    echo $! > "$work/node-$n.pid")
+      > "$work/node-$n/keycloak.log" 2>&1 < /dev/null &)
+  for _ in $(seq 1 50); do [[ -s "$work/node-$n.pid" ]] && break; sleep 0.1; done
   pid="$(cat "$work/node-$n.pid")"
   for _ in $(seq 1 480); do
     curl -fs "http://127.0.0.1:${mgmt_ports[$i]}/health/ready" > /dev/null 2>&1 && break
-    kill -0 "$pid" 2>/dev/null || { say "node $n exited; last log lines:"; tail -40 "$work/node-$n/keycloak.log"; stop_all; exit 1; }
+    kill -0 -- "-$pid" 2>/dev/null || { say "node $n exited; last log lines:"; tail -40 "$work/node-$n/keycloak.log"; stop_all; exit 1; }
     sleep 0.5
   done
   curl -fs "http://127.0.0.1:${mgmt_ports[$i]}/health/ready" > /dev/null \
@@ -182,11 +188,11 @@ cat <<TRY
 
   1. Budgets are shared: trial-bot may have 5 tokens an hour in the whole cluster. Alternate the nodes:
     for i in 1 2 3 4 5 6; do for t in $t1 $t2; do
-      curl -s -u trial-bot:trial-bot-secret -d grant_type=client_credentials \$t | cut -c1-110; echo; done; done
-  Five access tokens, then access_denied "... (reason: budget_exhausted, ...)" from both nodes.
+      curl -s -u trial-bot:trial-bot-secret -d grant_type=client_credentials \$t | grep -o '"access_token"\|(reason: [a-z_]*'; done; done
+  Five "access_token", then seven "(reason: budget_exhausted" from both nodes (curl without the grep shows the bodies).
 
   2. A policy change made on node 1 reaches node 2. ci-runner gets a token on node 2:
-    curl -s -u ci-runner:ci-runner-secret -d grant_type=client_credentials $t2 | cut -c1-110; echo
+    curl -s -u ci-runner:ci-runner-secret -d grant_type=client_credentials $t2 | cut -c1-60; echo
   Change the stored policy through node 1's admin API (adds the rule deploy-freeze):
     $kcadm config credentials --config $work/kcadm.config --server http://127.0.0.1:${http_ports[0]} --realm master --user admin --password admin
     id=\$($kcadm get components --config $work/kcadm.config -r $realm -q name=main --fields id --format csv --noquotes)
