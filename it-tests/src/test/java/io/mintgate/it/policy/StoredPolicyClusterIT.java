@@ -1,5 +1,8 @@
 package io.mintgate.it.policy;
 
+import static io.mintgate.it.policy.StoredPolicyIT.TYPE;
+import static io.mintgate.it.policy.StoredPolicyIT.component;
+import static io.mintgate.it.policy.StoredPolicyIT.refused;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -35,7 +38,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StoredPolicyClusterIT {
 
-    private static final String TYPE = "io.mintgate.authorizer.keycloak.store.IssuancePolicy";
     /** How long node B may take to see a change made on node A: invalidation is asynchronous but quick. */
     private static final Duration PROPAGATION = Duration.ofSeconds(30);
 
@@ -135,20 +137,9 @@ class StoredPolicyClusterIT {
         throw new AssertionError("node B did not refuse with reason " + reason + " within " + PROPAGATION + "; last: " + last);
     }
 
-    private static Map<String, Object> component(String name, String policy) {
-        return Map.of("name", name, "providerId", "cel", "providerType", TYPE, "config", Map.of("policy", List.of(policy)));
-    }
-
     private static JWTClaimsSet minted(OidcClient node, TokenResponse response) {
         assertThat(response.indicatesSuccess()).as("expected a token from %s, got %s", node.realmUri(),
                 response.indicatesSuccess() ? "" : response.toErrorResponse().getErrorObject().toJSONObject()).isTrue();
         return node.verify(response.toSuccessResponse().getTokens().getAccessToken().getValue());
-    }
-
-    private static void refused(TokenResponse response, String reason) {
-        assertThat(response.indicatesSuccess()).as("expected a refusal (%s) but a token was minted", reason).isFalse();
-        ErrorObject error = response.toErrorResponse().getErrorObject();
-        assertThat(error.getCode()).isEqualTo("access_denied");
-        assertThat(error.getDescription()).containsPattern("\\(reason: " + reason + ", decision: [0-9a-f-]{36}\\)$");
     }
 }
