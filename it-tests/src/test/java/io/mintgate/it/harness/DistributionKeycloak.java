@@ -29,6 +29,8 @@ public final class DistributionKeycloak implements KeycloakRuntime {
     private final Path home;
     private final Path logDir;
     private final List<String> extraStartOptions;
+    /** The {@code kc.sh build} options this distribution is (re-)augmented with. */
+    private final List<String> buildOptions;
     /** The start options in force: {@link #extraStartOptions} with the overrides of the last {@link #restartWith}. */
     private List<String> currentStartOptions;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -42,9 +44,15 @@ public final class DistributionKeycloak implements KeycloakRuntime {
     private String javaOptsAppend;
 
     public DistributionKeycloak(Path home, Path logDir, List<String> extraStartOptions) {
+        this(home, logDir, extraStartOptions, ServerOptions.BUILD);
+    }
+
+    /** A distribution built with other build options than the suite's (e.g. {@link ServerOptions#buildFor}). */
+    public DistributionKeycloak(Path home, Path logDir, List<String> extraStartOptions, List<String> buildOptions) {
         this.home = home;
         this.logDir = logDir;
         this.extraStartOptions = List.copyOf(extraStartOptions);
+        this.buildOptions = List.copyOf(buildOptions);
         this.currentStartOptions = this.extraStartOptions;
     }
 
@@ -60,6 +68,17 @@ public final class DistributionKeycloak implements KeycloakRuntime {
             Files.createDirectories(logDir);
             buildIfChanged();
             launch();
+            return this;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Runs {@code kc.sh build} if the providers or build options changed since the last build; starts nothing. */
+    public DistributionKeycloak build() {
+        try {
+            Files.createDirectories(logDir);
+            buildIfChanged();
             return this;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -142,7 +161,7 @@ public final class DistributionKeycloak implements KeycloakRuntime {
 
     private void buildIfChanged() throws IOException {
         Path marker = home.resolve(FINGERPRINT_FILE);
-        String fingerprint = BuildFingerprint.of(home.resolve("providers"), ServerOptions.BUILD);
+        String fingerprint = BuildFingerprint.of(home.resolve("providers"), buildOptions);
         if (Files.exists(marker) && Files.readString(marker).trim().equals(fingerprint)) {
             System.out.println("[keycloak] providers and build options unchanged: reusing the built server");
             restoreProviderTimestamps();
@@ -150,7 +169,7 @@ public final class DistributionKeycloak implements KeycloakRuntime {
         }
         Path buildLog = logDir.resolve("keycloak-build.log");
         List<String> command = new ArrayList<>(List.of(kcScript(), "build"));
-        command.addAll(ServerOptions.BUILD);
+        command.addAll(buildOptions);
         System.out.println("[keycloak] kc.sh build (providers or build options changed), log: " + buildLog);
         long started = System.nanoTime();
         Process build = new ProcessBuilder(command).directory(home.toFile())

@@ -16,60 +16,64 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import org.h2.tools.Server;
-
 /**
- * Keycloak nodes that form one cluster, as in production: they share one database (an H2 TCP server on loopback,
- * the database engine the test distribution is built for, so no re-augmentation) and discover each other with
- * Keycloak's default {@code jdbc-ping} stack, the JGroups transport bound to 127.0.0.1. Each node runs from its own
- * copy of the built distribution (its own data directory, audit spool and log). Started by the test class that
- * needs it, in addition to the suite's single-node server; closed (nodes, then the database) by that class.
+ * Keycloak nodes that form one cluster, as in production: they share one PostgreSQL database ({@link PostgresServer},
+ * a real server on loopback) and discover each other with Keycloak's default {@code jdbc-ping} stack, the JGroups
+ * transport bound to 127.0.0.1. {@code --db} is a build option, so the nodes run a copy of the test distribution
+ * built with {@code --db=postgres} ({@link #postgresDistribution}, re-augmented only when the bundle or the build
+ * options change); each node runs from its own copy of that (its own data directory, audit spool and log). Started
+ * by the test class that needs it (or shared, {@link SharedKeycloakCluster}), in addition to the suite's single-node
+ * server; closed (nodes, then the database) by that class (or at the end of the run).
  */
 public final class KeycloakCluster implements AutoCloseable {
 
     private static final Pattern VIEW = Pattern.compile("Received new cluster view for channel \\S+: \\[[^\\]]*\\] \\((\\d+)\\)");
     private static final Duration VIEW_TIMEOUT = Duration.ofMinutes(3);
-    private static final String DB_USER = "sa";
-    /** A loopback-only test database's password; it never leaves this machine. */
-    private static final String DB_PASSWORD = "mintgate-cluster-test";
+    private static final String FINGERPRINT_FILE = ".mintgate-build-fingerprint";
 
-    private final Server database;
+    private final PostgresServer database;
     private final List<DistributionKeycloak> nodes = new ArrayList<>();
 
-    private KeycloakCluster(Server database) {
+    private KeycloakCluster(PostgresServer database) {
         this.database = database;
     }
 
     /** Starts the database and {@code size} nodes one after the other, and waits until every node sees them all. */
     public static KeycloakCluster start(int size) {
-        Path distribution = Path.of(required("it.keycloak.home"));
-        Path workDir = Path.of(System.getProperty("it.work.dir", "target/it-work")).resolve("cluster");
+        return start(size, "cluster");
+    }
+
+    /**
+     * As {@link #start(int)}, in {@code <it.work.dir>/<name>} with the database in {@code <name>-postgres}: clusters
+     * of different names can run at the same time.
+     */
+    public static KeycloakCluster start(int size, String name) {
+        Path itWork = Path.of(System.getProperty("it.work.dir", "target/it-work"));
+        Path workDir = itWork.resolve(name);
         KeycloakCluster cluster = null;
         try {
+            Path distribution = postgresDistribution(Path.of(required("it.keycloak.home")), itWork);
             deleteRecursively(workDir);
             Files.createDirectories(workDir);
-            int dbPort = freePort();
-            Server database = Server.createTcpServer("-tcpPort", String.valueOf(dbPort), "-ifNotExists").start();
-            cluster = new KeycloakCluster(database);
-            String dbUrl = "jdbc:h2:tcp://127.0.0.1:" + dbPort + "/" + workDir.toAbsolutePath().resolve("h2/keycloakdb")
-                    + ";NON_KEYWORDS=VALUE";
+            cluster = new KeycloakCluster(PostgresServer.start(itWork.resolve(name + "-postgres")));
             for (int i = 0; i < size; i++) {
-                String name = "node-" + (char) ('a' + i);
-                Path home = workDir.resolve(name).resolve(distribution.getFileName());
+                String node = "node-" + (char) ('a' + i);
+                Path home = workDir.resolve(node).resolve(distribution.getFileName());
                 copyDistribution(distribution, home);
-                List<String> options = List.of(
+                List<String> options = new ArrayList<>(List.of(
                         "--cache=ispn",
                         "--cache-embedded-network-bind-address=127.0.0.1",
-                        "--cache-embedded-network-bind-port=" + freePort(),
-                        "--db-url=" + dbUrl, "--db-username=" + DB_USER, "--db-password=" + DB_PASSWORD);
-                System.out.println("[cluster] starting " + name + " from " + home);
-                cluster.nodes.add(new DistributionKeycloak(home, workDir.resolve(name), options).start());
+                        "--cache-embedded-network-bind-port=" + freePort()));
+                options.addAll(cluster.database.keycloakOptions());
+                System.out.println("[cluster] starting " + node + " from " + home);
+                cluster.nodes.add(new DistributionKeycloak(home, workDir.resolve(node), options,
+                        ServerOptions.buildFor("postgres")).start());
             }
             for (DistributionKeycloak node : cluster.nodes) {
                 awaitView(node, size);
             }
             return cluster;
-        } catch (IOException | java.sql.SQLException e) {
+        } catch (IOException e) {
             if (cluster != null) {
                 cluster.close();
             }
@@ -80,6 +84,25 @@ public final class KeycloakCluster implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * The test distribution {@code distribution} re-augmented with {@code --db=postgres} in its own copy next to it
+     * ({@code <name>-postgres}): copied afresh and built only when its build fingerprint (providers and build options)
+     * differs from the one recorded by its last build, else reused as it is.
+     */
+    public static Path postgresDistribution(Path distribution, Path logDir) throws IOException {
+        List<String> build = ServerOptions.buildFor("postgres");
+        Path copy = distribution.resolveSibling(distribution.getFileName() + "-postgres");
+        Path marker = copy.resolve(FINGERPRINT_FILE);
+        String wanted = BuildFingerprint.of(distribution.resolve("providers"), build);
+        if (!Files.exists(marker) || !Files.readString(marker).trim().equals(wanted)) {
+            System.out.println("[cluster] copying " + distribution + " to " + copy + " for a --db=postgres build");
+            deleteRecursively(copy);
+            copyDistribution(distribution, copy);
+        }
+        new DistributionKeycloak(copy, logDir.resolve("postgres-build"), List.of(), build).build();
+        return copy;
     }
 
     public List<DistributionKeycloak> nodes() {
@@ -126,7 +149,9 @@ public final class KeycloakCluster implements AutoCloseable {
                 System.out.println("[cluster] stopping node " + i + " failed: " + e);
             }
         }
-        database.stop();
+        if (database != null) {
+            database.close();
+        }
     }
 
     /** The built distribution without its data (database, audit spool): same providers, same build fingerprint. */

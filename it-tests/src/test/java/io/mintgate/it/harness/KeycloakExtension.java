@@ -57,13 +57,35 @@ public final class KeycloakExtension implements ParameterResolver {
                 // the root store closes its values in reverse order).
                 AuditSinks sinks = context.getRoot().getStore(NAMESPACE)
                         .getOrComputeIfAbsent(AuditSinks.class, k -> AuditSinks.start(workDir), AuditSinks.class);
+                Path home = Path.of(required("it.keycloak.home"));
+                List<String> build = ServerOptions.BUILD;
+                // Opt-in (-Dit.db=postgres): the suite's server on a real PostgreSQL, from the --db=postgres copy of
+                // the distribution the cluster tests use. The database starts before the server and closes after it.
+                String db = System.getProperty("it.db", "");
+                if (db.equals("postgres")) {
+                    PostgresServer postgres = context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(PostgresServer.class,
+                            k -> PostgresServer.start(workDir.resolve("postgres-suite")), PostgresServer.class);
+                    startOptions.addAll(postgres.keycloakOptions());
+                    home = postgresDistribution(home, workDir);
+                    build = ServerOptions.buildFor("postgres");
+                } else if (!db.isEmpty() && !db.equals("dev-file")) {
+                    throw new IllegalArgumentException("it.db must be dev-file (default) or postgres, was " + db);
+                }
                 // Keycloak refuses an option given twice: the sinks' settings replace the file-only default.
-                yield new DistributionKeycloak(Path.of(required("it.keycloak.home")), workDir,
-                        DistributionKeycloak.merge(startOptions, sinks.serverOptions())).start();
+                yield new DistributionKeycloak(home, workDir, DistributionKeycloak.merge(startOptions, sinks.serverOptions()),
+                        build).start();
             }
             case "testcontainers" -> TestcontainersKeycloak.start(Path.of(required("it.bundle.jar")), startOptions);
             default -> throw new IllegalArgumentException("it.keycloak.runtime must be distribution or testcontainers, was " + kind);
         };
+    }
+
+    private static Path postgresDistribution(Path home, Path workDir) {
+        try {
+            return KeycloakCluster.postgresDistribution(home, workDir);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static String required(String property) {

@@ -27,6 +27,14 @@ public final class ServerOptions {
             "--vault=file",
             "--features=" + FEATURES);
 
+    /**
+     * {@link #BUILD} for another database vendor ({@code --db} is a build option): e.g. {@code postgres} for the
+     * distribution the cluster tests (and {@code -Dit.db=postgres}) run.
+     */
+    public static List<String> buildFor(String db) {
+        return BUILD.stream().map(o -> o.startsWith("--db=") ? "--db=" + db : o).toList();
+    }
+
     public static final String ADMIN_CLIENT_ID = "mintgate-it-admin";
     /** A loopback-only test server's bootstrap credential; it never leaves this machine. */
     public static final String ADMIN_CLIENT_SECRET = "mintgate-it-admin-secret";

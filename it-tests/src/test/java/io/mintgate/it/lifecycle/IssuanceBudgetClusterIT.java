@@ -20,10 +20,12 @@ import io.mintgate.it.harness.AdminApi;
 import io.mintgate.it.harness.KeycloakCluster;
 import io.mintgate.it.harness.OidcClient;
 import io.mintgate.it.harness.RealmFixture;
+import io.mintgate.it.harness.SharedKeycloakCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Two Keycloak 26.7.3 nodes sharing a database and an Infinispan cluster (jdbc-ping on loopback): one issuance
@@ -31,6 +33,7 @@ import org.junit.jupiter.api.TestInstance;
  * N is N tokens across the cluster, not N per node, even when the requests race.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(SharedKeycloakCluster.class)
 class IssuanceBudgetClusterIT {
 
     private KeycloakCluster cluster;
@@ -38,8 +41,8 @@ class IssuanceBudgetClusterIT {
     private List<OidcClient> nodes;
 
     @BeforeAll
-    void startCluster() {
-        cluster = KeycloakCluster.start(2);
+    void createRealm(KeycloakCluster cluster) {
+        this.cluster = cluster;
         AdminApi admin = new AdminApi(cluster.node(0));
         realm = RealmFixture.create(admin, "budget.json");
         nodes = List.of(new OidcClient(cluster.node(0), realm.name()), new OidcClient(cluster.node(1), realm.name()));
@@ -55,12 +58,10 @@ class IssuanceBudgetClusterIT {
     }
 
     @AfterAll
-    void stopCluster() {
+    void deleteRealm() {
+        // the cluster is shared with the other cluster classes: SharedKeycloakCluster stops it when the run ends
         if (realm != null) {
             realm.close();
-        }
-        if (cluster != null) {
-            cluster.close();
         }
     }
 

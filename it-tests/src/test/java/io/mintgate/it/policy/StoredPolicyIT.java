@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 @MintgateIT
 class StoredPolicyIT {
 
-    private static final String TYPE = "io.mintgate.authorizer.keycloak.store.IssuancePolicy";
+    static final String TYPE = "io.mintgate.authorizer.keycloak.store.IssuancePolicy";
     private static final String AGENTS_POLICY = """
             {"rules": [{"name": "no-agents", "reason": "agents_blocked", "message": "AI agents get no tokens here",
               "match": "client.attributes[?'mintgate.kind'].orValue('') == 'ai-agent'", "deny": "true"}]}""";
@@ -192,7 +192,7 @@ class StoredPolicyIT {
         return names;
     }
 
-    private static Map<String, Object> component(String name, String policy) {
+    static Map<String, Object> component(String name, String policy) {
         return Map.of("name", name, "providerId", "cel", "providerType", TYPE, "config", Map.of("policy", List.of(policy)));
     }
 
@@ -213,7 +213,8 @@ class StoredPolicyIT {
         return oidc.verify(response.toSuccessResponse().getTokens().getAccessToken().getValue());
     }
 
-    private static void refused(TokenResponse response, String reason) {
+    /** Asserts an {@code access_denied} whose description ends with Mintgate's reason and decision id. */
+    static void refused(TokenResponse response, String reason) {
         assertThat(response.indicatesSuccess()).as("expected a refusal (%s) but a token was minted", reason).isFalse();
         ErrorObject error = response.toErrorResponse().getErrorObject();
         assertThat(error.getCode()).isEqualTo("access_denied");
