@@ -1,5 +1,6 @@
 package io.mintgate.authorizer.keycloak;
 
+import io.mintgate.authorizer.keycloak.simulate.SimulateResource;
 import io.mintgate.authorizer.keycloak.store.StoredPolicyVersionsResource;
 import io.mintgate.authorizer.keycloak.surface.IssuanceSurfaceResource;
 import jakarta.ws.rs.Path;
@@ -30,6 +31,11 @@ public final class MintgateAdminResource {
     @Path("policies")
     public StoredPolicyVersionsResource policies() {
         return new StoredPolicyVersionsResource(session, realm, auth, adminEvent);
+    }
+
+    @Path("simulate")
+    public SimulateResource simulate() {
+        return new SimulateResource(session, realm, auth);
     }
 
     @Path("surface")

@@ -22,7 +22,7 @@ import org.keycloak.representations.RefreshToken;
  * yield a broader token, and the response's {@code scope} is aligned with the token's. Returns what was removed, for
  * the audit trail ({@code mintgate_narrowed}); empty when nothing changed.
  */
-final class Narrowing {
+public final class Narrowing {
 
     private static final Logger LOG = Logger.getLogger(Narrowing.class);
     private static final Field SCOPE_STRING = scopeStringField();
@@ -30,7 +30,7 @@ final class Narrowing {
     private Narrowing() {
     }
 
-    static String apply(KeycloakSession session, Obligations obligations, AccessToken access, RefreshToken refresh,
+    public static String apply(KeycloakSession session, Obligations obligations, AccessToken access, RefreshToken refresh,
                         ClientSessionContext clientSessionCtx) {
         if (obligations == null || obligations.isEmpty() || access == null) {
             return "";

@@ -41,6 +41,22 @@ final class WorkCacheBudgetCounters implements BudgetCounters {
         this.session = session;
     }
 
+    /**
+     * A dry run's counters (the simulator): whether a unit is left, read locally, without taking it. The answer is
+     * what {@link #tryTake} would have said at this moment; a concurrent request may take the last unit meanwhile.
+     */
+    static BudgetCounters peeking(KeycloakSession session) {
+        return (counterInRealm, limit, expiresAt) -> {
+            RealmModel realm = session.getContext().getRealm();
+            if (realm == null) {
+                throw new PolicyEvaluationException("issuance budget counted outside a realm", null);
+            }
+            String counter = entryKey(realm.getId(), counterInRealm);
+            Object current = WorkCache.of(session).get(counter);
+            return current == null ? limit > 0 : taken(counter, current) < limit;
+        };
+    }
+
     @Override
     public boolean tryTake(String counterInRealm, long limit, Instant expiresAt) {
         String counter = entryKey(realmId(), counterInRealm);

@@ -25,9 +25,6 @@ import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.protocol.oidc.OIDCLoginProtocol;
-import org.keycloak.representations.idm.ClientPoliciesRepresentation;
-import org.keycloak.representations.idm.ClientProfilesRepresentation;
-import org.keycloak.services.clientpolicy.ClientPolicyException;
 import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 
 /**
@@ -110,18 +107,7 @@ public final class IssuanceSurfaceResource {
     }
 
     private Inventory inventory() {
-        ClientPoliciesRepresentation policies;
-        ClientProfilesRepresentation profiles;
-        try {
-            policies = session.clientPolicy().getClientPolicies(realm, false);
-            profiles = session.clientPolicy().getClientProfiles(realm, false);
-        } catch (ClientPolicyException e) {
-            throw new IllegalStateException("client policies of realm " + realm.getName() + " cannot be read", e);
-        }
-        PolicyCoverageReader coverage = new PolicyCoverageReader(
-                policies == null || policies.getPolicies() == null ? List.of() : policies.getPolicies(),
-                profiles == null || profiles.getProfiles() == null ? List.of() : profiles.getProfiles());
-        return new Inventory(coverage, hasResourceServers());
+        return new Inventory(PolicyCoverageReader.of(session, realm), hasResourceServers());
     }
 
     private boolean hasResourceServers() {

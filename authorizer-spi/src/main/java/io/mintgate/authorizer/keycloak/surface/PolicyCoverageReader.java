@@ -23,7 +23,12 @@ import org.keycloak.models.utils.MapperTypeSerializer;
 import org.keycloak.representations.idm.ClientPolicyConditionRepresentation;
 import org.keycloak.representations.idm.ClientPolicyExecutorRepresentation;
 import org.keycloak.representations.idm.ClientPolicyRepresentation;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.representations.idm.ClientPoliciesRepresentation;
 import org.keycloak.representations.idm.ClientProfileRepresentation;
+import org.keycloak.representations.idm.ClientProfilesRepresentation;
+import org.keycloak.services.clientpolicy.ClientPolicyException;
 
 /**
  * Which of a realm's enabled client policies put an {@code issuance-authorizer} executor on a grant path of a client.
@@ -32,7 +37,7 @@ import org.keycloak.representations.idm.ClientProfileRepresentation;
  * {@code client-scopes}, any unknown one) make the coverage conditional. UMA and OID4VCI fire no client-policy event:
  * there Mintgate applies a policy unless an {@code issuance-context} condition says otherwise (docs/policy-reference.md).
  */
-final class PolicyCoverageReader {
+public final class PolicyCoverageReader {
 
     private final List<ClientPolicyRepresentation> policies;
     private final Map<String, ClientProfileRepresentation> profiles = new HashMap<>();
@@ -43,7 +48,32 @@ final class PolicyCoverageReader {
     }
 
     PathCoverage coverage(ClientModel client, GrantPath path) {
-        List<CoveringPolicy> covering = new ArrayList<>();
+        return PathCoverage.of(path, executors(client, path).stream().map(Executor::covering).toList());
+    }
+
+    /**
+     * An issuance-authorizer executor that may decide the path: its client policy (whose request-dependent
+     * conditions a caller with a request can evaluate), the executor's configuration, and the coverage entry.
+     */
+    public record Executor(ClientPolicyRepresentation clientPolicy, JsonNode configuration, CoveringPolicy covering) {
+    }
+
+    public static PolicyCoverageReader of(KeycloakSession session, RealmModel realm) {
+        ClientPoliciesRepresentation policies;
+        ClientProfilesRepresentation profiles;
+        try {
+            policies = session.clientPolicy().getClientPolicies(realm, false);
+            profiles = session.clientPolicy().getClientProfiles(realm, false);
+        } catch (ClientPolicyException e) {
+            throw new IllegalStateException("client policies of realm " + realm.getName() + " cannot be read", e);
+        }
+        return new PolicyCoverageReader(
+                policies == null || policies.getPolicies() == null ? List.of() : policies.getPolicies(),
+                profiles == null || profiles.getProfiles() == null ? List.of() : profiles.getProfiles());
+    }
+
+    public List<Executor> executors(ClientModel client, GrantPath path) {
+        List<Executor> found = new ArrayList<>();
         for (ClientPolicyRepresentation policy : policies) {
             ConditionVote vote = path == GrantPath.UMA || path == GrantPath.OID4VCI
                     ? voteWithoutEvent(policy) : vote(policy, client, path);
@@ -52,14 +82,15 @@ final class PolicyCoverageReader {
                     ClientProfileRepresentation profile = profiles.get(profileName);
                     for (ClientPolicyExecutorRepresentation executor : executors(profile)) {
                         if (IssuanceAuthorizerExecutorFactory.PROVIDER_ID.equals(executor.getExecutorProviderId())) {
-                            covering.add(new CoveringPolicy(policy.getName(), profileName,
-                                    storedPolicy(executor.getConfiguration()), vote == ConditionVote.YES));
+                            found.add(new Executor(policy, executor.getConfiguration(), new CoveringPolicy(
+                                    policy.getName(), profileName, storedPolicy(executor.getConfiguration()),
+                                    vote == ConditionVote.YES)));
                         }
                     }
                 }
             }
         }
-        return PathCoverage.of(path, covering);
+        return found;
     }
 
     /** Keycloak's rule: any no fails, then a request-dependent vote leaves it open, then one yes applies it. */

@@ -1,0 +1,301 @@
+package io.mintgate.authorizer.keycloak.simulate;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mintgate.authorizer.keycloak.context.IssuanceRequests;
+import io.mintgate.authorizer.keycloak.enforce.IssuanceAuthorizerConfiguration;
+import io.mintgate.authorizer.keycloak.enforce.Narrowing;
+import io.mintgate.authorizer.keycloak.policies.CompileOnce;
+import io.mintgate.authorizer.keycloak.services.KeycloakDecisionServices;
+import io.mintgate.authorizer.keycloak.surface.PolicyCoverageReader;
+import io.mintgate.authorizer.policy.Decision;
+import io.mintgate.authorizer.policy.IssuanceRequest;
+import io.mintgate.authorizer.policy.IssuanceRequestJson;
+import io.mintgate.authorizer.policy.Obligations;
+import io.mintgate.authorizer.policy.PolicyCompiler;
+import io.mintgate.authorizer.policy.PolicyEvaluationException;
+import io.mintgate.authorizer.policy.PolicySet;
+import io.mintgate.authorizer.policy.PolicyValidationException;
+import io.mintgate.authorizer.surface.GrantPath;
+import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.NotFoundException;
+import org.keycloak.OAuth2Constants;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.protocol.oidc.OIDCAdvancedConfigWrapper;
+import org.keycloak.representations.AccessToken;
+import org.keycloak.representations.idm.ClientPolicyConditionRepresentation;
+import org.keycloak.services.clientpolicy.ClientPolicyEvent;
+import org.keycloak.util.JsonSerialization;
+
+import jakarta.ws.rs.core.MultivaluedHashMap;
+
+/**
+ * What the live token path would decide for a hypothetical request, computed by the same parts: the access token
+ * Keycloak would build (real mappers and client scopes, {@link ExampleTokens}), the request built from it by
+ * {@link IssuanceRequests#build} (client, subject, owner looked up live), the client policies whose
+ * {@code issuance-authorizer} executors apply (conditions judged as the inventory does, {@code issuance-context}
+ * evaluated on the request), every policy evaluated by the engine with budgets read but not taken, and the
+ * combined obligations applied to the token by {@link Narrowing}. Nothing is minted, counted or recorded.
+ */
+public final class Simulator {
+
+    /** The grants the simulator covers: those decided at a token-response event with a subject it can name. */
+    private static final Map<String, Grant> GRANTS = Map.of(
+            OAuth2Constants.CLIENT_CREDENTIALS, new Grant(GrantPath.CLIENT_CREDENTIALS, ClientPolicyEvent.SERVICE_ACCOUNT_TOKEN_RESPONSE),
+            OAuth2Constants.PASSWORD, new Grant(GrantPath.PASSWORD, ClientPolicyEvent.RESOURCE_OWNER_PASSWORD_CREDENTIALS_RESPONSE),
+            OAuth2Constants.AUTHORIZATION_CODE, new Grant(GrantPath.AUTHORIZATION_CODE, ClientPolicyEvent.TOKEN_RESPONSE),
+            OAuth2Constants.REFRESH_TOKEN, new Grant(GrantPath.REFRESH_TOKEN, ClientPolicyEvent.TOKEN_REFRESH_RESPONSE));
+
+    private record Grant(GrantPath path, ClientPolicyEvent event) {
+    }
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+
+    public Simulator(KeycloakSession session, RealmModel realm) {
+        this.session = session;
+        this.realm = realm;
+    }
+
+    /** @throws BadRequestException naming the member at fault; NotFoundException for an unknown client or subject */
+    public Map<String, Object> simulate(JsonNode body) {
+        // The context's client is the admin's (the console or a script); on the live path it is the requesting
+        // client, which mappers and the policy request may read. Put back for the rest of the admin request.
+        ClientModel adminClient = session.getContext().getClient();
+        try {
+            return simulateInRealm(body);
+        } finally {
+            session.getContext().setClient(adminClient);
+        }
+    }
+
+    private Map<String, Object> simulateInRealm(JsonNode body) {
+        if (body == null || !body.isObject()) {
+            throw new BadRequestException("the body must be a JSON object (docs/changing-policy.md)");
+        }
+        String clientId = text(body, "clientId");
+        if (clientId == null) {
+            throw new BadRequestException("clientId: required");
+        }
+        ClientModel client = realm.getClientByClientId(clientId);
+        if (client == null) {
+            throw new NotFoundException("clientId: no client '" + clientId + "' in realm " + realm.getName());
+        }
+        String grantType = text(body, "grantType");
+        Grant grant = grantType == null ? null : GRANTS.get(grantType);
+        if (grant == null) {
+            throw new BadRequestException("grantType: one of " + GRANTS.keySet().stream().sorted().toList()
+                    + " (other grants are not simulated yet), got " + grantType);
+        }
+        String notOpen = notOpen(client, grant.path());
+        if (notOpen != null) {
+            throw new BadRequestException("grantType: client " + clientId + " cannot use " + grantType + ": " + notOpen);
+        }
+        UserModel subject = subject(client, grant, body.get("subject"));
+        IssuanceRequest stated = stated(body.get("context"));
+        String scope = text(body, "scope");
+        PolicySet draft = draft(text(body, "policy"));
+        boolean callPdps = body.path("callPdps").asBoolean(false);
+
+        session.getContext().setClient(client);
+        return ExampleTokens.with(session, realm, client, subject, scope == null ? "" : scope, (token, clientSessionCtx) -> {
+            MultivaluedHashMap<String, String> params = new MultivaluedHashMap<>();
+            if (scope != null) {
+                params.putSingle(OAuth2Constants.SCOPE, scope);
+            }
+            body.path("resource").forEach(r -> params.add("resource", r.asText()));
+            IssuanceRequest request = request(IssuanceRequests.build(session, new IssuanceRequests.Mint(
+                    grant.event().name(), grantType, client, subject, token, params, stated.actor())), stated);
+
+            List<Map<String, Object>> evaluated = new ArrayList<>();
+            Decision deciding = null;
+            Obligations obligations = Obligations.NONE;
+            for (Source source : sources(client, grant.path(), request, draft)) {
+                Decision decision = evaluate(source, request, callPdps);
+                evaluated.add(SimulationJson.policy(source.name(), source.covering(), source.note(), decision));
+                if (!decision.allowed()) {
+                    deciding = deciding == null ? decision : deciding;
+                } else {
+                    obligations = obligations.intersect(decision.obligations());
+                }
+            }
+            AccessToken before = copy(token);
+            String narrowed = "";
+            if (deciding == null) {
+                narrowed = Narrowing.apply(session, obligations, token, null, clientSessionCtx);
+            }
+            return SimulationJson.answer(request, deciding, evaluated, obligations, deciding == null ? token : null,
+                    before, narrowed, refreshToken(client, grant.path(), obligations, deciding == null), callPdps,
+                    draft != null);
+        });
+    }
+
+    private record Source(String name, Map<String, Object> covering, String note, PolicySet policy,
+                          PolicyValidationException broken) {
+    }
+
+    private List<Source> sources(ClientModel client, GrantPath path, IssuanceRequest request, PolicySet draft) {
+        List<Source> sources = new ArrayList<>();
+        if (draft != null) {
+            sources.add(new Source("draft", null, null, draft, null));
+            return sources;
+        }
+        for (PolicyCoverageReader.Executor executor : PolicyCoverageReader.of(session, realm).executors(client, path)) {
+            String note = null;
+            if (!executor.covering().always()) {
+                Boolean holds = contextConditionsHold(executor, request);
+                if (Boolean.FALSE.equals(holds)) {
+                    continue;
+                }
+                note = holds == null ? "a condition reads the request and is not evaluated by the simulator: taken to hold"
+                        : "its issuance-context condition holds for this request";
+            }
+            Map<String, Object> covering = new LinkedHashMap<>();
+            covering.put("clientPolicy", executor.covering().clientPolicy());
+            covering.put("profile", executor.covering().profile());
+            covering.put("storedPolicy", executor.covering().storedPolicy());
+            String inline = executor.configuration() == null ? null
+                    : executor.configuration().path(IssuanceAuthorizerConfiguration.POLICY).asText(null);
+            try {
+                PolicySet policy = IssuanceAuthorizerConfiguration.compiled(realm, inline, executor.covering().storedPolicy());
+                sources.add(new Source(executor.covering().clientPolicy(), covering, note, policy, null));
+            } catch (PolicyValidationException e) {
+                sources.add(new Source(executor.covering().clientPolicy(), covering, note, null, e));
+            }
+        }
+        return sources;
+    }
+
+    /** True or false when the policy's only request-dependent conditions are issuance-context ones; null otherwise. */
+    private static Boolean contextConditionsHold(PolicyCoverageReader.Executor executor, IssuanceRequest request) {
+        boolean unknown = false;
+        for (ClientPolicyConditionRepresentation c : executor.clientPolicy().getConditions()) {
+            JsonNode config = c.getConfiguration();
+            if ("issuance-context".equals(c.getConditionProviderId())) {
+                boolean negative = config != null && config.path("is-negative-logic").asBoolean(false);
+                try {
+                    boolean matches = CompileOnce.condition(config == null ? "" : config.path("expression").asText(""))
+                            .test(request);
+                    if (matches == negative) {
+                        return false;
+                    }
+                } catch (PolicyValidationException | PolicyEvaluationException e) {
+                    unknown = true;
+                }
+            } else if ("client-scopes".equals(c.getConditionProviderId())) {
+                unknown = true;
+            }
+        }
+        return unknown ? null : true;
+    }
+
+    private Decision evaluate(Source source, IssuanceRequest request, boolean callPdps) {
+        if (source.broken() != null) {
+            return new Decision(null, io.mintgate.authorizer.policy.Outcome.DENY, "policy_error",
+                    "the policy does not compile: " + source.broken().getMessage(), null, null, null, List.of(), null);
+        }
+        return source.policy().evaluate(request, KeycloakDecisionServices.dryRun(session, callPdps));
+    }
+
+    /** The live request with the facts the hypothetical request states instead of the admin's own connection. */
+    private static IssuanceRequest request(IssuanceRequest live, IssuanceRequest stated) {
+        return new IssuanceRequest(live.realm(), stated.time(), live.event(), live.grant(), live.client(),
+                live.subject(), stated.actor(), stated.network(), stated.workload().present() ? stated.workload()
+                : live.workload(), stated.organization().present() ? stated.organization() : live.organization(),
+                live.nhi());
+    }
+
+    private static IssuanceRequest stated(JsonNode context) {
+        if (context == null || context.isNull()) {
+            return new IssuanceRequest(null, Instant.now(), null, null, null, null, null, null, null, null, null);
+        }
+        try {
+            return IssuanceRequestJson.read(context, Instant.now());
+        } catch (IllegalArgumentException e) {
+            throw new BadRequestException("context: " + e.getMessage());
+        }
+    }
+
+    private static PolicySet draft(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return PolicyCompiler.compile(text);
+        } catch (PolicyValidationException e) {
+            throw new BadRequestException("policy: the draft does not compile:\n" + e.getMessage());
+        }
+    }
+
+    private UserModel subject(ClientModel client, Grant grant, JsonNode subject) {
+        if (grant.path() == GrantPath.CLIENT_CREDENTIALS) {
+            UserModel account = session.users().getServiceAccount(client);
+            if (account == null) {
+                throw new BadRequestException("grantType: client " + client.getClientId() + " has no service account");
+            }
+            return account;
+        }
+        String id = subject == null ? null : text(subject, "id");
+        String username = subject == null ? null : text(subject, "username");
+        UserModel user = id != null ? session.users().getUserById(realm, id)
+                : username != null ? session.users().getUserByUsername(realm, username) : null;
+        if (id == null && username == null) {
+            throw new BadRequestException("subject: an id or a username is required for " + grant.path().wireName());
+        }
+        if (user == null) {
+            throw new NotFoundException("subject: no user " + (id != null ? "with id " + id : "'" + username + "'")
+                    + " in realm " + realm.getName());
+        }
+        return user;
+    }
+
+    private static String notOpen(ClientModel client, GrantPath path) {
+        if (client.isBearerOnly()) {
+            return "it is bearer-only";
+        }
+        return switch (path) {
+            case CLIENT_CREDENTIALS -> client.isServiceAccountsEnabled() && !client.isPublicClient() ? null
+                    : "service accounts are off or the client is public";
+            case PASSWORD -> client.isDirectAccessGrantsEnabled() ? null : "direct access grants are off";
+            case AUTHORIZATION_CODE -> client.isStandardFlowEnabled() ? null : "the standard flow is off";
+            case REFRESH_TOKEN -> OIDCAdvancedConfigWrapper.fromClientModel(client).isUseRefreshToken() ? null
+                    : "refresh tokens are off";
+            default -> "not simulated";
+        };
+    }
+
+    /** Whether the response would carry a refresh token: Keycloak's setting for the grant, then the obligations. */
+    private static boolean refreshToken(ClientModel client, GrantPath path, Obligations obligations, boolean allowed) {
+        OIDCAdvancedConfigWrapper config = OIDCAdvancedConfigWrapper.fromClientModel(client);
+        boolean keycloakIssues = path == GrantPath.CLIENT_CREDENTIALS ? config.isUseRefreshTokenForClientCredentialsGrant()
+                : config.isUseRefreshToken();
+        return allowed && keycloakIssues && obligations.refreshTokenAllowed();
+    }
+
+    private static AccessToken copy(AccessToken token) {
+        try {
+            return JsonSerialization.readValue(JsonSerialization.writeValueAsBytes(token), AccessToken.class);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("the example token could not be copied", e);
+        }
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+
+    static List<String> scopes(AccessToken token) {
+        return token.getScope() == null || token.getScope().isBlank() ? List.of()
+                : Arrays.asList(token.getScope().trim().split("\\s+"));
+    }
+}
