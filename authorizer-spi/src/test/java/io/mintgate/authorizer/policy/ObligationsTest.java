@@ -13,10 +13,12 @@ class ObligationsTest {
 
     @Test
     void intersectingNarrowsEverySetAndTakesTheShortestLifetimes() {
-        Obligations a = new Obligations(Set.of("read", "write"), null, Set.of("viewer"), Duration.ofMinutes(10), true,
-                Duration.ofHours(8), Map.of("team", "a", "tier", "gold"));
-        Obligations b = new Obligations(Set.of("read", "deploy"), Set.of("billing-api"), null, Duration.ofMinutes(5),
-                false, null, Map.of("team", "b"));
+        Obligations a = Obligations.builder().keepScopes(Set.of("read", "write")).keepRoles(Set.of("viewer"))
+                .maxAccessTokenLifetime(Duration.ofMinutes(10)).maxRefreshTokenLifetime(Duration.ofHours(8))
+                .claims(Map.of("team", "a", "tier", "gold")).build();
+        Obligations b = Obligations.builder().keepScopes(Set.of("read", "deploy")).keepAudiences(Set.of("billing-api"))
+                .maxAccessTokenLifetime(Duration.ofMinutes(5)).refreshTokenAllowed(false).claims(Map.of("team", "b"))
+                .build();
         Obligations c = a.intersect(b);
         assertThat(c.keepScopes()).containsExactly("read");
         assertThat(c.keepAudiences()).containsExactly("billing-api");

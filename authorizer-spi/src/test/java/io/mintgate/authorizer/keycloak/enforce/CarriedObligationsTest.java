@@ -16,8 +16,9 @@ import org.keycloak.util.JsonSerialization;
 
 class CarriedObligationsTest {
 
-    private static final Obligations NARROWING = new Obligations(Set.of("orders:read"), Set.of("api-a"),
-            Set.of("reader"), Duration.ofSeconds(120), true, Duration.ofSeconds(600), Map.of("team", "x"));
+    private static final Obligations NARROWING = Obligations.builder().keepScopes(Set.of("orders:read"))
+            .keepAudiences(Set.of("api-a")).keepRoles(Set.of("reader")).maxAccessTokenLifetime(Duration.ofSeconds(120))
+            .maxRefreshTokenLifetime(Duration.ofSeconds(600)).claims(Map.of("team", "x")).build();
 
     @Test
     void anAccessTokenCarriesWhatMustOutliveTheMintAndReadsItBackAfterSigningAndParsing() throws Exception {
@@ -48,8 +49,8 @@ class CarriedObligationsTest {
     void carryingAgainIntersectsWithWhatTheTokenAlreadyCarries() {
         RefreshToken token = new RefreshToken(new AccessToken(), null, null);
         CarriedObligations.carry(token, NARROWING);
-        CarriedObligations.carry(token, new Obligations(Set.of("orders:read", "orders:write"), Set.of("api-b"),
-                null, Duration.ofSeconds(60), true, null, Map.of()));
+        CarriedObligations.carry(token, Obligations.builder().keepScopes(Set.of("orders:read", "orders:write"))
+                .keepAudiences(Set.of("api-b")).maxAccessTokenLifetime(Duration.ofSeconds(60)).build());
 
         Obligations carried = CarriedObligations.read(token);
         assertThat(carried.keepScopes()).containsExactly("orders:read");

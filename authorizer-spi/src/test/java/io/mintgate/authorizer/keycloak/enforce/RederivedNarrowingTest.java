@@ -11,8 +11,8 @@ import org.keycloak.representations.AccessToken;
 
 class RederivedNarrowingTest {
 
-    private static final Obligations CARRIED = new Obligations(Set.of("orders:read"), Set.of("api-a", "exchanger"),
-            Set.of("reader"), null, true, null, Map.of());
+    private static final Obligations CARRIED = Obligations.builder().keepScopes(Set.of("orders:read"))
+            .keepAudiences(Set.of("api-a", "exchanger")).keepRoles(Set.of("reader")).build();
 
     @Test
     void aJwtAccessTokensIntrospectionHasNothingBeyondTheIssuedToken() {
