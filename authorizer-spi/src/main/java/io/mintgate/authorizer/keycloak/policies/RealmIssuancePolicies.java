@@ -75,7 +75,11 @@ public final class RealmIssuancePolicies {
         return sources;
     }
 
-    private static boolean conditionsHold(ClientPolicyRepresentation policy, IssuanceRequest request) {
+    /**
+     * Whether the policy's {@code issuance-context} conditions hold for the request (negative logic applied); one
+     * that cannot be evaluated is taken to hold, so the policy applies (fail closed). Other conditions are ignored.
+     */
+    public static boolean conditionsHold(ClientPolicyRepresentation policy, IssuanceRequest request) {
         if (policy.getConditions() == null) {
             return true;
         }

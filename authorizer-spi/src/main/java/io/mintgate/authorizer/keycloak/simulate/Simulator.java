@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.mintgate.authorizer.keycloak.context.IssuanceRequests;
 import io.mintgate.authorizer.keycloak.enforce.IssuanceAuthorizerConfiguration;
 import io.mintgate.authorizer.keycloak.enforce.Narrowing;
-import io.mintgate.authorizer.keycloak.policies.CompileOnce;
+import io.mintgate.authorizer.keycloak.policies.RealmIssuancePolicies;
 import io.mintgate.authorizer.keycloak.services.KeycloakDecisionServices;
 import io.mintgate.authorizer.keycloak.surface.PolicyCoverageReader;
 import io.mintgate.authorizer.policy.Decision;
@@ -19,7 +19,6 @@ import io.mintgate.authorizer.policy.IssuanceRequest;
 import io.mintgate.authorizer.policy.IssuanceRequestJson;
 import io.mintgate.authorizer.policy.Obligations;
 import io.mintgate.authorizer.policy.PolicyCompiler;
-import io.mintgate.authorizer.policy.PolicyEvaluationException;
 import io.mintgate.authorizer.policy.PolicySet;
 import io.mintgate.authorizer.policy.PolicyValidationException;
 import io.mintgate.authorizer.surface.GrantPath;
@@ -175,27 +174,18 @@ public final class Simulator {
         return sources;
     }
 
-    /** True or false when the policy's only request-dependent conditions are issuance-context ones; null otherwise. */
+    /**
+     * False when an issuance-context condition rules the policy out for this request (evaluated as the live path's
+     * eventless grants do); null when another condition reads the request, which the simulator does not evaluate.
+     */
     private static Boolean contextConditionsHold(PolicyCoverageReader.Executor executor, IssuanceRequest request) {
-        boolean unknown = false;
-        for (ClientPolicyConditionRepresentation c : executor.clientPolicy().getConditions()) {
-            JsonNode config = c.getConfiguration();
-            if ("issuance-context".equals(c.getConditionProviderId())) {
-                boolean negative = config != null && config.path("is-negative-logic").asBoolean(false);
-                try {
-                    boolean matches = CompileOnce.condition(config == null ? "" : config.path("expression").asText(""))
-                            .test(request);
-                    if (matches == negative) {
-                        return false;
-                    }
-                } catch (PolicyValidationException | PolicyEvaluationException e) {
-                    unknown = true;
-                }
-            } else if ("client-scopes".equals(c.getConditionProviderId())) {
-                unknown = true;
-            }
+        if (!RealmIssuancePolicies.conditionsHold(executor.clientPolicy(), request)) {
+            return false;
         }
-        return unknown ? null : true;
+        boolean unevaluated = executor.clientPolicy().getConditions().stream()
+                .map(ClientPolicyConditionRepresentation::getConditionProviderId)
+                .anyMatch(type -> !"issuance-context".equals(type) && !PolicyCoverageReader.judgedWithoutRequest(type));
+        return unevaluated ? null : true;
     }
 
     private Decision evaluate(Source source, IssuanceRequest request, boolean callPdps) {

@@ -39,6 +39,12 @@ import org.keycloak.services.clientpolicy.ClientPolicyException;
  */
 public final class PolicyCoverageReader {
 
+    /** The condition types voted on below; any other reads the request (or is unknown) and makes coverage depend on it. */
+    private static final Set<String> JUDGED_WITHOUT_REQUEST = Set.of("any-client",
+            IssuanceEventsConditionFactory.PROVIDER_ID, "client-access-type", "client-roles", "client-attributes",
+            "grant-type", "client-updater-context", "client-updater-source-groups", "client-updater-source-host",
+            "client-updater-source-roles");
+
     private final List<ClientPolicyRepresentation> policies;
     private final Map<String, ClientProfileRepresentation> profiles = new HashMap<>();
 
@@ -123,7 +129,7 @@ public final class PolicyCoverageReader {
                                                GrantPath path) {
         JsonNode config = condition.getConfiguration();
         String type = condition.getConditionProviderId();
-        if (type == null) {
+        if (!judgedWithoutRequest(type)) {
             return ConditionVote.DEPENDS;
         }
         return switch (type) {
@@ -135,8 +141,13 @@ public final class PolicyCoverageReader {
             case "grant-type" -> grantTypeVote(texts(config, "grant_types"), path);
             case "client-updater-context", "client-updater-source-groups", "client-updater-source-host",
                     "client-updater-source-roles" -> ConditionVote.ABSTAIN;
-            default -> ConditionVote.DEPENDS;
+            default -> throw new IllegalStateException("no vote for " + type + " in JUDGED_WITHOUT_REQUEST");
         };
+    }
+
+    /** Whether a condition of this type is judged from its configuration and the client alone (not the request). */
+    public static boolean judgedWithoutRequest(String type) {
+        return JUDGED_WITHOUT_REQUEST.contains(type);
     }
 
     /** Keycloak's grant-type condition votes on the token-endpoint events of these grants and abstains elsewhere. */
