@@ -2,7 +2,7 @@ package io.mintgate.audit;
 
 import io.mintgate.audit.format.RecordFormat;
 import io.mintgate.audit.record.AuditKind;
-import io.mintgate.audit.ship.FileSinkOptions;
+import io.mintgate.audit.ship.FileSink;
 import io.mintgate.audit.ship.SinkSettings;
 import io.mintgate.audit.spool.FullPolicy;
 import io.mintgate.audit.spool.Guarantee;
@@ -89,7 +89,7 @@ public record AuditOptions(Path spoolDir, Guarantee guarantee, long asyncMaxDela
 
         private Builder(Path spoolDir) {
             this.spoolDir = spoolDir;
-            this.sinks = List.of(new FileSinkOptions(spoolDir.resolve("audit.jsonl"), 100L << 20, RecordFormat.JSON));
+            this.sinks = List.of(new FileSink.Settings(spoolDir.resolve("audit.jsonl"), 100L << 20, RecordFormat.JSON));
         }
 
         private Builder(AuditOptions o) {

@@ -3,6 +3,10 @@ package io.mintgate.audit.keycloak;
 import io.mintgate.audit.AuditOptions;
 import io.mintgate.audit.chain.ChainId;
 import io.mintgate.audit.record.AuditKind;
+import io.mintgate.audit.options.InvalidAuditOptionsException;
+import io.mintgate.audit.options.OptionFiles;
+import io.mintgate.audit.options.OptionValues;
+import io.mintgate.audit.ship.SinkRegistry;
 import io.mintgate.audit.ship.SinkSettings;
 import io.mintgate.audit.spool.FullPolicy;
 import io.mintgate.audit.spool.Guarantee;
@@ -24,7 +28,6 @@ import java.util.stream.Stream;
  * keystore equivalents), never in realm configuration, so realm exports cannot leak them.
  */
 public final class AuditOptionsReader {
-    public static final String KAFKA_PROPERTY_PREFIX = "kafka-property-";
     private static final List<String> SINKS = Stream.concat(SinkRegistry.names().stream(), Stream.of("none")).toList();
     static final Set<String> KNOWN = Stream.concat(SinkRegistry.optionNames().stream(), Stream.of("global", "kinds",
             "spool-dir", "guarantee", "async-max-delay-ms", "commit-window-ms", "before-response-timeout-ms", "spool-max-bytes",
@@ -40,7 +43,7 @@ public final class AuditOptionsReader {
 
     /** @throws InvalidAuditOptionsException listing every invalid option */
     public static AuditOptions read(Config.Scope c) {
-        OptionValues o = new OptionValues(c);
+        OptionValues o = new OptionValues(c::get, c::getPropertyNames);
         unknownNames(o);
         Path spoolDir = o.path("spool-dir");
         if (spoolDir == null) {
@@ -115,7 +118,7 @@ public final class AuditOptionsReader {
         for (String name : o.names()) {
             // Environment variables and config sources may spell a name with underscores or dots.
             String key = name.toLowerCase(Locale.ROOT).replace('_', '-').replace('.', '-');
-            if (!KNOWN.contains(key) && !key.startsWith(KAFKA_PROPERTY_PREFIX)) {
+            if (!KNOWN.contains(key) && !SinkRegistry.owns(key)) {
                 o.unknown(name);
             }
         }

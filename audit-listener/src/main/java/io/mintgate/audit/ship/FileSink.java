@@ -1,6 +1,9 @@
 package io.mintgate.audit.ship;
 
+import io.mintgate.audit.chain.ChainId;
 import io.mintgate.audit.format.RecordFormat;
+import io.mintgate.audit.options.OptionFiles;
+import io.mintgate.audit.options.OptionValues;
 import io.mintgate.audit.spool.SpoolEntry;
 
 import java.io.IOException;
@@ -15,6 +18,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Writes records as JSON lines (CloudEvents, or OCSF events with {@code file-format=ocsf}) to a file and rotates by size: when the next batch would push the file past
@@ -22,6 +26,8 @@ import java.util.List;
  * is started. Each batch is fsynced before it counts as shipped, so the cursor never runs ahead of the file.
  */
 public final class FileSink implements Sink {
+    public static final SinkType TYPE = new SinkType("file", Set.of("file-path", "file-max-bytes", "file-format"),
+            Settings::read);
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSSSSS'Z'")
             .withZone(ZoneOffset.UTC);
 
@@ -105,6 +111,31 @@ public final class FileSink implements Sink {
     public void close() throws IOException {
         if (channel != null) {
             channel.close();
+        }
+    }
+
+    /** Where to write, when to rotate, and the line format. */
+    public record Settings(Path path, long maxBytes, RecordFormat format) implements SinkSettings {
+        @Override
+        public String name() {
+            return TYPE.name();
+        }
+
+        @Override
+        public Sink open(ChainId chain) {
+            return new FileSink(path, maxBytes, format);
+        }
+
+        /** {@code file-path} defaults to {@code audit.jsonl} in the spool directory (checked with spool-dir). */
+        static Settings read(OptionValues o, boolean enabled, Path spoolDir) {
+            Path filePath = o.path("file-path");
+            if (filePath == null) {
+                filePath = spoolDir.resolve("audit.jsonl");
+            } else if (enabled) {
+                OptionFiles.writableFile(o, "file-path", filePath);
+            }
+            long maxBytes = o.number("file-max-bytes", 100L << 20, 4_096, Long.MAX_VALUE);
+            return new Settings(filePath, maxBytes, SinkType.format(o, "file-format"));
         }
     }
 }

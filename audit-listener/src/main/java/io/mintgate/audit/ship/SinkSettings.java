@@ -4,7 +4,7 @@ import io.mintgate.audit.chain.ChainId;
 
 /**
  * One enabled sink's settings, as read from its server options: its name in the {@code sinks} option and how to
- * open it. Each sink's settings record implements this; {@code keycloak.SinkRegistry} maps the names to readers.
+ * open it. Each sink's settings record implements this; {@link SinkRegistry} lists the sinks.
  */
 public interface SinkSettings {
     /** The sink's name in the {@code sinks} option, metrics tags and cursor files. */

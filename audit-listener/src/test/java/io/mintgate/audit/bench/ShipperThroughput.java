@@ -12,7 +12,7 @@ import io.mintgate.audit.AuditOptions;
 import io.mintgate.audit.AuditPipeline;
 import io.mintgate.audit.TestRecords;
 import io.mintgate.audit.record.AuditRecord;
-import io.mintgate.audit.ship.KafkaSinkOptions;
+import io.mintgate.audit.ship.KafkaSink;
 
 /**
  * Sustained shipper throughput, end to end: N records handed to the pipeline (spool with group commit, hash chain,
@@ -34,7 +34,7 @@ public final class ShipperThroughput {
         AuditOptions options = AuditOptions.defaults(dir);
         if ("kafka".equals(sink)) {
             options = options.toBuilder().sinks(
-                    new KafkaSinkOptions(args[2], "mintgate-bench-" + System.nanoTime(), "none", Map.of())).build();
+                    new KafkaSink.Settings(args[2], "mintgate-bench-" + System.nanoTime(), "none", Map.of())).build();
         }
         for (int round = 1; round <= 3; round++) {
             List<AuditRecord> batch = new ArrayList<>(records);

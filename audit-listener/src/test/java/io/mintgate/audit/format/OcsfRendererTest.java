@@ -6,7 +6,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.mintgate.audit.AuditPipeline;
 import io.mintgate.audit.TestRecords;
 import io.mintgate.audit.record.RecordJson;
-import io.mintgate.audit.ship.FileSinkOptions;
+import io.mintgate.audit.ship.FileSink;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,7 +27,7 @@ class OcsfRendererTest {
         Path ocsfFile = dir.resolve("audit.ocsf.jsonl");
         try (AuditPipeline pipeline = AuditPipeline.start(TestRecords.options(dir).toBuilder()
                 .checkpoints(5, 0, null)
-                .sinks(new FileSinkOptions(ocsfFile, 1L << 20, RecordFormat.OCSF)).build(), new SimpleMeterRegistry())) {
+                .sinks(new FileSink.Settings(ocsfFile, 1L << 20, RecordFormat.OCSF)).build(), new SimpleMeterRegistry())) {
             pipeline.append(TestRecords.issued("orders-svc"));
             pipeline.append(TestRecords.denied());
             pipeline.append(TestRecords.nhiChanged());

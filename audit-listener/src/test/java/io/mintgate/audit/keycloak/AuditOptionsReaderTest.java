@@ -4,10 +4,11 @@ import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import io.mintgate.audit.AuditOptions;
-import io.mintgate.audit.ship.HttpSinkOptions;
-import io.mintgate.audit.ship.KafkaSinkOptions;
-import io.mintgate.audit.ship.SyslogSinkOptions;
+import io.mintgate.audit.ship.HttpSink;
+import io.mintgate.audit.ship.KafkaSink;
+import io.mintgate.audit.ship.SyslogSink;
 import io.mintgate.audit.format.RecordFormat;
+import io.mintgate.audit.options.InvalidAuditOptionsException;
 import io.mintgate.audit.spool.Guarantee;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -103,7 +104,7 @@ class AuditOptionsReaderTest {
         Map<String, String> ok = base();
         ok.put("sinks", "http");
         ok.put("http-url", "https://collector.example:8443/audit");
-        assertThat(read(ok).sink(HttpSinkOptions.class).url().getPort()).isEqualTo(8443);
+        assertThat(read(ok).sink(HttpSink.Settings.class).url().getPort()).isEqualTo(8443);
     }
 
     @Test
@@ -201,7 +202,7 @@ class AuditOptionsReaderTest {
                 .hasMessageEndingWith(P + "spool-dri is not an option of mintgate-audit (misspelt?); the options are "
                         + "listed in docs/audit-operations.md");
         enumerated.remove("kc.spi-events-listener--mintgate-audit--spool-dri");
-        assertThat(AuditOptionsReader.read(scope).sink(KafkaSinkOptions.class).properties()).containsEntry("linger.ms", "20");
+        assertThat(AuditOptionsReader.read(scope).sink(KafkaSink.Settings.class).properties()).containsEntry("linger.ms", "20");
     }
 
     @Test
@@ -286,7 +287,7 @@ class AuditOptionsReaderTest {
         props.put("kafka-properties-file", file.toString());
         assertThat(problems(props)).singleElement().asString().contains("retries").doesNotContain("s3cret");
         Files.writeString(file, "linger.ms=20\n");
-        assertThat(read(props).sink(KafkaSinkOptions.class).properties()).containsEntry("linger.ms", "20").containsEntry("acks", "all");
+        assertThat(read(props).sink(KafkaSink.Settings.class).properties()).containsEntry("linger.ms", "20").containsEntry("acks", "all");
         props.put("kafka-properties-file", dir.resolve("missing.properties").toString());
         assertThat(problems(props)).singleElement().asString().contains("expected a readable Java properties file");
     }
@@ -324,7 +325,7 @@ class AuditOptionsReaderTest {
         ok.put("syslog-host", "siem.example");
         ok.put("syslog-format", "ocsf");
         ok.put("syslog-hostname", "kc-0");
-        SyslogSinkOptions syslog = read(ok).sink(SyslogSinkOptions.class);
+        SyslogSink.Settings syslog = read(ok).sink(SyslogSink.Settings.class);
         assertThat(syslog.tls()).isTrue();
         assertThat(syslog.port()).isEqualTo(6514);
         assertThat(syslog.facility()).isEqualTo(10);

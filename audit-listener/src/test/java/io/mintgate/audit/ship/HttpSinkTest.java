@@ -71,7 +71,7 @@ class HttpSinkTest {
     void batchesAreRetriedAfterA500AndArriveSignedInOrderExactlyAsSpooled() throws Exception {
         URI url = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/events");
         AuditOptions options = TestRecords.options(dir).toBuilder().sinks(
-                new HttpSinkOptions(url, "collector-token", SECRET, null, null, null, null, 5000, RecordFormat.JSON)).build();
+                new HttpSink.Settings(url, "collector-token", SECRET, null, null, null, null, 5000, RecordFormat.JSON)).build();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (AuditPipeline pipeline = AuditPipeline.start(options, registry)) {
             for (int i = 0; i < 300; i++) {

@@ -27,7 +27,7 @@ class KafkaSinkTest {
         try (ServerSocket s = new ServerSocket(0)) {
             deadPort = s.getLocalPort();
         }
-        KafkaSinkOptions kafka = new KafkaSinkOptions("127.0.0.1:" + deadPort, "audit", "none", Map.of());
+        KafkaSink.Settings kafka = new KafkaSink.Settings("127.0.0.1:" + deadPort, "audit", "none", Map.of());
         try (KafkaSink sink = new KafkaSink(kafka, new ChainId("node-a"))) {
             assertThat(new String(sink.key(), StandardCharsets.UTF_8)).isEqualTo("node-a");
         }
@@ -39,7 +39,7 @@ class KafkaSinkTest {
         try (ServerSocket s = new ServerSocket(0)) {
             deadPort = s.getLocalPort();
         }
-        KafkaSinkOptions kafka = new KafkaSinkOptions("127.0.0.1:" + deadPort, "audit", "gzip",
+        KafkaSink.Settings kafka = new KafkaSink.Settings("127.0.0.1:" + deadPort, "audit", "gzip",
                 Map.of("max.block.ms", "300", "reconnect.backoff.max.ms", "200"));
         AuditOptions options = TestRecords.options(dir).toBuilder().sinks(kafka).build();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();

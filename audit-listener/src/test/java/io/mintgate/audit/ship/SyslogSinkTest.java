@@ -79,8 +79,8 @@ class SyslogSinkTest {
         }
     }
 
-    private SyslogSinkOptions options(RecordFormat format) {
-        return new SyslogSinkOptions("127.0.0.1", server.getLocalPort(), false, null, null, null, null, null,
+    private SyslogSink.Settings options(RecordFormat format) {
+        return new SyslogSink.Settings("127.0.0.1", server.getLocalPort(), false, null, null, null, null, null,
                 "mintgate", "kc-1", 10, "mintgate@32473", format, 5_000);
     }
 
@@ -88,7 +88,7 @@ class SyslogSinkTest {
     void eachRecordIsOneOctetCountedRfc5424MessageWithTheChainInStructuredData() throws Exception {
         dropAfterFirst = false;
         try (AuditPipeline pipeline = AuditPipeline.start(TestRecords.options(dir).toBuilder()
-                .sinks(new FileSinkOptions(dir.resolve("audit.jsonl"), 1L << 20, RecordFormat.JSON),
+                .sinks(new FileSink.Settings(dir.resolve("audit.jsonl"), 1L << 20, RecordFormat.JSON),
                         options(RecordFormat.JSON)).build(), new SimpleMeterRegistry())) {
             pipeline.append(TestRecords.issued("orders-svc"));
             pipeline.append(TestRecords.denied());

@@ -19,7 +19,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mintgate.audit.format.RecordFormat;
 import io.mintgate.audit.ship.SyslogSink;
-import io.mintgate.audit.ship.SyslogSinkOptions;
 import io.mintgate.audit.spool.SpoolEntry;
 import io.mintgate.it.harness.AdminApi;
 import io.mintgate.it.harness.AuditSinks;
@@ -113,7 +112,7 @@ class SyslogSinkIT {
                     JSON.writeValueAsBytes(r)));
         }
         SyslogReceiver receiver = sinks.syslog();
-        try (SyslogSink sink = new SyslogSink(new SyslogSinkOptions("127.0.0.1", receiver.tcpPort(), false, null,
+        try (SyslogSink sink = new SyslogSink(new SyslogSink.Settings("127.0.0.1", receiver.tcpPort(), false, null,
                 null, null, null, null, "mintgate", "it-tcp", 4, "mintgate@32473", RecordFormat.JSON, 10_000))) {
             sink.send(batch);
         }

@@ -1,4 +1,4 @@
-package io.mintgate.audit.keycloak;
+package io.mintgate.audit.options;
 
 import java.util.List;
 

@@ -1,6 +1,4 @@
-package io.mintgate.audit.keycloak;
-
-import org.keycloak.Config;
+package io.mintgate.audit.options;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -10,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The listener's server options, read as text and checked one by one: each read either returns a valid value or
@@ -17,30 +17,38 @@ import java.util.Set;
  * reports every mistake at once instead of failing on the first, or much later while shipping. Secret values never
  * appear in a problem.
  */
-final class OptionValues {
-    static final String PREFIX = "--spi-events-listener--mintgate-audit--";
+public final class OptionValues {
+    /** How Keycloak names these options on the command line; problems name them the same way. */
+    public static final String PREFIX = "--spi-events-listener--mintgate-audit--";
     private static final String HIDDEN = "(hidden)";
     private static final String PROVIDER_PART = "mintgate-audit--";
 
-    private final Config.Scope scope;
+    private final Function<String, String> values;
+    private final Supplier<Iterable<String>> propertyNames;
     private final List<String> problems = new ArrayList<>();
 
-    OptionValues(Config.Scope scope) {
-        this.scope = scope;
+    /**
+     * @param values        an option's raw value by its kebab-case name, null when not set
+     * @param propertyNames the option names as the configuration enumerates them; may throw
+     *                      {@link UnsupportedOperationException} when it cannot (then names go unchecked)
+     */
+    public OptionValues(Function<String, String> values, Supplier<Iterable<String>> propertyNames) {
+        this.values = values;
+        this.propertyNames = propertyNames;
     }
 
     /** The trimmed value, or null when the option is not set or blank. */
-    String text(String name) {
-        String value = scope.get(name);
+    public String text(String name) {
+        String value = values.apply(name);
         return value == null || value.isBlank() ? null : value.trim();
     }
 
-    String text(String name, String defaultValue) {
+    public String text(String name, String defaultValue) {
         String value = text(name);
         return value == null ? defaultValue : value;
     }
 
-    long number(String name, long defaultValue, long min, long max) {
+    public long number(String name, long defaultValue, long min, long max) {
         String value = text(name);
         if (value == null) {
             return defaultValue;
@@ -58,7 +66,7 @@ final class OptionValues {
         return defaultValue;
     }
 
-    boolean bool(String name, boolean defaultValue) {
+    public boolean bool(String name, boolean defaultValue) {
         String value = text(name);
         if (value == null) {
             return defaultValue;
@@ -74,7 +82,7 @@ final class OptionValues {
     }
 
     /** One of {@code allowed} (case-insensitive); the default when unset or wrong. */
-    String choice(String name, String defaultValue, List<String> allowed) {
+    public String choice(String name, String defaultValue, List<String> allowed) {
         String value = text(name);
         if (value == null) {
             return defaultValue;
@@ -88,7 +96,7 @@ final class OptionValues {
     }
 
     /** A comma list whose every element is one of {@code allowed}; duplicates dropped, order kept. */
-    List<String> list(String name, String defaultValue, List<String> allowed) {
+    public List<String> list(String name, String defaultValue, List<String> allowed) {
         String value = text(name, defaultValue);
         List<String> items = new ArrayList<>();
         List<String> unknown = new ArrayList<>();
@@ -107,7 +115,7 @@ final class OptionValues {
     }
 
     /** An absolute or relative file system path; null when unset or not a path. */
-    Path path(String name) {
+    public Path path(String name) {
         String value = text(name);
         if (value == null) {
             return null;
@@ -121,7 +129,7 @@ final class OptionValues {
     }
 
     /** An http or https URL with a host and, if given, a port from 1 to 65535; null when unset or wrong. */
-    URI httpUrl(String name) {
+    public URI httpUrl(String name) {
         String value = text(name);
         if (value == null) {
             return null;
@@ -149,29 +157,29 @@ final class OptionValues {
     }
 
     /** Records a problem with the option's value shown. */
-    void problem(String name, String value, String expected) {
+    public void problem(String name, String value, String expected) {
         problems.add(PREFIX + name + "=" + value + ": expected " + expected);
     }
 
     /** Records a problem about a secret option: its value is never shown. */
-    void secretProblem(String name, String expected) {
+    public void secretProblem(String name, String expected) {
         problem(name, HIDDEN, expected);
     }
 
     /** Records a problem about an option that is missing. */
-    void missing(String name, String why) {
+    public void missing(String name, String why) {
         problems.add(PREFIX + name + " is not set: " + why);
     }
 
     /**
-     * The option names Keycloak enumerates, as {@link Config.Scope#get} takes them; none from a scope that cannot
+     * The option names Keycloak enumerates, as the value lookup takes them; none from a scope that cannot
      * enumerate (then names go unchecked). Keycloak 26.7 enumerates the full property name
      * ({@code kc.spi-events-listener--mintgate-audit--http-url}), so everything up to the provider is cut.
      */
-    Set<String> names() {
+    public Set<String> names() {
         Set<String> names = new java.util.LinkedHashSet<>();
         try {
-            for (String name : scope.getPropertyNames()) {
+            for (String name : propertyNames.get()) {
                 int provider = name.lastIndexOf(PROVIDER_PART);
                 names.add(provider < 0 ? name : name.substring(provider + PROVIDER_PART.length()));
             }
@@ -182,12 +190,12 @@ final class OptionValues {
     }
 
     /** Records an option name the listener does not know; its value is not shown, it may be a secret. */
-    void unknown(String name) {
+    public void unknown(String name) {
         problems.add(PREFIX + name + " is not an option of mintgate-audit (misspelt?); the options are listed in "
                 + "docs/audit-operations.md");
     }
 
-    void failIfAny() {
+    public void failIfAny() {
         if (!problems.isEmpty()) {
             throw new InvalidAuditOptionsException(problems);
         }

@@ -1,4 +1,4 @@
-package io.mintgate.audit.keycloak;
+package io.mintgate.audit.options;
 
 import io.mintgate.audit.chain.CheckpointKeys;
 import com.nimbusds.jose.jwk.ECKey;
@@ -14,12 +14,12 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 
 /** Checks of the files and directories options name: they exist, can be used, and hold what they should. */
-final class OptionFiles {
+public final class OptionFiles {
     private OptionFiles() {
     }
 
     /** A directory that exists and is writable, or can be created (its nearest existing parent is writable). */
-    static void directory(OptionValues o, String name, Path dir) {
+    public static void directory(OptionValues o, String name, Path dir) {
         Path existing = dir.toAbsolutePath();
         while (existing != null && !Files.exists(existing)) {
             existing = existing.getParent();
@@ -33,7 +33,7 @@ final class OptionFiles {
     }
 
     /** A file that can be written, or created in an existing or creatable directory. */
-    static void writableFile(OptionValues o, String name, Path file) {
+    public static void writableFile(OptionValues o, String name, Path file) {
         if (Files.isDirectory(file)) {
             o.problem(name, file.toString(), "a file; it is a directory");
         } else if (Files.exists(file) && !Files.isWritable(file)) {
@@ -44,7 +44,7 @@ final class OptionFiles {
     }
 
     /** A JWK with a private EC P-256 or RSA key (the checkpoint signer's ES256 or RS256). */
-    static void signingKey(OptionValues o, String name, Path file) {
+    public static void signingKey(OptionValues o, String name, Path file) {
         if (!Files.isReadable(file)) {
             o.problem(name, file.toString(), "a readable JWK file with a private EC P-256 or RSA key; it "
                     + (Files.exists(file) ? "cannot be read" : "does not exist"));
@@ -65,7 +65,7 @@ final class OptionFiles {
     }
 
     /** A PKCS#12 (or JKS, by its .jks name) keystore that opens with its password; the password is never shown. */
-    static void keystore(OptionValues o, String name, Path file, String passwordName, String password) {
+    public static void keystore(OptionValues o, String name, Path file, String passwordName, String password) {
         if (file == null) {
             if (password != null) {
                 o.secretProblem(passwordName, "only together with " + name);
