@@ -215,8 +215,11 @@ public final class AbBenchmark {
         KafkaBroker broker = config.kafka()
                 ? KafkaBroker.launch(config.dir(), "-Xms512m -Xmx512m -XX:+UseSerialGC") : null;
         List<String> mintgateOptions = config.mintgateStartOptions(broker);
+        List<String> optionsA = !compare.mintgateOnA() ? List.of() : compare != Comparison.GUARANTEE ? mintgateOptions
+                : java.util.stream.Stream.concat(mintgateOptions.stream(), java.util.stream.Stream.of(AUDIT_OPTION
+                + "guarantee=async")).toList();
         DistributionKeycloak serverA = new DistributionKeycloak(config.vanillaHome(),
-                config.dir().resolve(compare.serverA + "-logs"), compare.mintgateOnA() ? mintgateOptions : List.of());
+                config.dir().resolve(compare.serverA + "-logs"), optionsA);
         DistributionKeycloak serverB = new DistributionKeycloak(config.mintgateHome(),
                 config.dir().resolve(compare.serverB + "-logs"), compare.mintgateOnB() ? mintgateOptions : List.of());
         String jvmArgs = System.getProperty("bench.jvmArgs", "").trim();
@@ -283,8 +286,8 @@ public final class AbBenchmark {
                 } else {
                     serverB.restart();
                 }
-                createRealm(serverA, compare.mintgateOnA() ? BenchPolicy.withoutObligations(fullPolicy) : null,
-                        compare.mintgateOnA());
+                createRealm(serverA, compare == Comparison.GUARANTEE ? fullPolicy
+                        : compare.mintgateOnA() ? BenchPolicy.withoutObligations(fullPolicy) : null, compare.mintgateOnA());
                 createRealm(serverB, compare.policyOnB() ? fullPolicy : null, compare.auditOnB());
                 long okABefore = audit.okA;
                 long okBBefore = audit.okB;
@@ -707,6 +710,10 @@ public final class AbBenchmark {
         } else if (compare == Comparison.SAME) {
             md.append("A/A: both servers vanilla Keycloak (two homes of the same distribution, the same realm and load); "
                     + "no Mintgate anywhere, so any difference is the benchmark's own.  \n");
+        } else if (compare == Comparison.GUARANTEE) {
+            md.append("both servers: Mintgate with the 20-rule stored policy on every client, owner lookup, `mintgate-audit` "
+                    + "with the file sink; A with `guarantee=async`, B with the default `before-response` (no token "
+                    + "before its record is fsynced): what the lossless guarantee costs.  \n");
         } else if (narrowing) {
             md.append("both servers: Mintgate with the 20-rule stored policy on every client, owner lookup, `mintgate-audit` "
                     + "with the file sink; A (no narrowing) has the same policy with every rule's `obligations` removed "

@@ -47,7 +47,15 @@ enum Comparison {
      * policy. B minus A is what the audit trail costs without decisions to record.
      */
     AUDIT("audit", "vanilla", "Mintgate audit only", "V", "AU", "ab-audit-results", "ab-audit-report.md",
-            "vanilla", "audit-only");
+            "vanilla", "audit-only"),
+
+    /**
+     * Both servers run Mintgate with the full policy and the audit listener; A with {@code guarantee=async}, B with
+     * the default {@code before-response}. B minus A is what the lossless guarantee costs: the request thread's wait
+     * for the fsync and the writer's smaller batches.
+     */
+    GUARANTEE("guarantee", "async", "before-response", "AS", "BR", "ab-guarantee-results",
+            "ab-guarantee-report.md", "async", "before-response");
 
     final String id;
     /** Name of server A (the baseline) and B in the report. */
@@ -78,7 +86,7 @@ enum Comparison {
 
     /** Does server A run the Mintgate bundle, policy and listener too? */
     boolean mintgateOnA() {
-        return this == NARROWING;
+        return this == NARROWING || this == GUARANTEE;
     }
 
     /** Does server B have the Mintgate bundle? All but the A/A comparison. */
@@ -88,12 +96,12 @@ enum Comparison {
 
     /** Does server B's realm have the 20-rule policy (stored policy, client profile and client policy)? */
     boolean policyOnB() {
-        return this == VANILLA || this == NARROWING || this == POLICY;
+        return this == VANILLA || this == NARROWING || this == POLICY || this == GUARANTEE;
     }
 
     /** Does server B's realm send its events to Mintgate's audit listener? */
     boolean auditOnB() {
-        return this == VANILLA || this == NARROWING || this == AUDIT;
+        return this == VANILLA || this == NARROWING || this == AUDIT || this == GUARANTEE;
     }
 
     String ratioLabel() {
@@ -104,6 +112,7 @@ enum Comparison {
             case INSTALLED -> "ratio I/V";
             case POLICY -> "ratio P/V";
             case AUDIT -> "ratio AU/V";
+            case GUARANTEE -> "ratio BR/AS";
         };
     }
 

@@ -91,6 +91,12 @@ public final class Spool implements AutoCloseable {
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final Object durableMonitor = new Object();
+    /**
+     * The lowest durable sequence a thread in {@link #awaitDurableAfter} waits for (guarded by durableMonitor): the
+     * writer wakes them only when it is reached, not after every fsync, which under before-response come hundreds of
+     * times a second while a shipper waits for a batch to fill.
+     */
+    private long wakeWaitersAt = Long.MAX_VALUE;
     private final Thread writer;
 
     private final java.util.concurrent.atomic.AtomicLong enqueued = new java.util.concurrent.atomic.AtomicLong();
@@ -297,6 +303,7 @@ public final class Spool implements AutoCloseable {
                 if (left <= 0 || stopping && queue.isEmpty() && !writer.isAlive()) {
                     return false;
                 }
+                wakeWaitersAt = Math.min(wakeWaitersAt, seq + 1);
                 durableMonitor.wait(left);
             }
             return true;
@@ -539,7 +546,11 @@ public final class Spool implements AutoCloseable {
         updateUsage();
         synchronized (durableMonitor) {
             durableSeq = writtenSeq;
-            durableMonitor.notifyAll();
+            if (durableSeq >= wakeWaitersAt) {
+                // Every woken waiter that still waits registers its target again.
+                wakeWaitersAt = Long.MAX_VALUE;
+                durableMonitor.notifyAll();
+            }
         }
         metrics.appended(newlyDurable);
         for (Pending p : awaitingForce) {

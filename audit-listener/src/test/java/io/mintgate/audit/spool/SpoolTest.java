@@ -99,6 +99,32 @@ class SpoolTest {
     }
 
     @Test
+    void waitersForDifferentDurableRecordsEachReturnWhenTheirOwnIsOnDisk() throws Exception {
+        try (Spool spool = open(options().withGuarantee(Guarantee.BEFORE_RESPONSE))) {
+            CompletableFuture<Boolean> near = CompletableFuture.supplyAsync(() -> awaitAfter(spool, 2));
+            CompletableFuture<Boolean> far = CompletableFuture.supplyAsync(() -> awaitAfter(spool, 9));
+            for (int i = 1; i <= 5; i++) {
+                spool.appendDurably(TestRecords.issued("c"));
+            }
+            assertThat(near.get()).as("record 3 is durable").isTrue();
+            assertThat(far.isDone()).as("record 10 is not written yet").isFalse();
+            for (int i = 6; i <= 10; i++) {
+                spool.appendDurably(TestRecords.issued("c"));
+            }
+            assertThat(far.get()).as("record 10 is durable").isTrue();
+            assertThat(spool.awaitDurableAfter(10, 50)).as("nothing after record 10").isFalse();
+        }
+    }
+
+    private static boolean awaitAfter(Spool spool, long seq) {
+        try {
+            return spool.awaitDurableAfter(seq, 10_000);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     void anAppendAfterTheSpoolStoppedFailsAtOnceInsteadOfWaiting() throws Exception {
         Spool spool = open(options().withGuarantee(Guarantee.BEFORE_RESPONSE));
         spool.halt();
