@@ -123,7 +123,7 @@ class SimulatorIT {
     void badRequestsAreNamedAndAnUnknownClientIs404() {
         String path = realm.path() + "/mintgate/simulate";
         assertThat(admin.post(path, Map.of("clientId", "nobody", "grantType", "client_credentials")).status()).isEqualTo(404);
-        AdminApi.Response grant = admin.post(path, Map.of("clientId", "ci-runner", "grantType", "urn:ietf:params:oauth:grant-type:device_code"));
+        AdminApi.Response grant = admin.post(path, Map.of("clientId", "ci-runner", "grantType", "urn:ietf:params:oauth:grant-type:uma-ticket"));
         assertThat(grant.status()).isEqualTo(400);
         assertThat(grant.body()).contains("grantType", "not simulated yet");
         AdminApi.Response notOpen = admin.post(path, Map.of("clientId", "ci-runner", "grantType", "password",
