@@ -301,7 +301,15 @@ public final class PolicySet {
      */
     private void tracePassed(int from, int to, RequestActivation activation, DecisionTrace trace) {
         for (int k = from; k < to; k++) {
-            if (rules.get(k).applies(activation)) {
+            boolean applied;
+            try {
+                applied = rules.get(k).applies(activation);
+            } catch (PolicyEvaluationException e) {
+                // Cannot happen (the program evaluated this match without error), and must never change the
+                // decision: the program found the rule not to deny, which is what "allowed" reports.
+                applied = true;
+            }
+            if (applied) {
                 trace.allowed(k);
             } else {
                 trace.skipped(k);
