@@ -17,12 +17,14 @@ import io.mintgate.authorizer.keycloak.surface.ClientSurfaceReader;
 import io.mintgate.authorizer.keycloak.surface.PolicyCoverageReader;
 import io.mintgate.authorizer.policy.ActorInfo;
 import io.mintgate.authorizer.policy.Decision;
+import io.mintgate.authorizer.policy.DecisionTrace;
 import io.mintgate.authorizer.policy.IssuanceRequest;
 import io.mintgate.authorizer.policy.IssuanceRequestJson;
 import io.mintgate.authorizer.policy.Obligations;
 import io.mintgate.authorizer.policy.PolicyCompiler;
 import io.mintgate.authorizer.policy.PolicySet;
 import io.mintgate.authorizer.policy.PolicyValidationException;
+import io.mintgate.authorizer.simulate.DecisionJson;
 import io.mintgate.authorizer.surface.GrantPath;
 import io.mintgate.authorizer.surface.GrantPaths;
 import jakarta.ws.rs.BadRequestException;
@@ -146,8 +148,13 @@ public final class Simulator {
             Decision deciding = null;
             Obligations obligations = Obligations.NONE;
             for (Source source : sources(client, grant.path(), request, draft)) {
-                Decision decision = evaluate(source, request, callPdps);
-                evaluated.add(SimulationJson.policy(source.name(), source.covering(), source.note(), decision));
+                DecisionTrace trace = source.broken() == null ? new DecisionTrace() : null;
+                Decision decision = evaluate(source, request, callPdps, trace);
+                Map<String, Object> extra = source.covering() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(source.covering());
+                if (source.note() != null) {
+                    extra.put("note", source.note());
+                }
+                evaluated.add(DecisionJson.policy(source.name(), extra, decision, trace));
                 if (!decision.allowed()) {
                     deciding = deciding == null ? decision : deciding;
                 } else {
@@ -264,12 +271,12 @@ public final class Simulator {
         return unevaluated ? null : true;
     }
 
-    private Decision evaluate(Source source, IssuanceRequest request, boolean callPdps) {
+    private Decision evaluate(Source source, IssuanceRequest request, boolean callPdps, DecisionTrace trace) {
         if (source.broken() != null) {
             return new Decision(null, io.mintgate.authorizer.policy.Outcome.DENY, "policy_error",
                     "the policy does not compile: " + source.broken().getMessage(), null, null, null, List.of(), null);
         }
-        return source.policy().evaluate(request, KeycloakDecisionServices.dryRun(session, callPdps));
+        return source.policy().evaluate(request, KeycloakDecisionServices.dryRun(session, callPdps), trace);
     }
 
     /** The live request with the facts the hypothetical request states instead of the admin's own connection. */
