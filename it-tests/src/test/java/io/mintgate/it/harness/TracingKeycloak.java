@@ -34,7 +34,9 @@ public final class TracingKeycloak {
             options.add("--vault-dir=" + ServerOptions.vaultDir(workDir));
             options.add("--tracing-endpoint=" + otlpEndpoint);
             options.add("--tracing-protocol=http/protobuf");
-            return new DistributionKeycloak(home, workDir, options, BUILD).start();
+            // Keycloak's exporter sends a batch every 5 s (Quarkus' default); a test waits for each, so send sooner.
+            return new DistributionKeycloak(home, workDir, options, BUILD)
+                    .javaOptsAppend("-Dquarkus.otel.bsp.schedule.delay=200ms").start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -40,7 +40,10 @@ final class DecisionSpan {
     }
 
     static DecisionSpan start(KeycloakSession session, IssuanceRequest request) {
-        TracingProvider tracing = session.getProvider(TracingProvider.class);
+        return start(session.getProvider(TracingProvider.class), request);
+    }
+
+    static DecisionSpan start(TracingProvider tracing, IssuanceRequest request) {
         if (tracing == null || tracing instanceof NoopTracingProvider) {
             return OFF;
         }
