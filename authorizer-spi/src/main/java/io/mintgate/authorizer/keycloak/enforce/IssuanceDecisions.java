@@ -84,7 +84,9 @@ public final class IssuanceDecisions {
             decision = evaluateEarly(session, early, request);
         } catch (PolicyValidationException e) {
             request = requests.get();
+            DecisionSpan span = DecisionSpan.start(session, request);
             decision = policyError(request, e);
+            span.end(decision);
         }
         RuleErrorLog.INSTANCE.report(request, decision);
         if (!decision.allowed()) {
