@@ -14,7 +14,7 @@ import java.util.stream.Stream;
  * A Keycloak of its own with OpenTelemetry tracing on, exporting to an OTLP/HTTP receiver. {@code tracing-enabled}
  * is a build option, and the suite's server keeps tracing off (the default every other test and the benchmark
  * measure), so this server runs from a copy of the distribution built with the suite's options plus
- * {@code --tracing-enabled=true} (re-augmented only when the bundle changes), on a fresh data directory.
+ * {@code --tracing-enabled=true} (re-augmented only when the bundle or the build options change), on a fresh data directory.
  */
 public final class TracingKeycloak {
 
