@@ -35,7 +35,7 @@ final class PdpChannel {
         this.tokens = pdp.auth() instanceof PdpAuth.ClientCredentials cc ? new AccessTokenSource(pdp.name(), cc) : null;
     }
 
-    boolean[] evaluate(AuthzenQuery query, HttpClient http, Secrets secrets) {
+    boolean[] evaluate(AuthzenQuery query, HttpClient http, Secrets secrets, PdpCallTracer tracer) {
         boolean[] cached = cache.get(query.body());
         if (cached != null) {
             metrics.cached.increment();
@@ -48,7 +48,7 @@ final class PdpChannel {
         }
         long started = System.nanoTime();
         try {
-            boolean[] decisions = call(query, http, secrets);
+            boolean[] decisions = tracer.around(pdp, query, () -> call(query, http, secrets));
             metrics.calls.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
             breaker.recordSuccess();
             cache.put(query.body(), decisions);

@@ -42,12 +42,17 @@ public final class IssuanceDecisions {
     }
 
     static Outcome decide(KeycloakSession session, IssuanceAuthorizerExecutor.PolicySource policy, IssuanceRequest request) {
+        DecisionSpan span = DecisionSpan.start(session, request);
         Decision decision;
         try {
             decision = policy.get().evaluate(request, KeycloakDecisionServices.forSession(session));
         } catch (PolicyValidationException e) {
             decision = policyError(request, e);
+        } catch (RuntimeException e) {
+            span.failed(e);
+            throw e;
         }
+        span.end(decision);
         RuleErrorLog.INSTANCE.report(request, decision);
         RequestLedger ledger = RequestLedger.of(session);
         ledger.decision().record(decision);
@@ -76,10 +81,12 @@ public final class IssuanceDecisions {
                 return null; // not even the request is built
             }
             request = requests.get();
-            decision = early.evaluate(request);
+            decision = evaluateEarly(session, early, request);
         } catch (PolicyValidationException e) {
             request = requests.get();
+            DecisionSpan span = DecisionSpan.start(session, request);
             decision = policyError(request, e);
+            span.end(decision);
         }
         RuleErrorLog.INSTANCE.report(request, decision);
         if (!decision.allowed()) {
@@ -92,6 +99,19 @@ public final class IssuanceDecisions {
             }
         }
         return new Outcome(decision);
+    }
+
+    private static Decision evaluateEarly(KeycloakSession session, PolicySet early, IssuanceRequest request) {
+        DecisionSpan span = DecisionSpan.start(session, request);
+        Decision decision;
+        try {
+            decision = early.evaluate(request);
+        } catch (RuntimeException e) {
+            span.failed(e);
+            throw e;
+        }
+        span.end(decision);
+        return decision;
     }
 
     /**
