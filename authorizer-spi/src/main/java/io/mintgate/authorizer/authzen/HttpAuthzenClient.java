@@ -46,7 +46,7 @@ public final class HttpAuthzenClient {
 
     /** The facility for one request of {@code tenant} (e.g. a realm id), resolving secrets with {@code secrets}. */
     public AuthzenClient forTenant(String tenant, Secrets secrets) {
-        return query -> channel(tenant, query.pdp()).evaluate(query, http, secrets);
+        return query -> channel(tenant, query.pdp()).answer(query, http, secrets);
     }
 
     PdpChannel channel(String tenant, PdpConfig pdp) {

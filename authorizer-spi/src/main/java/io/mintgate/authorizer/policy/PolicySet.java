@@ -194,7 +194,8 @@ public final class PolicySet {
                     if (single) {
                         continue; // nothing follows the condition of such a rule
                     }
-                    RuleCheck.CheckDenial denial = runChecks(rule, activation, services, false);
+                    Obligations[] narrowed = rule.mode() == Mode.ENFORCE && narrows(rule) ? new Obligations[1] : null;
+                    RuleCheck.CheckDenial denial = runChecks(rule, activation, services, false, narrowed);
                     if (denial != null) {
                         if (rule.mode() == Mode.SHADOW) {
                             findings.add(new RuleFinding(rule.name(), denial.reason(), Mode.SHADOW, false, denial.message()));
@@ -208,6 +209,15 @@ public final class PolicySet {
                                 obligations = new ObligationsAccumulator();
                             }
                             rule.obligations().evaluateInto(activation, obligations, id);
+                        }
+                        if (narrowed != null && narrowed[0] != null && !narrowed[0].isEmpty()) {
+                            if (obligations == null) {
+                                obligations = new ObligationsAccumulator();
+                            }
+                            Obligations o = narrowed[0];
+                            obligations.add(o.keepScopes(), o.keepAudiences(), o.keepRoles(), o.maxAccessTokenLifetime(),
+                                    o.refreshTokenAllowed(), o.maxRefreshTokenLifetime(),
+                                    o.claims().isEmpty() ? null : new java.util.LinkedHashMap<>(o.claims()));
                         }
                     }
                     // Counted only once the rule fully passed (a rule whose obligations failed counts nothing).
@@ -226,7 +236,7 @@ public final class PolicySet {
             for (int i = 0; counted != null && i < counted.size(); i++) {
                 Rule rule = counted.get(i);
                 try {
-                    RuleCheck.CheckDenial denial = runChecks(rule, activation, services, true);
+                    RuleCheck.CheckDenial denial = runChecks(rule, activation, services, true, null);
                     if (denial != null && rule.mode() == Mode.SHADOW) {
                         findings.add(new RuleFinding(rule.name(), denial.reason(), Mode.SHADOW, false, denial.message()));
                     } else if (denial != null) {
@@ -249,18 +259,29 @@ public final class PolicySet {
 
     /** Runs the rule's checks that consume ({@code consuming}) or the others, in declaration order. */
     private static RuleCheck.CheckDenial runChecks(Rule rule, RequestActivation activation, DecisionServices services,
-                                                   boolean consuming) {
+                                                   boolean consuming, Obligations[] narrowed) {
         for (RuleCheck check : rule.checks()) {
             if (check.consumes() != consuming) {
                 continue;
             }
-            RuleCheck.CheckDenial denial = rule.mode() == Mode.SHADOW
-                    ? check.checkShadow(activation, services) : check.check(activation, services);
+            RuleCheck.CheckDenial denial = rule.mode() == Mode.SHADOW ? check.checkShadow(activation, services)
+                    : narrowed != null && check.narrows()
+                    ? check.check(activation, services, o -> narrowed[0] = narrowed[0] == null ? o : narrowed[0].intersect(o))
+                    : check.check(activation, services);
             if (denial != null) {
                 return denial;
             }
         }
         return null;
+    }
+
+    private static boolean narrows(Rule rule) {
+        for (RuleCheck check : rule.checks()) {
+            if (check.narrows()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean counts(Rule rule) {
