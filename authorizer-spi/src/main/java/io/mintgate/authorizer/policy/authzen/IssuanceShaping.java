@@ -166,6 +166,10 @@ public final class IssuanceShaping {
         if (scopes > 0 && keptScopes.isEmpty()) {
             return Outcome.refuse("no requested scope survives (Section 5.5.5)");
         }
+        if (claims != null) {
+            // Mintgate leaves Keycloak's own claims alone, so it does not apply these (Section 6.5.1: advisory).
+            claims.keySet().removeIf(AS_OWNED_CLAIMS::contains);
+        }
         if (crit != null) {
             for (String member : crit) {
                 if (claims == null || !claims.containsKey(member)) {
@@ -190,8 +194,7 @@ public final class IssuanceShaping {
         if (lifetime != Long.MAX_VALUE) {
             obligations.maxAccessTokenLifetime(Duration.ofSeconds(lifetime));
         }
-        if (claims != null) {
-            claims.keySet().removeIf(AS_OWNED_CLAIMS::contains);
+        if (claims != null && !claims.isEmpty()) {
             obligations.claims(claims);
         }
         return new Outcome(false, null, obligations.build());
