@@ -186,6 +186,6 @@ class AuthzenRuleTest {
             assertThat(set.size()).isPositive();
             compiled++;
         }
-        assertThat(compiled).as("JSON examples in the section").isEqualTo(2);
+        assertThat(compiled).as("JSON examples in the section").isEqualTo(3);
     }
 }
