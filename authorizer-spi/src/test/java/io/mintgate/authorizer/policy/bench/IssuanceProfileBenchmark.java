@@ -12,6 +12,9 @@ import io.mintgate.authorizer.policy.PolicySet;
 import io.mintgate.authorizer.policy.SubjectInfo;
 import io.mintgate.authorizer.policy.authzen.AuthzenAnswer;
 import io.mintgate.authorizer.policy.authzen.AuthzenClient;
+import io.mintgate.authorizer.policy.authzen.IssuanceEvaluations;
+import io.mintgate.authorizer.policy.authzen.IssuanceShaping;
+import io.mintgate.authorizer.policy.authzen.PdpConfig;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +49,9 @@ public class IssuanceProfileBenchmark {
     private PolicySet policy;
     private IssuanceRequest request;
     private DecisionServices services;
+    private PdpConfig pdp;
+    private IssuanceEvaluations batch;
+    private AuthzenAnswer answer;
 
     @Setup
     public void setUp() throws Exception {
@@ -62,14 +68,18 @@ public class IssuanceProfileBenchmark {
         JsonNode[] contexts = new JsonNode[4];
         ObjectMapper json = new ObjectMapper();
         contexts[0] = json.readTree("{\"issuance\": {\"token_lifetime\": 300, \"claims\": {\"tier\": \"gold\"}}}");
-        AuthzenAnswer answer = new AuthzenAnswer(new boolean[] {true, true, true, false}, contexts);
-        AuthzenClient pdp = query -> answer;
+        answer = new AuthzenAnswer(new boolean[] {true, true, true, false}, contexts);
+        AuthzenClient client = query -> answer;
         services = new DecisionServices() {
             @Override
             public <T> T facility(Class<T> type) {
-                return type == AuthzenClient.class ? type.cast(pdp) : null;
+                return type == AuthzenClient.class ? type.cast(client) : null;
             }
         };
+        pdp = new PdpConfig("issuance", java.net.URI.create("http://127.0.0.1:8181"), PdpConfig.DEFAULT_TIMEOUT,
+                PdpConfig.DEFAULT_CACHE_TTL, 10, 5, PdpConfig.DEFAULT_BREAKER_COOL_DOWN,
+                io.mintgate.authorizer.policy.authzen.PdpAuth.NONE, PdpConfig.TOKEN_ISSUANCE, 64);
+        batch = IssuanceEvaluations.form(pdp, request);
         Decision check = policy.evaluate(request, services);
         if (!check.allowed() || check.obligations().keepScopes().size() != 2) {
             throw new IllegalStateException("unexpected decision " + check);
@@ -79,6 +89,18 @@ public class IssuanceProfileBenchmark {
     @Benchmark
     public Decision profileDecision() {
         return policy.evaluate(request, services);
+    }
+
+    /** The request alone: forming the tuples and writing the JSON body (the part that is not the engine's). */
+    @Benchmark
+    public IssuanceEvaluations formRequest() {
+        return IssuanceEvaluations.form(pdp, request);
+    }
+
+    /** The answer alone: composing the decisions and shaping into obligations. */
+    @Benchmark
+    public IssuanceShaping.Outcome composeAnswer() {
+        return IssuanceShaping.compose(batch, answer, "issuance");
     }
 
     public static void main(String[] args) throws Exception {
