@@ -32,6 +32,7 @@ class IssuanceProfileRuleTest {
     private static final class ProfilePdp implements DecisionServices {
         final List<AuthzenQuery> queries = new ArrayList<>();
         private final String response;
+        Map<String, Object> exchangeContext = Map.of();
 
         ProfilePdp(String response) {
             this.response = response;
@@ -43,6 +44,10 @@ class IssuanceProfileRuleTest {
                 queries.add(query);
                 return parse(query, response);
             };
+            if (type == io.mintgate.authorizer.policy.authzen.ExchangeContext.class) {
+                io.mintgate.authorizer.policy.authzen.ExchangeContext context = () -> exchangeContext;
+                return type.cast(context);
+            }
             return type == AuthzenClient.class ? type.cast(client) : null;
         }
 
@@ -220,6 +225,27 @@ class IssuanceProfileRuleTest {
         assertThat(decision.allowed()).isTrue();
         assertThat(decision.obligations().maxAccessTokenLifetime()).isEqualTo(Duration.ofSeconds(300));
         assertThat(decision.obligations().claims()).isEqualTo(Map.of("groups", List.of("eng", "sre")));
+    }
+
+    @Test
+    void aTokenExchangeConveysMayActAndTheTokenTypesAsAdvisoryContextAndMayActDecidesNothing() throws Exception {
+        IssuanceRequest exchange = request("urn:ietf:params:oauth:grant-type:token-exchange", "alice", false,
+                "gateway-client", List.of("https://api.partner.example"), List.of(), null);
+        ProfilePdp pdp = new ProfilePdp("{\"evaluations\": [{\"decision\": true}, {\"decision\": false}]}");
+        pdp.exchangeContext = Map.of("subject_token_type", "urn:ietf:params:oauth:token-type:access_token",
+                "may_act", Map.of("sub", "gateway-client"));
+        Decision decision = policy().evaluate(exchange, pdp);
+
+        assertThat(pdp.body().get("context")).isEqualTo(JSON.readTree("""
+                {"client_id": "gateway-client", "subject_token_type": "urn:ietf:params:oauth:token-type:access_token",
+                 "may_act": {"sub": "gateway-client"}}"""));
+        // Binding Section 4.3.3: may_act naming the requesting party does not stand in for its denied gate.
+        assertThat(decision.allowed()).isFalse();
+
+        ProfilePdp direct = new ProfilePdp("{\"evaluations\": [{\"decision\": true}, {\"decision\": true}]}");
+        direct.exchangeContext = pdp.exchangeContext;
+        policy().evaluate(clientCredentials(), direct);
+        assertThat(direct.body().get("context").has("may_act")).as("only a token exchange conveys it").isFalse();
     }
 
     @Test

@@ -238,6 +238,10 @@ class AuthzenIssuanceProfileIT {
             assertThat(scopeTuple.at("/resource/type").asText()).isEqualTo("protected_resource");
         }
         assertThat(items.size()).as("two gates, then the scope tuples").isGreaterThan(2);
+        assertThat(request.at("/context/client_id").asText()).isEqualTo("exchanger");
+        assertThat(request.at("/context/subject_token_type").asText()).isEqualTo("urn:ietf:params:oauth:token-type:access_token");
+        assertThat(request.toString()).as("no raw token in the request")
+                .doesNotContain(subject.getTokens().getAccessToken().getValue());
 
         pdp.policy(denyFor("issue:*", "exchanger"));
         refused(oneBatch(() -> exchange(subject)), "pdp_denied");

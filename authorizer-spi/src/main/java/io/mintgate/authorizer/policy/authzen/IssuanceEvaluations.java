@@ -45,7 +45,8 @@ public record IssuanceEvaluations(AuthzenQuery query, List<String> targets, List
             "urn:ietf:params:oauth:token-type:saml2", "saml2");
 
     static final String TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
-    private static final JsonFactory JSON = new JsonFactory();
+    /** With a codec, so that context values (maps, lists) can be written as they are. */
+    private static final JsonFactory JSON = new com.fasterxml.jackson.databind.ObjectMapper().getFactory();
 
     public int gateIndex(int target, int gate) {
         return target * gates + gate;
@@ -73,6 +74,11 @@ public record IssuanceEvaluations(AuthzenQuery query, List<String> targets, List
      *         registered short name for the grant or token type, no subject, no target)
      */
     public static IssuanceEvaluations form(PdpConfig pdp, IssuanceRequest request) {
+        return form(pdp, request, Map.of());
+    }
+
+    /** As {@link #form(PdpConfig, IssuanceRequest)}, adding a token exchange's advisory context members. */
+    public static IssuanceEvaluations form(PdpConfig pdp, IssuanceRequest request, Map<String, Object> exchangeContext) {
         String grantType = request.grant().type();
         String grant = GRANT_SHORT_NAMES.get(grantType);
         if (grant == null) {
@@ -114,7 +120,8 @@ public record IssuanceEvaluations(AuthzenQuery query, List<String> targets, List
             throw failure(pdp, "the token has no subject (Section 5.1)");
         }
         String action = "issue:" + tokenType + ":" + grant;
-        String body = write(pdp, request, targets, scopes, exchange, subjectType, subjectId, action, size);
+        String body = write(pdp, request, targets, scopes, exchange, subjectType, subjectId, action, size,
+                exchange ? exchangeContext : Map.of());
         return new IssuanceEvaluations(new AuthzenQuery(pdp, body, size == 1 ? 0 : (int) size), targets,
                 List.copyOf(scopes), gates, exchange);
     }
@@ -131,7 +138,8 @@ public record IssuanceEvaluations(AuthzenQuery query, List<String> targets, List
     }
 
     private static String write(PdpConfig pdp, IssuanceRequest request, List<String> targets, List<String> scopes,
-                                boolean exchange, String subjectType, String subjectId, String action, long size) {
+                                boolean exchange, String subjectType, String subjectId, String action, long size,
+                                Map<String, Object> exchangeContext) {
         StringWriter out = new StringWriter(256 + 96 * (int) size);
         try (JsonGenerator json = JSON.createGenerator(out)) {
             json.writeStartObject();
@@ -148,7 +156,7 @@ public record IssuanceEvaluations(AuthzenQuery query, List<String> targets, List
             if (oneTarget) {
                 entity(json, "resource", "audience", targets.get(0));
             }
-            context(json, request);
+            context(json, request, exchangeContext);
             if (size > 1) {
                 json.writeArrayFieldStart("evaluations");
                 for (String target : targets) {
@@ -206,7 +214,8 @@ public record IssuanceEvaluations(AuthzenQuery query, List<String> targets, List
     }
 
     /** Section 5.4: advisory context; the keys this profile defines that Keycloak knows at decision time. */
-    private static void context(JsonGenerator json, IssuanceRequest request) throws IOException {
+    private static void context(JsonGenerator json, IssuanceRequest request, Map<String, Object> exchangeContext)
+            throws IOException {
         json.writeObjectFieldStart("context");
         json.writeStringField("client_id", request.client().clientId());
         String dpop = request.network().dpopThumbprint();
@@ -221,6 +230,11 @@ public record IssuanceEvaluations(AuthzenQuery query, List<String> targets, List
                 json.writeStringField("x5t#S256", mtls);
             }
             json.writeEndObject();
+        }
+        // Token exchange binding Section 4.5 (and 4.3.3: may_act is conveyed, never treated as the gate's answer).
+        for (Map.Entry<String, Object> member : exchangeContext.entrySet()) {
+            json.writeFieldName(member.getKey());
+            json.writeObject(member.getValue());
         }
         json.writeEndObject();
     }

@@ -33,7 +33,10 @@ final class IssuanceProfileCheck implements RuleCheck {
 
     @Override
     public CheckDenial check(RequestActivation activation, DecisionServices services, Narrowing narrowing) {
-        IssuanceEvaluations batch = IssuanceEvaluations.form(pdp, activation.request());
+        ExchangeContext exchange = IssuanceEvaluations.TOKEN_EXCHANGE.equals(activation.request().grant().type())
+                ? services.facility(ExchangeContext.class) : null;
+        IssuanceEvaluations batch = IssuanceEvaluations.form(pdp, activation.request(),
+                exchange == null ? java.util.Map.of() : exchange.members());
         if (batch == null) {
             return tooLarge; // Section 5.5.3: the AS rejects a request beyond its bound
         }
