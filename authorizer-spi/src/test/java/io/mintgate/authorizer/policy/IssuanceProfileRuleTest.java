@@ -249,6 +249,29 @@ class IssuanceProfileRuleTest {
     }
 
     @Test
+    void aRequestingPartyThatProvedAWorkloadIdentityIsAWorkloadNamedByThatIdentity() throws Exception {
+        IssuanceRequest exchange = Requests.with(request("urn:ietf:params:oauth:grant-type:token-exchange",
+                        "alice@example.com", false, "gateway-client", List.of("https://api.partner.example"), List.of(), null),
+                new WorkloadInfo("https://spiffe.example", "spiffe://cluster/ns/prod/sa/gateway", Map.of()));
+        ProfilePdp pdp = new ProfilePdp("{\"evaluations\": [{\"decision\": true}, {\"decision\": true}]}");
+        policy().evaluate(exchange, pdp);
+
+        // As in the binding's Section 9.1 example.
+        assertThat(pdp.body().at("/evaluations/1/subject")).isEqualTo(JSON.readTree(
+                "{\"type\": \"workload\", \"id\": \"spiffe://cluster/ns/prod/sa/gateway\"}"));
+    }
+
+    @Test
+    void anExchangedServiceAccountTokensSubjectIsAWorkloadNeverAClient() {
+        IssuanceRequest exchange = request("urn:ietf:params:oauth:grant-type:token-exchange", "sa-7", true,
+                "gateway-client", List.of("https://api.partner.example"), List.of(), null);
+        ProfilePdp pdp = new ProfilePdp("{\"evaluations\": [{\"decision\": true}, {\"decision\": true}]}");
+        policy().evaluate(exchange, pdp);
+
+        assertThat(pdp.queries.get(0).body()).contains("{\"subject\":{\"type\":\"workload\",\"id\":\"sa-7\"}");
+    }
+
+    @Test
     void aDeniedRequestingPartyGateRefusesTheExchangeLikeADeniedSubjectGate() {
         IssuanceRequest exchange = request("urn:ietf:params:oauth:grant-type:token-exchange", "alice", false,
                 "gateway-client", List.of("https://api.partner.example"), List.of(), null);

@@ -114,7 +114,7 @@ public record IssuanceEvaluations(AuthzenQuery query, List<String> targets, List
         if (size > pdp.maxEvaluations()) {
             return null;
         }
-        String subjectType = subjectType(request);
+        String subjectType = subjectType(request, exchange);
         String subjectId = request.subject().id();
         if (subjectId.isEmpty()) {
             throw failure(pdp, "the token has no subject (Section 5.1)");
@@ -128,13 +128,14 @@ public record IssuanceEvaluations(AuthzenQuery query, List<String> targets, List
 
     /**
      * Section 5.1: {@code user} for a person; for a service account's own token {@code workload} when the client
-     * proved a workload identity (a verified federated assertion), else {@code client}.
+     * proved a workload identity (a verified federated assertion), else {@code client}. An exchange subject is a
+     * {@code user} or a {@code workload} (binding Section 4.1); the assertion there is the requesting party's.
      */
-    static String subjectType(IssuanceRequest request) {
+    static String subjectType(IssuanceRequest request, boolean exchange) {
         if (!request.subject().serviceAccount()) {
             return "user";
         }
-        return request.workload().present() ? "workload" : "client";
+        return exchange || request.workload().present() ? "workload" : "client";
     }
 
     private static String write(PdpConfig pdp, IssuanceRequest request, List<String> targets, List<String> scopes,
@@ -161,9 +162,13 @@ public record IssuanceEvaluations(AuthzenQuery query, List<String> targets, List
                 json.writeArrayFieldStart("evaluations");
                 for (String target : targets) {
                     if (exchange) {
-                        // Binding Section 4.3.1/4.3.2: subject gate, then requesting-party gate (the client).
+                        // Binding Section 4.3.1/4.3.2: subject gate, then requesting-party gate (Section 4.2: the
+                        // authenticated client, or the workload identity it proved with a federated assertion).
                         item(json, subjectType, subjectId, action, oneTarget ? null : "audience", target);
-                        item(json, "client", request.client().clientId(), action, oneTarget ? null : "audience", target);
+                        boolean workload = request.workload().present() && !request.workload().subject().isEmpty();
+                        item(json, workload ? "workload" : "client",
+                                workload ? request.workload().subject() : request.client().clientId(), action,
+                                oneTarget ? null : "audience", target);
                     } else {
                         item(json, null, null, action, oneTarget ? null : "audience", target);
                     }
