@@ -51,7 +51,7 @@ public final class HttpAuthzenClient {
 
     /** As {@link #forTenant(String, Secrets)}, with each PDP call wrapped by {@code tracer} (e.g. a tracing span). */
     public AuthzenClient forTenant(String tenant, Secrets secrets, PdpCallTracer tracer) {
-        return query -> channel(tenant, query.pdp()).evaluate(query, http, secrets, tracer);
+        return query -> channel(tenant, query.pdp()).answer(query, http, secrets, tracer);
     }
 
     PdpChannel channel(String tenant, PdpConfig pdp) {

@@ -1,5 +1,6 @@
 package io.mintgate.authorizer.authzen;
 
+import io.mintgate.authorizer.policy.authzen.AuthzenAnswer;
 import io.mintgate.authorizer.policy.authzen.AuthzenQuery;
 import io.mintgate.authorizer.policy.authzen.PdpConfig;
 import java.util.function.Supplier;
@@ -14,5 +15,5 @@ public interface PdpCallTracer {
 
     PdpCallTracer NONE = (pdp, query, call) -> call.get();
 
-    boolean[] around(PdpConfig pdp, AuthzenQuery query, Supplier<boolean[]> call);
+    AuthzenAnswer around(PdpConfig pdp, AuthzenQuery query, Supplier<AuthzenAnswer> call);
 }

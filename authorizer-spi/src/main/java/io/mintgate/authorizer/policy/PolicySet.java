@@ -225,7 +225,8 @@ public final class PolicySet {
                         }
                         continue; // nothing follows the condition of such a rule
                     }
-                    RuleCheck.CheckDenial denial = runChecks(rule, activation, services, false, trace, i);
+                    Obligations[] narrowed = rule.mode() == Mode.ENFORCE && narrows(rule) ? new Obligations[1] : null;
+                    RuleCheck.CheckDenial denial = runChecks(rule, activation, services, false, narrowed, trace, i);
                     if (denial != null) {
                         if (rule.mode() == Mode.SHADOW) {
                             findings.add(new RuleFinding(rule.name(), denial.reason(), Mode.SHADOW, false, denial.message()));
@@ -239,6 +240,15 @@ public final class PolicySet {
                                 obligations = new ObligationsAccumulator();
                             }
                             rule.obligations().evaluateInto(activation, obligations, id);
+                        }
+                        if (narrowed != null && narrowed[0] != null && !narrowed[0].isEmpty()) {
+                            if (obligations == null) {
+                                obligations = new ObligationsAccumulator();
+                            }
+                            Obligations o = narrowed[0];
+                            obligations.add(o.keepScopes(), o.keepAudiences(), o.keepRoles(), o.maxAccessTokenLifetime(),
+                                    o.refreshTokenAllowed(), o.maxRefreshTokenLifetime(),
+                                    o.claims().isEmpty() ? null : new java.util.LinkedHashMap<>(o.claims()));
                         }
                     }
                     // Counted only once the rule fully passed (a rule whose obligations failed counts nothing).
@@ -267,7 +277,7 @@ public final class PolicySet {
                 Rule rule = counted.get(i);
                 int index = trace == null ? -1 : indexOf(rule);
                 try {
-                    RuleCheck.CheckDenial denial = runChecks(rule, activation, services, true, trace, index);
+                    RuleCheck.CheckDenial denial = runChecks(rule, activation, services, true, null, trace, index);
                     if (denial == null && trace != null) {
                         trace.allowed(index);
                     }
@@ -331,15 +341,18 @@ public final class PolicySet {
      * told to {@code trace} (when not null) with the check that refused, as rule {@code index}.
      */
     private static RuleCheck.CheckDenial runChecks(Rule rule, RequestActivation activation, DecisionServices services,
-                                                   boolean consuming, DecisionTrace trace, int index) {
+                                                   boolean consuming, Obligations[] narrowed, DecisionTrace trace,
+                                                   int index) {
         List<RuleCheck> checks = rule.checks();
         for (int k = 0; k < checks.size(); k++) {
             RuleCheck check = checks.get(k);
             if (check.consumes() != consuming) {
                 continue;
             }
-            RuleCheck.CheckDenial denial = rule.mode() == Mode.SHADOW
-                    ? check.checkShadow(activation, services) : check.check(activation, services);
+            RuleCheck.CheckDenial denial = rule.mode() == Mode.SHADOW ? check.checkShadow(activation, services)
+                    : narrowed != null && check.narrows()
+                    ? check.check(activation, services, o -> narrowed[0] = narrowed[0] == null ? o : narrowed[0].intersect(o))
+                    : check.check(activation, services);
             if (denial != null) {
                 if (trace != null) {
                     trace.checkDenied(index, k, denial);
@@ -348,6 +361,15 @@ public final class PolicySet {
             }
         }
         return null;
+    }
+
+    private static boolean narrows(Rule rule) {
+        for (RuleCheck check : rule.checks()) {
+            if (check.narrows()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean counts(Rule rule) {

@@ -6,6 +6,7 @@ import io.mintgate.authorizer.policy.DecisionTrace;
 import io.mintgate.authorizer.policy.IssuanceRequest;
 import io.mintgate.authorizer.policy.Obligations;
 import io.mintgate.authorizer.policy.PolicySet;
+import io.mintgate.authorizer.policy.authzen.AuthzenAnswer;
 import io.mintgate.authorizer.policy.authzen.AuthzenClient;
 import io.mintgate.authorizer.policy.budget.BudgetCounters;
 import java.util.ArrayList;
@@ -108,7 +109,7 @@ public final class OfflineSimulation {
         AuthzenClient pdp = pdps == Pdps.UNREACHABLE ? null : query -> {
             boolean[] answers = new boolean[Math.max(1, query.evaluations())];
             Arrays.fill(answers, pdps == Pdps.ALLOW);
-            return answers;
+            return new AuthzenAnswer(answers);
         };
         return new DecisionServices() {
             @Override

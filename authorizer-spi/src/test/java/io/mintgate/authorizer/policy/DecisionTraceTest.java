@@ -164,7 +164,7 @@ class DecisionTraceTest {
         return new DecisionServices() {
             @Override
             public <T> T facility(Class<T> type) {
-                AuthzenClient client = query -> new boolean[] {answer};
+                AuthzenClient client = query -> new io.mintgate.authorizer.policy.authzen.AuthzenAnswer(new boolean[] {answer});
                 return type == AuthzenClient.class ? type.cast(client) : null;
             }
         };

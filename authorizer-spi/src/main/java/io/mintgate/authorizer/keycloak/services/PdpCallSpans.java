@@ -3,6 +3,7 @@ package io.mintgate.authorizer.keycloak.services;
 import java.util.function.Supplier;
 
 import io.mintgate.authorizer.authzen.PdpCallTracer;
+import io.mintgate.authorizer.policy.authzen.AuthzenAnswer;
 import io.mintgate.authorizer.policy.authzen.AuthzenQuery;
 import io.mintgate.authorizer.policy.authzen.PdpConfig;
 import io.opentelemetry.api.common.AttributeKey;
@@ -39,7 +40,7 @@ final class PdpCallSpans implements PdpCallTracer {
     }
 
     @Override
-    public boolean[] around(PdpConfig pdp, AuthzenQuery query, Supplier<boolean[]> call) {
+    public AuthzenAnswer around(PdpConfig pdp, AuthzenQuery query, Supplier<AuthzenAnswer> call) {
         Span span = tracing.startSpan(tracing.getTracer(PdpCallSpans.class.getName()).spanBuilder(NAME)
                 .setSpanKind(SpanKind.CLIENT));
         try {
@@ -52,11 +53,11 @@ final class PdpCallSpans implements PdpCallTracer {
                 span.setAttribute(SERVER_PORT, (long) port);
                 span.setAttribute(EVALUATIONS, (long) Math.max(1, query.evaluations()));
             }
-            boolean[] decisions = call.get();
+            AuthzenAnswer answer = call.get();
             if (span.isRecording()) {
-                span.setAttribute(DECISION, allAllowed(decisions) ? "allow" : "deny");
+                span.setAttribute(DECISION, allAllowed(answer.decisions()) ? "allow" : "deny");
             }
-            return decisions;
+            return answer;
         } catch (RuntimeException e) {
             tracing.error(e);
             throw e;

@@ -9,6 +9,7 @@ import java.time.Duration;
 import io.mintgate.authorizer.authzen.PdpCallTracer;
 import io.mintgate.authorizer.keycloak.RecordingTracing;
 import io.mintgate.authorizer.policy.PolicyEvaluationException;
+import io.mintgate.authorizer.policy.authzen.AuthzenAnswer;
 import io.mintgate.authorizer.policy.authzen.AuthzenQuery;
 import io.mintgate.authorizer.policy.authzen.PdpAuth;
 import io.mintgate.authorizer.policy.authzen.PdpConfig;
@@ -35,8 +36,9 @@ class PdpCallSpansTest {
     void aCallIsAClientSpanUnderTheCurrentSpanNamingThePdpAndItsAnswer() {
         RecordingTracing tracing = new RecordingTracing();
         tracing.trace("test", "mintgate.decision", parent -> {
-            boolean[] answer = PdpCallSpans.of(tracing).around(PDP, BATCH, () -> new boolean[] {true, false});
-            assertThat(answer).containsExactly(true, false);
+            AuthzenAnswer answer = PdpCallSpans.of(tracing).around(PDP, BATCH,
+                    () -> new AuthzenAnswer(new boolean[] {true, false}));
+            assertThat(answer.decisions()).containsExactly(true, false);
         });
 
         SpanData pdp = tracing.only("mintgate.pdp");
