@@ -42,12 +42,14 @@ public final class IssuanceDecisions {
     }
 
     static Outcome decide(KeycloakSession session, IssuanceAuthorizerExecutor.PolicySource policy, IssuanceRequest request) {
+        long started = System.nanoTime();
         Decision decision;
         try {
             decision = policy.get().evaluate(request, KeycloakDecisionServices.forSession(session));
         } catch (PolicyValidationException e) {
             decision = policyError(request, e);
         }
+        DecisionMetrics.get().record(request, decision, started);
         RuleErrorLog.INSTANCE.report(request, decision);
         RequestLedger ledger = RequestLedger.of(session);
         ledger.decision().record(decision);
@@ -68,6 +70,7 @@ public final class IssuanceDecisions {
      */
     static Outcome decideBeforeAuthentication(KeycloakSession session, IssuanceAuthorizerExecutor.PolicySource policy,
                                               Supplier<IssuanceRequest> requests, Set<String> knownFacts) {
+        long started = System.nanoTime();
         Decision decision;
         IssuanceRequest request;
         try {
@@ -83,6 +86,8 @@ public final class IssuanceDecisions {
         }
         RuleErrorLog.INSTANCE.report(request, decision);
         if (!decision.allowed()) {
+            // Counted only when it refuses: an early allow is followed by the token-time decision, counted there.
+            DecisionMetrics.get().record(request, decision, started);
             RequestLedger ledger = RequestLedger.of(session);
             ledger.decision().record(decision);
             recordNhi(ledger, request, false);
