@@ -120,8 +120,18 @@ class ObservabilityIT {
         assertThat(delta(before, after, "mintgate_authzen_call_seconds_count", "pdp", PDP)).isEqualTo(1.0);
         assertThat(after.find("mintgate_authzen_call_seconds_bucket", "pdp", PDP)).isNotEmpty();
 
-        // Per-rule meters are off unless metrics-per-rule=true.
-        assertThat(after.names()).doesNotContain("mintgate_rule_denials_total", "mintgate_rule_errors_by_rule_total");
+        // Per-rule meters (the harness starts the server with metrics-per-rule=true): the rule names and reason codes.
+        assertThat(delta(before, after, "mintgate_rule_denials_total", "realm", r, "rule", "no-bad-bot",
+                "reason", "bad_bot", "mode", "enforce")).isEqualTo(2.0);
+        assertThat(delta(before, after, "mintgate_rule_denials_total", "realm", r, "rule", "trial-tenant",
+                "reason", "wrong_tenant", "mode", "shadow")).isEqualTo(1.0);
+        assertThat(delta(before, after, "mintgate_rule_denials_total", "realm", r, "rule", "one-token-an-hour",
+                "reason", "budget_exhausted", "mode", "enforce")).isEqualTo(1.0);
+        assertThat(delta(before, after, "mintgate_rule_errors_by_rule_total", "realm", r, "rule", "needs-team",
+                "effect", "deny")).isEqualTo(1.0);
+        assertThat(delta(before, after, "mintgate_rule_errors_by_rule_total", "realm", r, "rule", "ask-the-pdp",
+                "effect", "allow")).isEqualTo(1.0);
+        assertThat(after.find("mintgate_rule_denials_total", "realm", r)).hasSize(3);
     }
 
     @Test
