@@ -36,7 +36,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 @Warmup(iterations = 3, time = 3)
 @Measurement(iterations = 5, time = 3)
-@Threads(2)
+@Threads(1)
 public class DecisionMetricsBenchmark {
 
     private DecisionMetrics metrics;
