@@ -107,7 +107,10 @@ public final class DecisionMetrics {
             reason = reasonIndex(decision.reason());
             outcome = reason == POLICY_ERROR ? ERROR : DENY;
         }
-        meters.decisions(grantIndex(request.grant().type())).count(outcome, reason).increment();
+        Counter decisions = meters.decisions(grantIndex(request.grant().type())).count(outcome, reason);
+        if (decisions != null) { // every pair a decision can have is registered; a meter must never refuse a token
+            decisions.increment();
+        }
         meters.latency.record(elapsed, TimeUnit.NANOSECONDS);
         if (reason == BUDGET && outcome == DENY) {
             meters.budgetEnforced.increment();
