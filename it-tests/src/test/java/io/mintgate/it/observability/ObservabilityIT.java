@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -179,6 +180,12 @@ class ObservabilityIT {
                     .forEach(n -> missing.computeIfAbsent(where, k -> new TreeSet<>()).add(n));
         });
         assertThat(missing).as("metrics the files query that the server does not export").isEmpty();
+        // And the operator guide lists every Mintgate meter the server exports (a histogram by its base name).
+        String guide = read(Path.of(System.getProperty("it.docs.dir", "../docs"), "observability.md"));
+        assertThat(exported.stream().filter(n -> n.startsWith("mintgate_"))
+                .map(n -> n.replaceFirst("_(bucket|count|sum|max)$", ""))
+                .filter(n -> !guide.contains("`" + n + "`")).distinct().toList())
+                .as("exported meters missing from docs/observability.md").isEmpty();
         // The files cover what the operator guide promises they watch.
         assertThat(used).contains("mintgate_decisions_total", "mintgate_decision_seconds_bucket",
                 "mintgate_rule_errors_total", "mintgate_budget_exhausted_total", "mintgate_authzen_decisions_total",
@@ -201,6 +208,14 @@ class ObservabilityIT {
         // A misspelt metric or an unknown function is reported, so the server check fails on it.
         assertThat(ObservabilityFiles.metricNames("sum(rate(mintgate_decisons_total[5m])) + made_up_fn(x_total)"))
                 .containsExactly("made_up_fn", "mintgate_decisons_total", "x_total");
+    }
+
+    private static String read(Path file) {
+        try {
+            return java.nio.file.Files.readString(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static double delta(PrometheusText before, PrometheusText after, String name, String... labels) {
