@@ -39,6 +39,7 @@ public final class MintgateAuditListenerFactory implements EventListenerProvider
     public void postInit(KeycloakSessionFactory factory) {
         try {
             pipeline = AuditPipeline.start(options, Metrics.globalRegistry);
+            io.mintgate.audit.health.AuditHealth.watch(pipeline);
         } catch (IOException e) {
             // Fail the server start: running without the audit trail the operator asked for is worse than not running.
             throw new UncheckedIOException("Mintgate audit cannot open its spool " + options.spoolDir(), e);
@@ -59,6 +60,7 @@ public final class MintgateAuditListenerFactory implements EventListenerProvider
     public void close() {
         if (pipeline != null) {
             LOG.info("Mintgate audit stopping: flushing the spool");
+            io.mintgate.audit.health.AuditHealth.unwatch(pipeline);
             pipeline.close();
             pipeline = null;
         }

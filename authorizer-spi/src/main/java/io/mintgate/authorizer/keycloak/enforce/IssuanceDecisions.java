@@ -42,6 +42,7 @@ public final class IssuanceDecisions {
     }
 
     static Outcome decide(KeycloakSession session, IssuanceAuthorizerExecutor.PolicySource policy, IssuanceRequest request) {
+        long started = System.nanoTime();
         DecisionSpan span = DecisionSpan.start(session, request);
         Decision decision;
         try {
@@ -52,6 +53,7 @@ public final class IssuanceDecisions {
             span.failed(e);
             throw e;
         }
+        DecisionMetrics.get().record(request, decision, started);
         span.end(decision);
         RuleErrorLog.INSTANCE.report(request, decision);
         RequestLedger ledger = RequestLedger.of(session);
@@ -73,6 +75,7 @@ public final class IssuanceDecisions {
      */
     static Outcome decideBeforeAuthentication(KeycloakSession session, IssuanceAuthorizerExecutor.PolicySource policy,
                                               Supplier<IssuanceRequest> requests, Set<String> knownFacts) {
+        long started = System.nanoTime();
         Decision decision;
         IssuanceRequest request;
         try {
@@ -90,6 +93,8 @@ public final class IssuanceDecisions {
         }
         RuleErrorLog.INSTANCE.report(request, decision);
         if (!decision.allowed()) {
+            // Counted only when it refuses: an early allow is followed by the token-time decision, counted there.
+            DecisionMetrics.get().record(request, decision, started);
             RequestLedger ledger = RequestLedger.of(session);
             ledger.decision().record(decision);
             recordNhi(ledger, request, false);
