@@ -56,6 +56,7 @@ public final class IssuanceDecisions {
         RuleErrorLog.INSTANCE.report(request, decision);
         RequestLedger ledger = RequestLedger.of(session);
         ledger.decision().record(decision);
+        ledger.decision().recordRequest(request, decision);
         recordNhi(ledger, request, true);
         if (decision.allowed()) {
             ledger.allowed(decision.obligations());

@@ -1,0 +1,191 @@
+package io.mintgate.authorizer.policy;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * The request a decision saw, written for the audit record (event detail {@code mintgate_request}) so that a later
+ * replay can decide it again: {@link IssuanceRequest} serialised component by component, in the shape
+ * {@link IssuanceRequestJson} reads (a policy test's {@code request}), empty members left out. Derived from the
+ * record itself, so a new context variable is captured without a change here.
+ *
+ * <p>Capturing costs no lookup the decision did not make: a deferred fact (a client's roles, a user's groups or
+ * attributes) that no rule read is not fetched for the record; it is listed under {@code partial} instead, and a
+ * map read key by key (a client's attributes) keeps the keys read, listed there too. Nothing that looks like a
+ * credential is written: map entries whose key names one (secret, password, private key, token, assertion) or
+ * whose value is one (a compact JWS/JWE, an HTTP {@code Bearer}/{@code Basic} value) are left out. The request
+ * holds no token, assertion or client secret to begin with (only the verified assertion's claims).
+ */
+public final class RequestCapture {
+
+    /** The member that lists the facts not captured whole: path to the keys captured (empty for a list). */
+    public static final String PARTIAL = "partial";
+
+    private static final Pattern CREDENTIAL_KEY = Pattern.compile(
+            "secret|password|passwd|private|credential|assertion|api_?key|(^|[._-])(access_|id_|refresh_)?token$");
+    private static final Pattern CREDENTIAL_VALUE = Pattern.compile("(?i)^\\s*(eyJ[A-Za-z0-9_-]{4,}\\.|(bearer|basic|dpop)\\s)");
+
+    /** Filled by the serialisers of one {@link #encode} call (on its own thread), read once it is done. */
+    private static final ThreadLocal<Map<String, List<String>>> PARTIAL_FACTS = new ThreadLocal<>();
+
+    private static final JsonMapper MAPPER = JsonMapper.builder()
+            .addModule(new SimpleModule()
+                    .addSerializer(Instant.class, ToStringSerializer.instance)
+                    .addSerializer(DeferredList.class, new DeferredListWriter())
+                    .addSerializer(Map.class, new MapWriter()))
+            .serializationInclusion(JsonInclude.Include.NON_EMPTY)
+            .build();
+
+    private RequestCapture() {
+    }
+
+    /** The request as compact JSON; never throws for a request the engine could evaluate. */
+    public static String encode(IssuanceRequest request) {
+        Map<String, List<String>> partial = new TreeMap<>();
+        PARTIAL_FACTS.set(partial);
+        try {
+            String json = MAPPER.writeValueAsString(request);
+            if (partial.isEmpty()) {
+                return json;
+            }
+            return json.substring(0, json.length() - 1) + ",\"" + PARTIAL + "\":" + MAPPER.writeValueAsString(partial) + "}";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("request could not be written: " + e.getOriginalMessage(), e);
+        } finally {
+            PARTIAL_FACTS.remove();
+        }
+    }
+
+    /** The request as a tree, for callers that embed it in a larger answer (tests, tools). */
+    public static ObjectNode tree(IssuanceRequest request) {
+        try {
+            return (ObjectNode) MAPPER.readTree(encode(request));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static boolean looksLikeCredentialKey(String key) {
+        return CREDENTIAL_KEY.matcher(key.toLowerCase(Locale.ROOT)).find();
+    }
+
+    static boolean looksLikeCredentialValue(Object value) {
+        return value instanceof String s && CREDENTIAL_VALUE.matcher(s).find();
+    }
+
+    /** {@code client.roles} for the member being written (the parent object's member name, then this one's). */
+    private static String path(JsonGenerator gen) {
+        JsonStreamContext here = gen.getOutputContext();
+        JsonStreamContext parent = here.getParent();
+        String name = here.getCurrentName();
+        String owner = parent == null ? null : parent.getCurrentName();
+        return owner == null ? name : owner + "." + name;
+    }
+
+    private static void notCaptured(JsonGenerator gen, List<String> keysCaptured) {
+        Map<String, List<String>> partial = PARTIAL_FACTS.get();
+        if (partial != null) {
+            partial.put(path(gen), keysCaptured);
+        }
+    }
+
+    @SuppressWarnings("rawtypes")
+    private static final class DeferredListWriter extends StdSerializer<DeferredList> {
+        DeferredListWriter() {
+            super(DeferredList.class);
+        }
+
+        @Override
+        public boolean isEmpty(SerializerProvider provider, DeferredList value) {
+            return value.fetched() && value.isEmpty(); // an unread list is written ([]) and named in partial
+        }
+
+        @Override
+        public void serialize(DeferredList list, JsonGenerator gen, SerializerProvider provider) throws IOException {
+            if (!list.fetched()) {
+                notCaptured(gen, List.of()); // before the array: the path is the member's
+            }
+            gen.writeStartArray();
+            if (list.fetched()) {
+                for (Object item : list) {
+                    provider.defaultSerializeValue(item, gen);
+                }
+            }
+            gen.writeEndArray();
+        }
+    }
+
+    /** Every map of the request: credential-looking entries left out; an unfetched deferred map, its keys read. */
+    @SuppressWarnings("rawtypes")
+    private static final class MapWriter extends StdSerializer<Map> {
+        MapWriter() {
+            super(Map.class);
+        }
+
+        @Override
+        public boolean isEmpty(SerializerProvider provider, Map value) {
+            return !(value instanceof DeferredMap<?> deferred && !deferred.fetched()) && value.isEmpty();
+        }
+
+        @Override
+        public void serialize(Map map, JsonGenerator gen, SerializerProvider provider) throws IOException {
+            Map<?, ?> entries = map;
+            if (map instanceof DeferredMap<?> deferred && !deferred.fetched()) {
+                Map<String, ?> read = deferred.keysRead();
+                notCaptured(gen, new ArrayList<>(new TreeMap<>(read).keySet()));
+                Map<String, Object> present = new LinkedHashMap<>();
+                read.forEach((k, v) -> {
+                    if (v != null) {
+                        present.put(k, v);
+                    }
+                });
+                entries = present;
+            }
+            gen.writeStartObject();
+            for (Map.Entry<?, ?> e : entries.entrySet()) {
+                String key = String.valueOf(e.getKey());
+                Object value = e.getValue();
+                if (value == null || looksLikeCredentialKey(key) || looksLikeCredentialValue(value)) {
+                    continue;
+                }
+                gen.writeFieldName(key);
+                if (value instanceof List<?> list) {
+                    gen.writeStartArray();
+                    for (Object item : list) {
+                        if (!looksLikeCredentialValue(item)) {
+                            provider.defaultSerializeValue(item, gen);
+                        }
+                    }
+                    gen.writeEndArray();
+                } else {
+                    provider.defaultSerializeValue(value, gen);
+                }
+            }
+            gen.writeEndObject();
+        }
+    }
+
+    /** Reads a capture back: the request, and the facts it did not capture whole. */
+    public static CapturedRequest decode(JsonNode json) {
+        return CapturedRequest.read(json);
+    }
+}
