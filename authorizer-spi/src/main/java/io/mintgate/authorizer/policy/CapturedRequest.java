@@ -1,6 +1,15 @@
 package io.mintgate.authorizer.policy;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.deser.std.FromStringDeserializer;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import java.io.IOException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.lang.reflect.Constructor;
@@ -27,6 +36,48 @@ public final class CapturedRequest {
     private final Set<String> misses = new LinkedHashSet<>(2);
 
     private CapturedRequest() {
+    }
+
+    /** Reads captures as IssuanceRequestJson does, with {@code partial} (read apart, see {@link #read(String)}) ignored. */
+    private static final ObjectReader REQUESTS = JsonMapper.builder()
+            .addModule(new SimpleModule().addDeserializer(Instant.class, new FromStringDeserializer<Instant>(Instant.class) {
+                @Override
+                protected Instant _deserialize(String value, DeserializationContext ctxt) {
+                    return Instant.parse(value);
+                }
+            }))
+            .addMixIn(IssuanceRequest.class, IgnorePartial.class)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .build().readerFor(IssuanceRequest.class);
+
+    @JsonIgnoreProperties(RequestCapture.PARTIAL)
+    private interface IgnorePartial {
+    }
+
+    /** @throws IllegalArgumentException when {@code json} is not a capture */
+    static CapturedRequest read(String json) {
+        try {
+            IssuanceRequest request = REQUESTS.readValue(json);
+            CapturedRequest captured = new CapturedRequest();
+            if (json.startsWith("{\"" + RequestCapture.PARTIAL + "\":")) {
+                try (JsonParser parser = REQUESTS.createParser(json)) {
+                    parser.nextToken(); // the capture
+                    parser.nextToken(); // "partial"
+                    parser.nextToken();
+                    JsonNode partial = parser.readValueAsTree();
+                    Iterator<Map.Entry<String, JsonNode>> facts = partial.fields();
+                    while (facts.hasNext()) {
+                        Map.Entry<String, JsonNode> fact = facts.next();
+                        request = captured.withPartial(request, fact.getKey(), fact.getValue());
+                    }
+                }
+            }
+            captured.request = request;
+            return captured;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not a captured request: " + e.getMessage(), e);
+        }
     }
 
     /** @throws IllegalArgumentException naming the member that could not be read */
@@ -102,32 +153,61 @@ public final class CapturedRequest {
     }
 
     private static Object component(Record record, String name) {
-        for (RecordComponent c : record.getClass().getRecordComponents()) {
-            if (c.getName().equals(name)) {
-                try {
-                    return c.getAccessor().invoke(record);
-                } catch (ReflectiveOperationException e) {
-                    throw new IllegalStateException(e);
-                }
-            }
+        Shape shape = SHAPES.get(record.getClass());
+        int index = shape.indexOf(name);
+        if (index < 0) {
+            throw new IllegalArgumentException("partial: no fact '" + name + "' in " + record.getClass().getSimpleName());
         }
-        throw new IllegalArgumentException("partial: no fact '" + name + "' in " + record.getClass().getSimpleName());
+        try {
+            return shape.accessors[index].invoke(record);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A copy of {@code record} with one component replaced, through its canonical constructor. */
     private static Record with(Record record, String name, Object value) {
-        RecordComponent[] components = record.getClass().getRecordComponents();
-        Object[] values = new Object[components.length];
-        Class<?>[] types = new Class<?>[components.length];
+        Shape shape = SHAPES.get(record.getClass());
+        Object[] values = new Object[shape.names.length];
         try {
-            for (int i = 0; i < components.length; i++) {
-                types[i] = components[i].getType();
-                values[i] = components[i].getName().equals(name) ? value : components[i].getAccessor().invoke(record);
+            for (int i = 0; i < values.length; i++) {
+                values[i] = shape.names[i].equals(name) ? value : shape.accessors[i].invoke(record);
             }
-            Constructor<?> canonical = record.getClass().getDeclaredConstructor(types);
-            return (Record) canonical.newInstance(values);
+            return (Record) shape.canonical.newInstance(values);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** A record class's components and canonical constructor, looked up once (reflection on records is slow). */
+    private static final ClassValue<Shape> SHAPES = new ClassValue<>() {
+        @Override
+        protected Shape computeValue(Class<?> type) {
+            RecordComponent[] components = type.getRecordComponents();
+            String[] names = new String[components.length];
+            java.lang.reflect.Method[] accessors = new java.lang.reflect.Method[components.length];
+            Class<?>[] types = new Class<?>[components.length];
+            for (int i = 0; i < components.length; i++) {
+                names[i] = components[i].getName();
+                accessors[i] = components[i].getAccessor();
+                types[i] = components[i].getType();
+            }
+            try {
+                return new Shape(names, accessors, type.getDeclaredConstructor(types));
+            } catch (NoSuchMethodException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    };
+
+    private record Shape(String[] names, java.lang.reflect.Method[] accessors, Constructor<?> canonical) {
+        int indexOf(String name) {
+            for (int i = 0; i < names.length; i++) {
+                if (names[i].equals(name)) {
+                    return i;
+                }
+            }
+            return -1;
         }
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
@@ -44,8 +45,8 @@ public final class RequestCapture {
             "secret|password|passwd|private|credential|assertion|api_?key|(^|[._-])(access_|id_|refresh_)?token$");
     private static final Pattern CREDENTIAL_VALUE = Pattern.compile("(?i)^\\s*(eyJ[A-Za-z0-9_-]{4,}\\.|(bearer|basic|dpop)\\s)");
 
-    /** Filled by the serialisers of one {@link #encode} call (on its own thread), read once it is done. */
-    private static final ThreadLocal<Map<String, List<String>>> PARTIAL_FACTS = new ThreadLocal<>();
+    /** The per-call attribute through which the serialisers of one {@link #encode} report the partial facts. */
+    private static final Object PARTIAL_FACTS = new Object();
 
     private static final JsonMapper MAPPER = JsonMapper.builder()
             .addModule(new SimpleModule()
@@ -54,6 +55,7 @@ public final class RequestCapture {
                     .addSerializer(Map.class, new MapWriter()))
             .serializationInclusion(JsonInclude.Include.NON_EMPTY)
             .build();
+    private static final ObjectWriter WRITER = MAPPER.writer();
 
     private RequestCapture() {
     }
@@ -61,17 +63,15 @@ public final class RequestCapture {
     /** The request as compact JSON; never throws for a request the engine could evaluate. */
     public static String encode(IssuanceRequest request) {
         Map<String, List<String>> partial = new TreeMap<>();
-        PARTIAL_FACTS.set(partial);
         try {
-            String json = MAPPER.writeValueAsString(request);
+            String json = WRITER.withAttribute(PARTIAL_FACTS, partial).writeValueAsString(request);
             if (partial.isEmpty()) {
                 return json;
             }
-            return json.substring(0, json.length() - 1) + ",\"" + PARTIAL + "\":" + MAPPER.writeValueAsString(partial) + "}";
+            // First, so that a reader finds it without parsing the request twice (CapturedRequest).
+            return "{\"" + PARTIAL + "\":" + MAPPER.writeValueAsString(partial) + "," + json.substring(1);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("request could not be written: " + e.getOriginalMessage(), e);
-        } finally {
-            PARTIAL_FACTS.remove();
         }
     }
 
@@ -101,8 +101,9 @@ public final class RequestCapture {
         return owner == null ? name : owner + "." + name;
     }
 
-    private static void notCaptured(JsonGenerator gen, List<String> keysCaptured) {
-        Map<String, List<String>> partial = PARTIAL_FACTS.get();
+    @SuppressWarnings("unchecked")
+    private static void notCaptured(JsonGenerator gen, SerializerProvider provider, List<String> keysCaptured) {
+        Map<String, List<String>> partial = (Map<String, List<String>>) provider.getAttribute(PARTIAL_FACTS);
         if (partial != null) {
             partial.put(path(gen), keysCaptured);
         }
@@ -122,7 +123,7 @@ public final class RequestCapture {
         @Override
         public void serialize(DeferredList list, JsonGenerator gen, SerializerProvider provider) throws IOException {
             if (!list.fetched()) {
-                notCaptured(gen, List.of()); // before the array: the path is the member's
+                notCaptured(gen, provider, List.of()); // before the array: the path is the member's
             }
             gen.writeStartArray();
             if (list.fetched()) {
@@ -151,7 +152,7 @@ public final class RequestCapture {
             Map<?, ?> entries = map;
             if (map instanceof DeferredMap<?> deferred && !deferred.fetched()) {
                 Map<String, ?> read = deferred.keysRead();
-                notCaptured(gen, new ArrayList<>(new TreeMap<>(read).keySet()));
+                notCaptured(gen, provider, new ArrayList<>(new TreeMap<>(read).keySet()));
                 Map<String, Object> present = new LinkedHashMap<>();
                 read.forEach((k, v) -> {
                     if (v != null) {
@@ -186,6 +187,15 @@ public final class RequestCapture {
 
     /** Reads a capture back: the request, and the facts it did not capture whole. */
     public static CapturedRequest decode(JsonNode json) {
+        return CapturedRequest.read(json);
+    }
+
+    /**
+     * As {@link #decode(JsonNode)}, from the text as the record holds it, in one streaming pass (replay reads many).
+     *
+     * @throws IllegalArgumentException when the text is not a capture
+     */
+    public static CapturedRequest decode(String json) {
         return CapturedRequest.read(json);
     }
 }

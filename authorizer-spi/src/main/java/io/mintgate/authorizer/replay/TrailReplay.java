@@ -1,6 +1,5 @@
 package io.mintgate.authorizer.replay;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.mintgate.authorizer.policy.CapturedRequest;
@@ -11,6 +10,7 @@ import io.mintgate.authorizer.policy.PolicySet;
 import io.mintgate.authorizer.policy.RequestCapture;
 import io.mintgate.authorizer.policy.RuleFinding;
 
+import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashSet;
@@ -59,37 +59,30 @@ public final class TrailReplay {
             return;
         }
         report.read();
-        JsonNode record;
+        TrailRecord record;
         try {
-            record = MAPPER.readTree(line);
-        } catch (JsonProcessingException e) {
+            record = TrailRecord.parse(line);
+        } catch (IOException e) {
             report.skipped("not a JSON record", null);
             return;
         }
         replay(record);
     }
 
-    /** Replays one parsed record. */
-    public void record(JsonNode record) {
-        report.read();
-        replay(record);
-    }
-
-    private void replay(JsonNode record) {
-        String type = record.path("type").asText();
+    private void replay(TrailRecord record) {
+        String type = record.type == null ? "" : record.type;
         if (!TOKEN_ISSUED.equals(type) && !TOKEN_DENIED.equals(type)) {
             report.skipped("not an issuance decision (" + (type.isEmpty() ? "no type" : type) + ")", null);
             return;
         }
-        JsonNode data = record.path("data");
-        if (realm != null && !realm.equals(data.path("realm").asText())) {
+        if (realm != null && !realm.equals(record.realm)) {
             report.skipped("another realm", null);
             return;
         }
         if (from != null || to != null) {
             Instant time;
             try {
-                time = Instant.parse(record.path("time").asText());
+                time = Instant.parse(String.valueOf(record.time));
             } catch (DateTimeParseException e) {
                 report.skipped("no readable time", null);
                 return;
@@ -99,28 +92,26 @@ public final class TrailReplay {
                 return;
             }
         }
-        JsonNode decision = data.path("decision");
-        String id = decision.path("id").asText(null);
-        String outcome = decision.path("outcome").asText();
+        String id = record.decisionId;
+        String outcome = String.valueOf(record.outcome);
         if (id == null || !(outcome.equals("allow") || outcome.equals("deny"))) {
             report.skipped("no Mintgate decision", null);
             return;
         }
-        String captured = data.path("details").path("mintgate_request").asText(null);
-        if (captured == null) {
+        if (record.request == null) {
             report.skipped("no captured request (recorded before capture, or a front-channel refusal)", id);
             return;
         }
         CapturedRequest request;
         try {
-            request = RequestCapture.decode(MAPPER.readTree(captured));
-        } catch (JsonProcessingException | IllegalArgumentException e) {
+            request = RequestCapture.decode(record.request);
+        } catch (IllegalArgumentException e) {
             report.skipped("captured request unreadable", id);
             return;
         }
         ServiceCalls services = new ServiceCalls();
         Decision replayed = draft.evaluate(request.request(), services);
-        String client = data.path("clientId").asText("");
+        String client = record.clientId == null ? "" : record.clientId;
         if (!request.misses().isEmpty() || !services.asked.isEmpty()) {
             Set<String> rules = new LinkedHashSet<>();
             Set<String> reasons = new LinkedHashSet<>();
@@ -143,8 +134,8 @@ public final class TrailReplay {
         if (wasAllowed && !replayed.allowed()) {
             report.changed(ReplayReport.Change.ALLOW_TO_DENY, id, client, replayed.rule());
         } else if (!wasAllowed && replayed.allowed()) {
-            report.changed(ReplayReport.Change.DENY_TO_ALLOW, id, client, decision.path("rule").asText(null));
-        } else if (wasAllowed && !sameObligations(data.path("details").path("mintgate_obligations").asText(""), replayed)) {
+            report.changed(ReplayReport.Change.DENY_TO_ALLOW, id, client, record.rule);
+        } else if (wasAllowed && !sameObligations(record.obligations, replayed)) {
             report.changed(ReplayReport.Change.NARROWING_CHANGED, id, client, null);
         } else {
             report.unchanged(client);
@@ -152,7 +143,7 @@ public final class TrailReplay {
     }
 
     private static boolean sameObligations(String recorded, Decision replayed) {
-        JsonNode before = recorded.isEmpty() ? MAPPER.createObjectNode() : ObligationsJson.read(recorded);
+        JsonNode before = recorded == null || recorded.isEmpty() ? MAPPER.createObjectNode() : ObligationsJson.read(recorded);
         return before.equals(ObligationsJson.tree(replayed.obligations(), replayed.id()));
     }
 
