@@ -12,8 +12,6 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import java.io.IOException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import java.lang.reflect.Constructor;
-import java.lang.reflect.RecordComponent;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -153,61 +151,17 @@ public final class CapturedRequest {
     }
 
     private static Object component(Record record, String name) {
-        Shape shape = SHAPES.get(record.getClass());
+        RecordShape shape = RecordShape.of(record.getClass());
         int index = shape.indexOf(name);
         if (index < 0) {
             throw new IllegalArgumentException("partial: no fact '" + name + "' in " + record.getClass().getSimpleName());
         }
-        try {
-            return shape.accessors[index].invoke(record);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(e);
-        }
+        return shape.get(record, index);
     }
 
-    /** A copy of {@code record} with one component replaced, through its canonical constructor. */
+    /** A copy of {@code record} with one component replaced. */
     private static Record with(Record record, String name, Object value) {
-        Shape shape = SHAPES.get(record.getClass());
-        Object[] values = new Object[shape.names.length];
-        try {
-            for (int i = 0; i < values.length; i++) {
-                values[i] = shape.names[i].equals(name) ? value : shape.accessors[i].invoke(record);
-            }
-            return (Record) shape.canonical.newInstance(values);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** A record class's components and canonical constructor, looked up once (reflection on records is slow). */
-    private static final ClassValue<Shape> SHAPES = new ClassValue<>() {
-        @Override
-        protected Shape computeValue(Class<?> type) {
-            RecordComponent[] components = type.getRecordComponents();
-            String[] names = new String[components.length];
-            java.lang.reflect.Method[] accessors = new java.lang.reflect.Method[components.length];
-            Class<?>[] types = new Class<?>[components.length];
-            for (int i = 0; i < components.length; i++) {
-                names[i] = components[i].getName();
-                accessors[i] = components[i].getAccessor();
-                types[i] = components[i].getType();
-            }
-            try {
-                return new Shape(names, accessors, type.getDeclaredConstructor(types));
-            } catch (NoSuchMethodException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-    };
-
-    private record Shape(String[] names, java.lang.reflect.Method[] accessors, Constructor<?> canonical) {
-        int indexOf(String name) {
-            for (int i = 0; i < names.length; i++) {
-                if (names[i].equals(name)) {
-                    return i;
-                }
-            }
-            return -1;
-        }
+        RecordShape shape = RecordShape.of(record.getClass());
+        return shape.with(record, shape.indexOf(name), value);
     }
 }

@@ -3,7 +3,6 @@ package io.mintgate.authorizer.policy;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializerProvider;
@@ -41,12 +40,11 @@ public final class RequestCapture {
     /** The member that lists the facts not captured whole: path to the keys captured (empty for a list). */
     public static final String PARTIAL = "partial";
 
-    private static final Pattern CREDENTIAL_KEY = Pattern.compile(
-            "secret|password|passwd|private|credential|assertion|api_?key|(^|[._-])(access_|id_|refresh_)?token$");
+    /** Parts of a key that name a credential; a key ending in {@code token} (after {@code .}, {@code _}, {@code -}) too. */
+    private static final String[] CREDENTIAL_KEY_PARTS = {"secret", "password", "passwd", "private", "credential",
+            "assertion", "api_key", "apikey"};
     private static final Pattern CREDENTIAL_VALUE = Pattern.compile("(?i)^\\s*(eyJ[A-Za-z0-9_-]{4,}\\.|(bearer|basic|dpop)\\s)");
 
-    /** The per-call attribute through which the serialisers of one {@link #encode} report the partial facts. */
-    private static final Object PARTIAL_FACTS = new Object();
 
     private static final JsonMapper MAPPER = JsonMapper.builder()
             .addModule(new SimpleModule()
@@ -56,20 +54,23 @@ public final class RequestCapture {
             .serializationInclusion(JsonInclude.Include.NON_EMPTY)
             .build();
     private static final ObjectWriter WRITER = MAPPER.writer();
+    /** For {@code partial}: fact paths and attribute names read, nothing to filter. */
+    private static final ObjectWriter PLAIN = JsonMapper.builder().build().writer();
+    private static final RecordShape REQUEST = RecordShape.of(IssuanceRequest.class);
 
     private RequestCapture() {
     }
 
     /** The request as compact JSON; never throws for a request the engine could evaluate. */
     public static String encode(IssuanceRequest request) {
-        Map<String, List<String>> partial = new TreeMap<>();
         try {
-            String json = WRITER.withAttribute(PARTIAL_FACTS, partial).writeValueAsString(request);
-            if (partial.isEmpty()) {
+            String json = WRITER.writeValueAsString(request);
+            Map<String, List<String>> partial = partial(request);
+            if (partial == null) {
                 return json;
             }
             // First, so that a reader finds it without parsing the request twice (CapturedRequest).
-            return "{\"" + PARTIAL + "\":" + MAPPER.writeValueAsString(partial) + "," + json.substring(1);
+            return "{\"" + PARTIAL + "\":" + PLAIN.writeValueAsString(partial) + "," + json.substring(1);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("request could not be written: " + e.getOriginalMessage(), e);
         }
@@ -85,28 +86,61 @@ public final class RequestCapture {
     }
 
     static boolean looksLikeCredentialKey(String key) {
-        return CREDENTIAL_KEY.matcher(key.toLowerCase(Locale.ROOT)).find();
-    }
-
-    static boolean looksLikeCredentialValue(Object value) {
-        return value instanceof String s && CREDENTIAL_VALUE.matcher(s).find();
-    }
-
-    /** {@code client.roles} for the member being written (the parent object's member name, then this one's). */
-    private static String path(JsonGenerator gen) {
-        JsonStreamContext here = gen.getOutputContext();
-        JsonStreamContext parent = here.getParent();
-        String name = here.getCurrentName();
-        String owner = parent == null ? null : parent.getCurrentName();
-        return owner == null ? name : owner + "." + name;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static void notCaptured(JsonGenerator gen, SerializerProvider provider, List<String> keysCaptured) {
-        Map<String, List<String>> partial = (Map<String, List<String>>) provider.getAttribute(PARTIAL_FACTS);
-        if (partial != null) {
-            partial.put(path(gen), keysCaptured);
+        String k = key.toLowerCase(Locale.ROOT);
+        for (String part : CREDENTIAL_KEY_PARTS) {
+            if (k.contains(part)) {
+                return true;
+            }
         }
+        if (!k.endsWith("token")) {
+            return false;
+        }
+        int before = k.length() - "token".length() - 1;
+        return before < 0 || k.charAt(before) == '.' || k.charAt(before) == '_' || k.charAt(before) == '-';
+    }
+
+    /** The regex only for values that can match: after blanks, a first letter of e, b or d (most are ids or names). */
+    static boolean looksLikeCredentialValue(Object value) {
+        if (!(value instanceof String s)) {
+            return false;
+        }
+        int i = 0;
+        while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
+            i++;
+        }
+        if (i == s.length()) {
+            return false;
+        }
+        char first = Character.toLowerCase(s.charAt(i));
+        return (first == 'e' || first == 'b' || first == 'd') && CREDENTIAL_VALUE.matcher(s).find();
+    }
+
+    /**
+     * The deferred facts (one level down: {@code client.roles}) that were not fetched, each with the keys read one
+     * by one, sorted; null when there is none. Walks the request's components, so a new one is covered.
+     */
+    private static Map<String, List<String>> partial(IssuanceRequest request) {
+        Map<String, List<String>> partial = null;
+        for (int i = 0; i < REQUEST.names.length; i++) {
+            if (!(REQUEST.get(request, i) instanceof Record fact)) {
+                continue;
+            }
+            RecordShape shape = RecordShape.of(fact.getClass());
+            for (int j = 0; j < shape.names.length; j++) {
+                Object value = shape.get(fact, j);
+                List<String> keys = null;
+                if (value instanceof DeferredList<?> list && !list.fetched()) {
+                    keys = List.of();
+                } else if (value instanceof DeferredMap<?> map && !map.fetched()) {
+                    keys = new ArrayList<>(new TreeMap<>(map.keysRead()).keySet());
+                }
+                if (keys != null) {
+                    partial = partial == null ? new TreeMap<>() : partial;
+                    partial.put(REQUEST.names[i] + "." + shape.names[j], keys);
+                }
+            }
+        }
+        return partial;
     }
 
     @SuppressWarnings("rawtypes")
@@ -122,10 +156,7 @@ public final class RequestCapture {
 
         @Override
         public void serialize(DeferredList list, JsonGenerator gen, SerializerProvider provider) throws IOException {
-            if (!list.fetched()) {
-                notCaptured(gen, provider, List.of()); // before the array: the path is the member's
-            }
-            gen.writeStartArray();
+            gen.writeStartArray(); // an unread list is written empty and named in partial
             if (list.fetched()) {
                 for (Object item : list) {
                     provider.defaultSerializeValue(item, gen);
@@ -152,7 +183,6 @@ public final class RequestCapture {
             Map<?, ?> entries = map;
             if (map instanceof DeferredMap<?> deferred && !deferred.fetched()) {
                 Map<String, ?> read = deferred.keysRead();
-                notCaptured(gen, provider, new ArrayList<>(new TreeMap<>(read).keySet()));
                 Map<String, Object> present = new LinkedHashMap<>();
                 read.forEach((k, v) -> {
                     if (v != null) {
