@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -63,12 +64,7 @@ public final class CapturedRequest {
                     parser.nextToken(); // the capture
                     parser.nextToken(); // "partial"
                     parser.nextToken();
-                    JsonNode partial = parser.readValueAsTree();
-                    Iterator<Map.Entry<String, JsonNode>> facts = partial.fields();
-                    while (facts.hasNext()) {
-                        Map.Entry<String, JsonNode> fact = facts.next();
-                        request = captured.withPartial(request, fact.getKey(), fact.getValue());
-                    }
+                    request = captured.withPartial(request, parser.readValueAsTree());
                 }
             }
             captured.request = request;
@@ -89,11 +85,7 @@ public final class CapturedRequest {
         IssuanceRequest request = IssuanceRequestJson.read(copy, Instant.EPOCH);
         CapturedRequest captured = new CapturedRequest();
         if (partial != null && partial.isObject()) {
-            Iterator<Map.Entry<String, JsonNode>> facts = partial.fields();
-            while (facts.hasNext()) {
-                Map.Entry<String, JsonNode> fact = facts.next();
-                request = captured.withPartial(request, fact.getKey(), fact.getValue());
-            }
+            request = captured.withPartial(request, partial);
         }
         captured.request = request;
         return captured;
@@ -108,26 +100,56 @@ public final class CapturedRequest {
         return misses;
     }
 
-    /** The request with the fact at {@code path} ({@code variable.field}) replaced by a deferred value that tracks misses. */
-    private IssuanceRequest withPartial(IssuanceRequest request, String path, JsonNode keysCaptured) {
-        int dot = path.indexOf('.');
-        if (dot <= 0) {
-            throw new IllegalArgumentException("partial: '" + path + "' is no variable.field path");
+    /**
+     * The request with each fact {@code partial} names ({@code variable.field}) replaced by a deferred value that
+     * tracks misses; each variable's record and the request are rebuilt once, however many of their facts are partial.
+     */
+    private IssuanceRequest withPartial(IssuanceRequest request, JsonNode partial) {
+        RecordShape top = RecordShape.of(IssuanceRequest.class);
+        Object[] variables = null;
+        Map<Integer, Object[]> owners = new LinkedHashMap<>(4);
+        Iterator<Map.Entry<String, JsonNode>> facts = partial.fields();
+        while (facts.hasNext()) {
+            Map.Entry<String, JsonNode> fact = facts.next();
+            String path = fact.getKey();
+            int dot = path.indexOf('.');
+            int variable = dot <= 0 ? -1 : top.indexOf(path.substring(0, dot));
+            if (variable < 0) {
+                throw new IllegalArgumentException("partial: '" + path + "' is no variable.field path");
+            }
+            variables = variables == null ? top.values(request) : variables;
+            if (!(variables[variable] instanceof Record owner)) {
+                throw new IllegalArgumentException("partial: '" + path + "' is not a fact of a struct variable");
+            }
+            RecordShape shape = RecordShape.of(owner.getClass());
+            Object[] values = owners.computeIfAbsent(variable, v -> shape.values(owner));
+            int field = shape.indexOf(path.substring(dot + 1));
+            if (field < 0) {
+                throw new IllegalArgumentException("partial: no fact '" + path + "'");
+            }
+            values[field] = tracking(path, values[field], fact.getValue());
         }
-        String variable = path.substring(0, dot);
-        String field = path.substring(dot + 1);
-        Record owner = (Record) component(request, variable);
-        Object current = component(owner, field);
-        Object tracking;
+        if (variables == null) {
+            return request;
+        }
+        for (Map.Entry<Integer, Object[]> owner : owners.entrySet()) {
+            variables[owner.getKey()] = RecordShape.of(variables[owner.getKey()].getClass()).construct(owner.getValue());
+        }
+        return (IssuanceRequest) top.construct(variables);
+    }
+
+    /** A deferred list or map in place of {@code current} that records a read of what was not captured. */
+    private Object tracking(String path, Object current, JsonNode keysCaptured) {
         if (current instanceof List<?>) {
-            tracking = DeferredList.of(() -> {
+            return DeferredList.of(() -> {
                 missed(path);
                 return List.of();
             });
-        } else if (current instanceof Map<?, ?> known) {
+        }
+        if (current instanceof Map<?, ?> known) {
             List<String> keys = new ArrayList<>();
             keysCaptured.forEach(k -> keys.add(k.asText()));
-            tracking = DeferredMap.ofKeyed(key -> {
+            return DeferredMap.ofKeyed(key -> {
                 if (keys.contains(key)) {
                     Object value = known.get(key);
                     return value == null ? null : String.valueOf(value);
@@ -140,28 +162,11 @@ public final class CapturedRequest {
                 Map<String, String> some = (Map<String, String>) known;
                 return some;
             });
-        } else {
-            throw new IllegalArgumentException("partial: '" + path + "' is not a list or map fact");
         }
-        return (IssuanceRequest) with(request, variable, with(owner, field, tracking));
+        throw new IllegalArgumentException("partial: '" + path + "' is not a list or map fact");
     }
 
     private void missed(String path) {
         misses.add(path);
-    }
-
-    private static Object component(Record record, String name) {
-        RecordShape shape = RecordShape.of(record.getClass());
-        int index = shape.indexOf(name);
-        if (index < 0) {
-            throw new IllegalArgumentException("partial: no fact '" + name + "' in " + record.getClass().getSimpleName());
-        }
-        return shape.get(record, index);
-    }
-
-    /** A copy of {@code record} with one component replaced. */
-    private static Record with(Record record, String name, Object value) {
-        RecordShape shape = RecordShape.of(record.getClass());
-        return shape.with(record, shape.indexOf(name), value);
     }
 }

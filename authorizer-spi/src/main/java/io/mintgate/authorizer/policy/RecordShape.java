@@ -60,12 +60,17 @@ final class RecordShape {
         }
     }
 
-    /** A copy of {@code record} with the component at {@code index} replaced, through the canonical constructor. */
-    Record with(Record record, int index, Object value) {
+    /** The record's component values, in declaration order. */
+    Object[] values(Record record) {
         Object[] values = new Object[names.length];
         for (int i = 0; i < values.length; i++) {
-            values[i] = i == index ? value : get(record, i);
+            values[i] = get(record, i);
         }
+        return values;
+    }
+
+    /** A new record of these component values, through the canonical constructor. */
+    Record construct(Object[] values) {
         try {
             return (Record) canonical.newInstance(values);
         } catch (ReflectiveOperationException e) {
