@@ -1,6 +1,6 @@
 package io.mintgate.audit.keycloak;
 
-import io.mintgate.audit.ship.FileSinkOptions;
+import io.mintgate.audit.ship.FileSink;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.keycloak.provider.ServerInfoAwareProviderFactory;
@@ -83,7 +83,7 @@ public final class MintgateAuditListenerFactory implements EventListenerProvider
             return info;
         }
         info.put("sinks", String.join(",", options.sinkNames()));
-        FileSinkOptions file = options.sink(FileSinkOptions.class);
+        FileSink.Settings file = options.sink(FileSink.Settings.class);
         if (file != null) {
             info.put(INFO_FILE_PATH, file.path().toAbsolutePath().toString());
             info.put(INFO_FILE_FORMAT, file.format().name().toLowerCase(java.util.Locale.ROOT));
