@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 
@@ -73,15 +72,6 @@ public final class RequestCapture {
             return "{\"" + PARTIAL + "\":" + PLAIN.writeValueAsString(partial) + "," + json.substring(1);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("request could not be written: " + e.getOriginalMessage(), e);
-        }
-    }
-
-    /** The request as a tree, for callers that embed it in a larger answer (tests, tools). */
-    public static ObjectNode tree(IssuanceRequest request) {
-        try {
-            return (ObjectNode) MAPPER.readTree(encode(request));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -13,6 +13,7 @@ import io.mintgate.authorizer.policy.IssuanceRequest;
 import io.mintgate.authorizer.policy.NhiInfo;
 import io.mintgate.authorizer.policy.ObligationsJson;
 import io.mintgate.authorizer.policy.RequestCapture;
+import org.jboss.logging.Logger;
 import org.keycloak.events.Event;
 
 /**
@@ -162,9 +163,20 @@ public final class PendingDecision {
 
         void writeTo(Map<String, String> target) {
             if (requestJson == null) {
-                requestJson = RequestCapture.encode(request);
-                obligationsJson = decision.allowed() && !decision.obligations().isEmpty()
-                        ? ObligationsJson.write(decision.obligations(), decision.id()) : "";
+                try {
+                    requestJson = RequestCapture.encode(request);
+                    obligationsJson = decision.allowed() && !decision.obligations().isEmpty()
+                            ? ObligationsJson.write(decision.obligations(), decision.id()) : "";
+                } catch (RuntimeException e) {
+                    // The capture serves a later replay; the decision and its event must not depend on it.
+                    Logger.getLogger(PendingDecision.class).warnf("decision %s: request not captured for replay: %s",
+                            decision.id(), e.getClass().getSimpleName());
+                    requestJson = "";
+                    obligationsJson = "";
+                }
+            }
+            if (requestJson.isEmpty()) {
+                return;
             }
             target.put(DecisionDetails.REQUEST, requestJson);
             if (obligationsJson.isEmpty()) {
