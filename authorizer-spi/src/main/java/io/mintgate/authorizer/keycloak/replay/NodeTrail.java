@@ -51,6 +51,11 @@ final class NodeTrail {
         return new NodeTrail(Path.of(path), null);
     }
 
+    /** The trail whose current file is {@code current} (tests). */
+    static NodeTrail at(Path current) {
+        return new NodeTrail(current, null);
+    }
+
     /** The rotated files, oldest first, then the current file (when it exists). */
     List<Path> files() throws IOException {
         String name = current.getFileName().toString();
