@@ -40,6 +40,8 @@ public final class ReplayReport {
     private final Map<String, Long> notReplayableReasons = new TreeMap<>();
     private final Bucket skipped = new Bucket();
     private final Map<String, Long> skippedReasons = new TreeMap<>();
+    /** obligation member ({@code keepScopes}, ...) → narrowing changes in which it differs */
+    private final Map<String, Long> narrowedMembers = new TreeMap<>();
     /** rule → bucket member → count */
     private final Map<String, Map<String, Long>> byRule = new TreeMap<>();
     /** client → bucket member → count */
@@ -77,6 +79,12 @@ public final class ReplayReport {
             count(byRule, rule, change.member);
         }
         count(byClient, client, change.member);
+    }
+
+    /** Allowed by both, with other obligations: {@code members} are the obligations that differ. */
+    void narrowingChanged(String decisionId, String client, Set<String> members) {
+        changed(Change.NARROWING_CHANGED, decisionId, client, null);
+        members.forEach(m -> narrowedMembers.merge(m, 1L, Long::sum));
     }
 
     void unchanged(String client) {
@@ -130,7 +138,13 @@ public final class ReplayReport {
         return Map.copyOf(byClient.getOrDefault(clientId, Map.of()));
     }
 
+    /** The obligation members that differed in the narrowing changes, with how often. */
+    public Map<String, Long> narrowedObligations() {
+        return Map.copyOf(narrowedMembers);
+    }
+
     /** The report as the JSON answer (members without a value left out). */
+    @SuppressWarnings("unchecked")
     public Map<String, Object> toMap() {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("policyVersion", policyVersion);
@@ -147,6 +161,7 @@ public final class ReplayReport {
         out.put("replayed", unchanged + changes.values().stream().mapToLong(b -> b.count).sum());
         out.put("unchanged", unchanged);
         changes.forEach((change, bucket) -> out.put(change.member, bucket.toMap(null)));
+        ((Map<String, Object>) out.get(Change.NARROWING_CHANGED.member)).put("obligations", narrowedMembers);
         out.put("notReplayable", notReplayable.toMap(notReplayableReasons));
         out.put("skipped", skipped.toMap(skippedReasons));
         out.put("byRule", byRule);

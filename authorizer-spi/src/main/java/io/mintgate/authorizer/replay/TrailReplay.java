@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Impact replay: decides the requests recorded in an audit trail (the file sink's JSON lines) again with a draft
@@ -131,20 +132,30 @@ public final class TrailReplay {
             return;
         }
         boolean wasAllowed = outcome.equals("allow");
+        Set<String> differing;
         if (wasAllowed && !replayed.allowed()) {
             report.changed(ReplayReport.Change.ALLOW_TO_DENY, id, client, replayed.rule());
         } else if (!wasAllowed && replayed.allowed()) {
             report.changed(ReplayReport.Change.DENY_TO_ALLOW, id, client, record.rule);
-        } else if (wasAllowed && !sameObligations(record.obligations, replayed)) {
-            report.changed(ReplayReport.Change.NARROWING_CHANGED, id, client, null);
+        } else if (wasAllowed && !(differing = differingObligations(record.obligations, replayed)).isEmpty()) {
+            report.narrowingChanged(id, client, differing);
         } else {
             report.unchanged(client);
         }
     }
 
-    private static boolean sameObligations(String recorded, Decision replayed) {
+    /** The obligation members ({@code keepScopes}, ...) whose value differs, empty when the narrowing is the same. */
+    private static Set<String> differingObligations(String recorded, Decision replayed) {
         JsonNode before = recorded == null || recorded.isEmpty() ? MAPPER.createObjectNode() : ObligationsJson.read(recorded);
-        return before.equals(ObligationsJson.tree(replayed.obligations(), replayed.id()));
+        JsonNode after = ObligationsJson.tree(replayed.obligations(), replayed.id());
+        if (before.equals(after)) {
+            return Set.of();
+        }
+        Set<String> members = new TreeSet<>();
+        before.fieldNames().forEachRemaining(members::add);
+        after.fieldNames().forEachRemaining(members::add);
+        members.removeIf(m -> before.path(m).equals(after.path(m)));
+        return members;
     }
 
     /** The draft's rules that read {@code fact} ({@code client.roles}), directly, whole, or through a variable. */

@@ -74,6 +74,7 @@ class TrailReplayTest {
         assertThat(report.count(Change.ALLOW_TO_DENY)).isEqualTo(6);
         assertThat(report.count(Change.DENY_TO_ALLOW)).isEqualTo(3);
         assertThat(report.count(Change.NARROWING_CHANGED)).isEqualTo(4);
+        assertThat(report.narrowedObligations()).isEqualTo(Map.of("maxAccessTokenLifetime", 4L));
         assertThat(report.unchanged()).isEqualTo(5);
         assertThat(report.notReplayable()).isEqualTo(3);
         assertThat(report.skipped()).isEqualTo(6);

@@ -158,6 +158,7 @@ class ReplayIT {
         assertThat(report.at("/allowToDeny/count").asLong()).as(report.toPrettyString()).isEqualTo(5);
         assertThat(report.at("/denyToAllow/count").asLong()).isEqualTo(2);
         assertThat(report.at("/narrowingChanged/count").asLong()).isEqualTo(4);
+        assertThat(report.at("/narrowingChanged/obligations").toString()).isEqualTo("{\"maxAccessTokenLifetime\":4}");
         assertThat(report.at("/byClient/alpha/allowToDeny").asLong()).isEqualTo(5);
         assertThat(report.at("/byClient/alpha/unchanged").asLong()).isGreaterThanOrEqualTo(3);
         assertThat(report.at("/byClient/beta")).hasSize(1);
