@@ -51,6 +51,10 @@ public final class IssuanceDecisions {
         captureRequests = capture;
     }
 
+    public static boolean capturesRequests() {
+        return captureRequests;
+    }
+
     static Outcome decide(KeycloakSession session, IssuanceAuthorizerExecutor.PolicySource policy, IssuanceRequest request) {
         DecisionSpan span = DecisionSpan.start(session, request);
         Decision decision;
