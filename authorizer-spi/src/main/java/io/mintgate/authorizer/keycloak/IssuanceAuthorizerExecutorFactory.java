@@ -40,6 +40,15 @@ public final class IssuanceAuthorizerExecutorFactory implements ClientPolicyExec
 
     @Override
     public void init(Config.Scope config) {
+        String capture = config.get("capture-request");
+        if (capture != null && !capture.isBlank()) {
+            String value = capture.trim();
+            if (!value.equals("true") && !value.equals("false")) {
+                throw new IllegalArgumentException("--spi-client-policy-executor--" + PROVIDER_ID
+                        + "--capture-request must be true or false, was '" + capture + "'");
+            }
+            io.mintgate.authorizer.keycloak.enforce.IssuanceDecisions.captureRequests(Boolean.parseBoolean(value));
+        }
         String warning = config.get("expiry-warning");
         if (warning != null && !warning.isBlank()) {
             try {

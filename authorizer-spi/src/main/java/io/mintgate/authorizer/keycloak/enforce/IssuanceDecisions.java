@@ -38,7 +38,21 @@ public final class IssuanceDecisions {
         }
     }
 
+    /**
+     * Whether each decision's request goes into its event (and audit record) for replay: server option
+     * {@code --spi-client-policy-executor--issuance-authorizer--capture-request}, on by default.
+     */
+    private static volatile boolean captureRequests = true;
+
     private IssuanceDecisions() {
+    }
+
+    public static void captureRequests(boolean capture) {
+        captureRequests = capture;
+    }
+
+    public static boolean capturesRequests() {
+        return captureRequests;
     }
 
     static Outcome decide(KeycloakSession session, IssuanceAuthorizerExecutor.PolicySource policy, IssuanceRequest request) {
@@ -58,6 +72,9 @@ public final class IssuanceDecisions {
         RuleErrorLog.INSTANCE.report(request, decision);
         RequestLedger ledger = RequestLedger.of(session);
         ledger.decision().record(decision);
+        if (captureRequests) {
+            ledger.decision().recordRequest(request, decision);
+        }
         recordNhi(ledger, request, true);
         if (decision.allowed()) {
             ledger.allowed(decision.obligations());
