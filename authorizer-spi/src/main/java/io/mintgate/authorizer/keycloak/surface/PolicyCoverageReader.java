@@ -150,14 +150,15 @@ public final class PolicyCoverageReader {
         return JUDGED_WITHOUT_REQUEST.contains(type);
     }
 
-    /** Keycloak's grant-type condition votes on the token-endpoint events of these grants and abstains elsewhere. */
+    /**
+     * Keycloak's grant-type condition votes only on the request events of the token endpoint (and the
+     * authorization request), and abstains on the token-response events, where Mintgate decides password, client
+     * credentials, refresh, device, CIBA and the code flow: there a policy with only this condition never applies.
+     * It votes where Mintgate decides at such an event: token exchange and the JWT authorization grant.
+     */
     private static ConditionVote grantTypeVote(Set<String> grantTypes, GrantPath path) {
         String grant = switch (path) {
-            case PASSWORD -> OAuth2Constants.PASSWORD;
-            case CLIENT_CREDENTIALS -> OAuth2Constants.CLIENT_CREDENTIALS;
-            case REFRESH_TOKEN, OFFLINE_ACCESS -> OAuth2Constants.REFRESH_TOKEN;
             case TOKEN_EXCHANGE -> OAuth2Constants.TOKEN_EXCHANGE_GRANT_TYPE;
-            case DEVICE_CODE -> OAuth2Constants.DEVICE_CODE_GRANT_TYPE;
             case JWT_AUTHORIZATION_GRANT -> OAuth2Constants.JWT_AUTHORIZATION_GRANT;
             default -> null;
         };
