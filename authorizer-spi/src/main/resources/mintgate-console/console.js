@@ -55,7 +55,9 @@ async function signIn() {
   const verifier = random();
   const state = random();
   const challenge = b64url(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier)));
-  sessionStorage.setItem('mintgate.signin', JSON.stringify({verifier, state, hash: location.hash}));
+  // The redirect URI is exact, so what the page was opened with (?realm=, #view) waits here for the way back.
+  sessionStorage.setItem('mintgate.signin', JSON.stringify({verifier, state, hash: location.hash,
+    realm: new URLSearchParams(location.search).get('realm')}));
   const q = new URLSearchParams({client_id: CLIENT_ID, redirect_uri: redirectUri, response_type: 'code',
     response_mode: 'query', scope: 'openid', state, nonce: random(), code_challenge: challenge,
     code_challenge_method: 'S256'});
@@ -91,6 +93,7 @@ async function completeSignIn() {
   if (!saved || saved.state !== q.get('state')) throw new Error('sign-in answer does not match this tab (state)');
   await tokenRequest({grant_type: 'authorization_code', client_id: CLIENT_ID, code: q.get('code'),
     redirect_uri: redirectUri, code_verifier: saved.verifier});
+  if (saved.realm) sessionStorage.setItem('mintgate.realm', saved.realm);
   history.replaceState(null, '', redirectUri + (saved.hash || ''));
   return true;
 }
@@ -148,7 +151,7 @@ async function start() {
     tokens = null;
     location.assign(oidc + '/logout?' + q);
   });
-  const wanted = new URLSearchParams(location.search).get('realm') || sessionStorage.getItem('mintgate.realm');
+  const wanted = sessionStorage.getItem('mintgate.realm');
   const realms = await api('GET', '/admin/realms?briefRepresentation=true');
   const select = $('#realm');
   const names = realms.ok ? realms.body.map(r => r.realm) : [adminRealm];
@@ -428,11 +431,14 @@ function userPicker(name, onPick) {
   const input = h('input', {type: 'text', name, class: 'user-search', placeholder: 'search users', autocomplete: 'off'});
   const list = h('div', {class: 'picker', hidden: true});
   let chosen = null;
+  let asked = 0;
   input.addEventListener('input', async () => {
     chosen = null;
     const term = input.value.trim();
+    const mine = ++asked;
     if (term.length < 1) { list.hidden = true; return; }
     const r = await api('GET', '/users?briefRepresentation=true&max=10&search=' + encodeURIComponent(term));
+    if (mine !== asked) return; // a later keystroke asked again: only its answer is shown
     if (!r.ok) { list.replaceChildren(h('div', {}, errorText(r))); list.hidden = false; return; }
     list.replaceChildren(...r.body.map(u => h('div', {class: 'user-option', 'data-username': u.username, onclick: () => {
       chosen = u; input.value = u.username; list.hidden = true; onPick && onPick(u);
