@@ -348,6 +348,41 @@ class ConsoleBrowserIT {
         browser.screenshot("11-owned-identities");
     }
 
+    @Test
+    @Order(10)
+    void theRestEquivalentsAnswerWhatThePageShows() {
+        // a new stored policy through the save endpoint, then a refused save of it with the problem placed
+        String good = "{\"rules\": [{\"name\": \"r\", \"reason\": \"x\", \"deny\": \"false\"}]}";
+        AdminApi.Response created = admin.put(realm.path() + "/mintgate/policies/extra", Map.of("policy", good)).expect(201);
+        assertThat(created.json().path("created").asBoolean()).isTrue();
+        assertThat(admin.get(realm.path() + "/mintgate/policies/extra").expect(200).json().path("policy").asText()).isEqualTo(good);
+        String bad = "{\"rules\": [\n  {\"name\": \"r\", \"reason\": \"x\",\n   \"deny\": \"1 + \\\"a\\\"\"}]}";
+        JsonNode refused = admin.put(realm.path() + "/mintgate/policies/extra", Map.of("policy", bad)).expect(400).json();
+        JsonNode problem = refused.path("problems").get(0);
+        assertThat(problem.path("field").asText()).isEqualTo("rules[0].deny");
+        assertThat(problem.path("rule").asText()).isEqualTo("r");
+        assertThat(problem.path("documentLine").asInt()).isEqualTo(3);
+        assertThat(refused.path("errorMessage").asText()).startsWith("Invalid issuance policy: rules[0].deny (rule 'r')");
+        assertThat(admin.get(realm.path() + "/mintgate/policies/extra").expect(200).json().path("policy").asText()).isEqualTo(good);
+        assertThat(admin.put(realm.path() + "/mintgate/policies/extra", Map.of()).expect(400).json()
+                .at("/problems/0/field").asText()).isEqualTo("policy");
+
+        // bad paging and outcomes of the decisions endpoint are 400s naming the parameter
+        assertThat(admin.get(realm.path() + "/mintgate/decisions?max=0").status()).isEqualTo(400);
+        assertThat(admin.get(realm.path() + "/mintgate/decisions?outcome=maybe").body()).contains("outcome");
+        JsonNode refusals = admin.get(realm.path() + "/mintgate/decisions?clientId=rogue-agent&outcome=refused").expect(200).json();
+        assertThat(refusals.path("eventsEnabled").asBoolean()).isTrue();
+        assertThat(refusals.path("decisions")).isNotEmpty()
+                .allSatisfy(d -> assertThat(d.path("reason").asText()).isEqualTo("agents_blocked"));
+
+        // owners: an unknown user is a 404; a user who owns nothing is told so
+        assertThat(admin.get(realm.path() + "/mintgate/owners/no-such-user").status()).isEqualTo(404);
+        String carol = admin.userId(realm.name(), "carol");
+        JsonNode owned = admin.get(realm.path() + "/mintgate/owners/" + carol).expect(200).json();
+        assertThat(owned.path("identities")).extracting(n -> n.path("clientId").asText()).containsExactly("ci-runner");
+        assertThat(owned.path("revokeOnDisable").asBoolean()).isFalse();
+    }
+
     private String currentVersion() {
         return admin.get(realm.path() + "/mintgate/policies/ci-policy").expect(200).json().path("version").asText();
     }
