@@ -221,8 +221,9 @@ function testResults(tests) {
       h('td', {}, (t.differences || []).join('; ')))));
 }
 
-function diffView(text) {
-  return h('pre', {class: 'diff'}, text.split('\n').map(l =>
+function diffView(diff) {
+  const lines = Array.isArray(diff) ? diff : String(diff).split('\n');
+  return h('pre', {class: 'diff'}, lines.map(l =>
     h('span', {class: l.startsWith('+') && !l.startsWith('+++') ? 'add' : l.startsWith('-') && !l.startsWith('---') ? 'del' : null},
       l + '\n')));
 }

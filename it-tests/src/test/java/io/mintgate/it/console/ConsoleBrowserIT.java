@@ -123,7 +123,7 @@ class ConsoleBrowserIT {
         browser.type(By.id("username"), adminName);
         browser.type(By.id("password"), adminPassword);
         browser.await(By.id("kc-login")).click();
-        browser.until(d -> d.getCurrentUrl().contains("/admin/master/console/#") ? true : null);
+        browser.await(By.linkText("Clients"));
         browser.screenshot("00-keycloak-admin-console");
 
         browser.open(page() + "?realm=" + realm.name() + "#policies");
