@@ -236,9 +236,10 @@ async function policiesView(selected) {
   if (!list.ok) { show(problemPanel('Cannot list stored policies', [errorText(list)])); return; }
   const names = list.body.map(p => p.name);
   const name = selected || names[0];
-  const side = h('div', {class: 'side'}, h('h3', {}, 'Stored policies'),
-    h('ul', {}, list.body.map(p => h('li', {}, h('a', {href: '#policies/' + encodeURIComponent(p.name)},
-      p.name === name ? h('strong', {}, p.name) : p.name), h('div', {class: 'note mono'}, (p.version || '') + ' · ' + p.versions + ' version(s)')))),
+  const entries = (policies) => policies.map(p => h('li', {}, h('a', {href: '#policies/' + encodeURIComponent(p.name)},
+    p.name === name ? h('strong', {}, p.name) : p.name), h('div', {class: 'note mono'}, (p.version || '') + ' · ' + p.versions + ' version(s)')));
+  const sideList = h('ul', {}, entries(list.body));
+  const side = h('div', {class: 'side'}, h('h3', {}, 'Stored policies'), sideList,
     h('form', {id: 'new-policy', onsubmit: e => { e.preventDefault(); const n = $('#new-policy-name').value.trim(); if (n) location.hash = '#policies/' + encodeURIComponent(n) + '?new'; }},
       h('input', {type: 'text', id: 'new-policy-name', placeholder: 'new policy name'}), ' ', h('button', {}, 'New')));
   if (!name) { show(h('div', {class: 'row'}, side, h('div', {class: 'col'}, h('p', {class: 'note'}, 'The realm has no stored policy yet: name one to create it.')))); return; }
@@ -263,6 +264,8 @@ async function policiesView(selected) {
     result.replaceChildren(h('div', {class: 'panel ok', id: 'saved'}, 'Saved ', h('code', {}, r.body.version),
       r.body.created ? ' (new policy)' : ''), h('h3', {}, 'Test results'), testResults(r.body.tests));
     if (isNew) { location.hash = '#policies/' + encodeURIComponent(policyName); return; }
+    const now = await api('GET', '/mintgate/policies');
+    if (now.ok) sideList.replaceChildren(...entries(now.body));
     loadVersions();
   };
   const loadVersions = async () => {

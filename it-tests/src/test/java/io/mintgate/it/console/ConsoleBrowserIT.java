@@ -220,6 +220,7 @@ class ConsoleBrowserIT {
         versions.findElement(By.cssSelector("button.diff")).click();
         WebElement diff = browser.await(By.cssSelector("#diff pre.diff"));
         assertThat(diff.getText()).contains("+  \"tests\": [");
+        ((org.openqa.selenium.JavascriptExecutor) browser.driver).executeScript("arguments[0].scrollIntoView(false)", diff);
         browser.screenshot("04-policy-saved-tests-versions-diff");
 
         versions.findElement(By.cssSelector("button.rollback")).click();
