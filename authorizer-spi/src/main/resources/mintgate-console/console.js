@@ -351,8 +351,8 @@ async function simulatorView() {
     h('label', {}, h('input', {type: 'checkbox', name: 'callPdps'}), ' call AuthZEN PDPs'),
     h('button', {class: 'primary', id: 'simulate'}, 'Simulate'));
   const replay = h('div', {id: 'replay'});
-  const replayButton = h('button', {type: 'button', onclick: async () => {
-    const r = await api('POST', '/mintgate/replay', draft ? {policy: draft} : {});
+  const replayButton = h('button', {type: 'button', disabled: !draft, onclick: async () => {
+    const r = await api('POST', '/mintgate/replay', {policy: draft});
     replay.replaceChildren(r.status === 404 || r.status === 405
       ? h('p', {class: 'note'}, 'This server has no impact replay (POST .../mintgate/replay).')
       : (r.ok ? json(r.body) : problemPanel('Replay failed', [errorText(r)])));
