@@ -45,6 +45,7 @@ public final class AuditPipeline implements AutoCloseable {
             signer = new CheckpointSigner(key);
         }
         Spool spool = Spool.open(options.spoolOptions(), signer, metrics);
+        metrics.spoolGauges(spool);
         AuditPipeline pipeline = new AuditPipeline(options, metrics, spool);
         try {
             for (SinkSettings settings : options.sinks()) {
@@ -86,6 +87,11 @@ public final class AuditPipeline implements AutoCloseable {
 
     public AuditMetrics metrics() {
         return metrics;
+    }
+
+    /** The state of every sink's shipper, in the order of the {@code sinks} option. */
+    public List<Shipper.SinkState> sinkStates() {
+        return shippers.stream().map(Shipper::state).toList();
     }
 
     /** Waits until everything appended so far is durable and every sink has shipped it. */

@@ -198,6 +198,10 @@ public final class AbBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
+        if ("cluster-budget".equals(System.getProperty("bench.kind", "ab"))) {
+            ClusterBudgetBenchmark.run();
+            return;
+        }
         Config config = Config.fromSystemProperties();
         Comparison compare = config.compare();
         String loadBefore = ProcCpu.loadAverage();

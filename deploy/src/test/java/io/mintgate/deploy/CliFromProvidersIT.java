@@ -119,6 +119,39 @@ class CliFromProvidersIT {
     }
 
     @Test
+    void simulateAnswersARequestWithoutAServerAndExitsTwoOnBadInput() throws Exception {
+        Path policy = Files.writeString(keycloakHome.resolve("simulate-policy.json"), """
+                {"rules": [{"name": "no-agents", "reason": "agents_blocked",
+                            "match": "client.attributes[?'mintgate.kind'].orValue('') == 'ai-agent'", "deny": "true"},
+                           {"name": "ci-narrow", "reason": "ci", "allowIf": "true", "obligations": {"keepScopes": "['read']"}}]}""");
+        Path agent = Files.writeString(keycloakHome.resolve("agent.json"), """
+                {"grant": {"type": "client_credentials", "scopes": ["read"]},
+                 "client": {"clientId": "bot", "attributes": {"mintgate.kind": "ai-agent"}}}""");
+        Run denied = cli("simulate", "--policy", policy.toString(), "--request", agent.toString());
+        assertThat(denied.err()).doesNotContain("NoClassDefFoundError", "Exception");
+        assertThat(denied.exit()).as(denied.err()).isZero();
+        var answer = new com.fasterxml.jackson.databind.ObjectMapper().readTree(denied.out());
+        assertThat(answer.path("outcome").asText()).isEqualTo("deny");
+        assertThat(answer.path("reason").asText()).isEqualTo("agents_blocked");
+        assertThat(answer.at("/policies/0/trace/0/result").asText()).isEqualTo("denied");
+        assertThat(answer.at("/policies/0/trace/0/failed/field").asText()).isEqualTo("rules[0].deny");
+        assertThat(answer.at("/policies/0/trace/1/result").asText()).isEqualTo("not_evaluated");
+
+        Path ci = Files.writeString(keycloakHome.resolve("ci.json"), """
+                {"grant": {"type": "client_credentials", "scopes": ["read", "write"]}, "client": {"clientId": "ci"}}""");
+        Run allowed = cli("simulate", "--policy", policy.toString(), "--request", ci.toString());
+        assertThat(allowed.exit()).as(allowed.err()).isZero();
+        var narrowed = new com.fasterxml.jackson.databind.ObjectMapper().readTree(allowed.out());
+        assertThat(narrowed.path("outcome").asText()).isEqualTo("allow");
+        assertThat(narrowed.path("narrowed").toString()).isEqualTo("[\"scope:-write\"]");
+
+        Run malformed = cli("simulate", "--policy", policy.toString(), "--request",
+                Files.writeString(keycloakHome.resolve("malformed.json"), "{\"grant\": ").toString());
+        assertThat(malformed.exit()).isEqualTo(2);
+        assertThat(malformed.err()).contains("malformed.json: line 1, column", "invalid JSON");
+    }
+
+    @Test
     void surfaceRendersAReportAsATable() throws Exception {
         Path report = Files.writeString(keycloakHome.resolve("surface.json"), """
                 {"realm": "r", "clients": [{"clientId": "svc", "accessType": "confidential",

@@ -3,6 +3,7 @@ package io.mintgate.audit.keycloak;
 import io.mintgate.audit.AuditPipeline;
 import io.mintgate.audit.record.AuditRecord;
 import org.keycloak.models.KeycloakTransaction;
+import org.keycloak.tracing.TracingProvider;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,11 +19,13 @@ import java.util.function.Supplier;
  */
 final class AfterCommitAppend implements KeycloakTransaction {
     private final AuditPipeline pipeline;
+    private final TracingProvider tracing;
     private final List<Supplier<Optional<AuditRecord>>> records = new ArrayList<>(2);
     private boolean active;
 
-    AfterCommitAppend(AuditPipeline pipeline) {
+    AfterCommitAppend(AuditPipeline pipeline, TracingProvider tracing) {
         this.pipeline = pipeline;
+        this.tracing = tracing;
     }
 
     void add(AuditRecord record) {
@@ -50,7 +53,7 @@ final class AfterCommitAppend implements KeycloakTransaction {
                 mapping.get().ifPresent(mapped::add);
             }
             if (!mapped.isEmpty()) {
-                pipeline.appendAll(mapped);
+                AppendSpan.appendAll(tracing, pipeline, mapped);
             }
         } finally {
             records.clear();

@@ -11,6 +11,7 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakTransactionManager;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.tracing.TracingProvider;
 
 import java.util.Optional;
 
@@ -37,7 +38,7 @@ final class MintgateAuditListener implements EventListenerProvider {
     public void onEvent(Event event) {
         KeycloakTransactionManager tm = session.getTransactionManager();
         if (tm == null || !tm.isActive()) {
-            events.map(event).ifPresent(pipeline::append);
+            events.map(event).ifPresent(this::appendNow);
             return;
         }
         if (EventRecordMapper.isClientChange(event)) {
@@ -59,16 +60,24 @@ final class MintgateAuditListener implements EventListenerProvider {
         KeycloakTransactionManager tm = session.getTransactionManager();
         if (tm == null || !tm.isActive()) {
             // No transaction will ever complete for this event (sent outside one): append now rather than never.
-            pipeline.append(record);
+            appendNow(record);
             return;
         }
         pending().add(record);
     }
 
+    private void appendNow(AuditRecord record) {
+        AppendSpan.appendAll(tracing(), pipeline, java.util.List.of(record));
+    }
+
+    private TracingProvider tracing() {
+        return session.getProvider(TracingProvider.class);
+    }
+
     /** A finished after-completion transaction is never called again: enlist a fresh one for a new transaction. */
     private AfterCommitAppend pending() {
         if (pending == null || !pending.isActive()) {
-            pending = new AfterCommitAppend(pipeline);
+            pending = new AfterCommitAppend(pipeline, tracing());
             session.getTransactionManager().enlistAfterCompletion(pending);
         }
         return pending;

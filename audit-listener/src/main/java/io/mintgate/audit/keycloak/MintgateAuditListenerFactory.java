@@ -1,5 +1,10 @@
 package io.mintgate.audit.keycloak;
 
+import io.mintgate.audit.ship.FileSink;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.keycloak.provider.ServerInfoAwareProviderFactory;
+
 import io.micrometer.core.instrument.Metrics;
 import io.mintgate.audit.AuditOptions;
 import io.mintgate.audit.AuditPipeline;
@@ -18,7 +23,14 @@ import java.io.UncheckedIOException;
  * hands out cheap per-session listeners. With {@code global=true} Keycloak calls it for every realm without per-realm
  * enabling.
  */
-public final class MintgateAuditListenerFactory implements EventListenerProviderFactory {
+public final class MintgateAuditListenerFactory implements EventListenerProviderFactory, ServerInfoAwareProviderFactory {
+    /**
+     * Operational info names (Keycloak's server info, and how the authorizer's replay endpoint finds this node's
+     * trail without importing this module): the file sink's path and format, present only when it is enabled.
+     */
+    public static final String INFO_FILE_PATH = "file-path";
+    public static final String INFO_FILE_FORMAT = "file-format";
+
     public static final String PROVIDER_ID = "mintgate-audit";
     private static final Logger LOG = Logger.getLogger(MintgateAuditListenerFactory.class);
 
@@ -39,6 +51,7 @@ public final class MintgateAuditListenerFactory implements EventListenerProvider
     public void postInit(KeycloakSessionFactory factory) {
         try {
             pipeline = AuditPipeline.start(options, Metrics.globalRegistry);
+            io.mintgate.audit.health.AuditHealth.watch(pipeline);
         } catch (IOException e) {
             // Fail the server start: running without the audit trail the operator asked for is worse than not running.
             throw new UncheckedIOException("Mintgate audit cannot open its spool " + options.spoolDir(), e);
@@ -59,9 +72,25 @@ public final class MintgateAuditListenerFactory implements EventListenerProvider
     public void close() {
         if (pipeline != null) {
             LOG.info("Mintgate audit stopping: flushing the spool");
+            io.mintgate.audit.health.AuditHealth.unwatch(pipeline);
             pipeline.close();
             pipeline = null;
         }
+    }
+
+    @Override
+    public Map<String, String> getOperationalInfo() {
+        Map<String, String> info = new LinkedHashMap<>();
+        if (options == null) {
+            return info;
+        }
+        info.put("sinks", String.join(",", options.sinkNames()));
+        FileSink.Settings file = options.sink(FileSink.Settings.class);
+        if (file != null) {
+            info.put(INFO_FILE_PATH, file.path().toAbsolutePath().toString());
+            info.put(INFO_FILE_FORMAT, file.format().name().toLowerCase(java.util.Locale.ROOT));
+        }
+        return info;
     }
 
     @Override

@@ -59,6 +59,27 @@ public final class AuditMetrics implements AutoCloseable {
                 .register(registry));
     }
 
+    /**
+     * The spool's fill level against its limits (what {@code full-policy} acts on), its write health and its fsyncs:
+     * read when scraped, nothing on the append path.
+     */
+    public void spoolGauges(io.mintgate.audit.spool.Spool spool) {
+        keep(Gauge.builder("mintgate_audit_spool_bytes", spool, io.mintgate.audit.spool.Spool::unshippedBytes)
+                .description("Bytes of spool files holding records not yet shipped to every sink").register(registry));
+        keep(Gauge.builder("mintgate_audit_spool_limit_bytes", spool, s -> s.options().maxBytes())
+                .description("The spool's max-bytes limit").register(registry));
+        keep(Gauge.builder("mintgate_audit_spool_records", spool, io.mintgate.audit.spool.Spool::unshippedRecords)
+                .description("Records not yet shipped to every sink").register(registry));
+        keep(Gauge.builder("mintgate_audit_spool_limit_records", spool, s -> s.options().maxRecords())
+                .description("The spool's max-records limit").register(registry));
+        keep(Gauge.builder("mintgate_audit_spool_writable", spool, s -> s.writable() ? 1 : 0)
+                .description("1 while the spool can write and fsync; 0 from a failed write until the next fsync succeeds")
+                .register(registry));
+        keep(io.micrometer.core.instrument.FunctionCounter.builder("mintgate_audit_fsyncs_total", spool,
+                        io.mintgate.audit.spool.Spool::forceCount)
+                .description("fsyncs of the spool's records (group commit: one per batch of records)").register(registry));
+    }
+
     public MeterRegistry registry() {
         return registry;
     }

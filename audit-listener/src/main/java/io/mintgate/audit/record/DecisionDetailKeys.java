@@ -19,6 +19,14 @@ public final class DecisionDetailKeys {
     /** Comma separated names of the rules whose evaluation failed (whatever their onError made of it). */
     public static final String RULE_ERRORS = "mintgate_rule_errors";
 
+    /**
+     * The request the decision was taken on, as JSON (the policy-test request shape, personal data such as the
+     * username and source address included, never a secret), and an allow's obligations: kept in
+     * {@code data.details} so that a replay can decide the request again with a draft policy.
+     */
+    public static final String REQUEST = "mintgate_request";
+    public static final String OBLIGATIONS = "mintgate_obligations";
+
     /** The non-human identity the decision was about: owner username, purpose, expiry (ISO-8601). */
     public static final String NHI_OWNER = "mintgate_nhi_owner";
     public static final String NHI_PURPOSE = "mintgate_nhi_purpose";

@@ -24,7 +24,9 @@ public final class DetailFilter {
             "client_assertion_id", "client_jwt_kid", "access_token_expiration_time", "granted_client",
             "revoked_client", "authentication_error_detail", "client_policy_error", "client_policy_error_detail",
             "org_id", "permission", "token_issued_for", "refresh_token_sub", "verifiable_credential_format",
-            "age_of_refresh_token", "signature_algorithm", "logout_triggered_by_action_token");
+            "age_of_refresh_token", "signature_algorithm", "logout_triggered_by_action_token",
+            // Mintgate's own: the decided request and an allow's obligations, for replay (never a secret)
+            DecisionDetailKeys.REQUEST, DecisionDetailKeys.OBLIGATIONS);
 
     private static final Pattern SECRET_KEY = Pattern.compile(
             "password|passwd|secret|assertion$|^code$|authorization|cookie|otp|credential_value|"

@@ -32,6 +32,10 @@ public final class Shipper implements AutoCloseable {
     private volatile boolean running = true;
     private volatile long oldestPendingAppendedAt = -1;
     private volatile long failingSince = -1;
+    /** Wall-clock millis of the last acknowledged batch and of the last failed attempt (-1 = never), and its kind. */
+    private volatile long lastSuccessAt = -1;
+    private volatile long lastFailureAt = -1;
+    private volatile String lastFailure = "";
 
     public Shipper(Spool spool, Sink sink, AuditMetrics metrics, int batchRecords, long batchBytes,
                    long backoffBaseMs, long backoffCapMs) {
@@ -82,6 +86,7 @@ public final class Shipper implements AutoCloseable {
                                 sink.name(), (System.currentTimeMillis() - failingSince) / 1000);
                     }
                     failingSince = -1;
+                    lastSuccessAt = System.currentTimeMillis();
                     backoff.reset();
                     batch = List.of();
                 } catch (InterruptedException e) {
@@ -90,6 +95,9 @@ public final class Shipper implements AutoCloseable {
                 } catch (Exception e) {
                     metrics.shipFailure(sink.name());
                     long now = System.currentTimeMillis();
+                    lastFailureAt = now;
+                    // The kind only: a message can hold a collector's answer, which is no business of a health probe.
+                    lastFailure = e.getClass().getSimpleName();
                     if (failingSince < 0) {
                         failingSince = now;
                         LOG.warnf("Mintgate audit sink %s failed (%s); %d records waiting in %s will be retried",
@@ -123,6 +131,20 @@ public final class Shipper implements AutoCloseable {
 
     private static String describe(Exception e) {
         return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    }
+
+    /** What a health probe shows of this sink; reading it costs a few volatile reads. */
+    public SinkState state() {
+        return new SinkState(sink.name(), spool.depth(sink.name()), oldestAgeSeconds(), lastSuccessAt, lastFailureAt,
+                lastFailure, failingSince);
+    }
+
+    /**
+     * One sink's shipping state: records waiting, the age of the oldest, when a batch last went through and last
+     * failed (wall-clock millis, -1 = never), the kind of that failure, and since when it fails (-1 = it does not).
+     */
+    public record SinkState(String sink, long backlog, double oldestAgeSeconds, long lastSuccessAt, long lastFailureAt,
+                            String lastFailure, long failingSince) {
     }
 
     private double oldestAgeSeconds() {

@@ -110,6 +110,9 @@ public final class Spool implements AutoCloseable {
     private volatile long writtenSeq;
     private volatile long unshippedRecords;
     private volatile long unshippedBytes;
+    /** Wall-clock millis of the last successful fsync of records and of the last failed write; -1 = never. */
+    private volatile long lastForceAt = -1;
+    private volatile long lastWriteFailureAt = -1;
 
     // Writer-thread-only state below.
     private Segment activeSegment;
@@ -261,8 +264,30 @@ public final class Spool implements AutoCloseable {
         return true;
     }
 
-    private boolean isFull() {
+    /** True when the limits are reached: under fail-closed, appends are refused until a sink catches up. */
+    public boolean isFull() {
         return unshippedBytes >= options.maxBytes() || unshippedRecords + queue.size() >= options.maxRecords();
+    }
+
+    /** Bytes of the spool's files holding records some sink has not acknowledged (what the limit counts). */
+    public long unshippedBytes() {
+        return unshippedBytes;
+    }
+
+    /** Records some sink has not acknowledged (what the limit counts). */
+    public long unshippedRecords() {
+        return unshippedRecords;
+    }
+
+    /** False from a failed write or fsync until the next successful fsync. */
+    public boolean writable() {
+        long failedAt = lastWriteFailureAt;
+        return failedAt < 0 || lastForceAt > failedAt;
+    }
+
+    /** Wall-clock millis of the last failed write or fsync, -1 if none. */
+    public long lastWriteFailureAt() {
+        return lastWriteFailureAt;
     }
 
     // ---------------------------------------------------------------- shipper side
@@ -541,6 +566,7 @@ public final class Spool implements AutoCloseable {
     private void force() throws IOException {
         active.force(false);
         forces++;
+        lastForceAt = System.currentTimeMillis();
         long newlyDurable = writtenSeq - durableSeq;
         // Refresh the fill level before releasing waiters, so the next append sees the limit it just reached.
         updateUsage();
@@ -589,6 +615,7 @@ public final class Spool implements AutoCloseable {
 
     /** A write or fsync failed: put the chain back to what is on disk and tell everyone who waits. */
     private void failUnforced(Exception e) {
+        lastWriteFailureAt = System.currentTimeMillis();
         List<Pending> failed = new ArrayList<>(awaitingForce);
         awaitingForce.clear();
         buffer.clear();

@@ -1,5 +1,6 @@
 package io.mintgate.authorizer.authzen;
 
+import io.mintgate.authorizer.policy.authzen.AuthzenAnswer;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,7 +12,7 @@ import java.util.function.LongSupplier;
  */
 final class DecisionCache {
 
-    private record Entry(boolean[] decisions, long expiresAtNanos) {
+    private record Entry(AuthzenAnswer answer, long expiresAtNanos) {
     }
 
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
@@ -25,8 +26,8 @@ final class DecisionCache {
         this.clock = nanoClock;
     }
 
-    /** @return the cached decisions (a copy), or null on a miss or an expired entry */
-    boolean[] get(String key) {
+    /** @return the cached answer (never modified by anyone), or null on a miss or an expired entry */
+    AuthzenAnswer get(String key) {
         if (ttlNanos == 0) {
             return null;
         }
@@ -38,10 +39,10 @@ final class DecisionCache {
             entries.remove(key, entry);
             return null;
         }
-        return entry.decisions().clone();
+        return entry.answer();
     }
 
-    void put(String key, boolean[] decisions) {
+    void put(String key, AuthzenAnswer answer) {
         if (ttlNanos == 0) {
             return;
         }
@@ -49,7 +50,7 @@ final class DecisionCache {
         if (entries.size() >= capacity) {
             makeRoom(now);
         }
-        entries.put(key, new Entry(decisions.clone(), now + ttlNanos));
+        entries.put(key, new Entry(answer, now + ttlNanos));
     }
 
     int size() {

@@ -46,7 +46,12 @@ public final class HttpAuthzenClient {
 
     /** The facility for one request of {@code tenant} (e.g. a realm id), resolving secrets with {@code secrets}. */
     public AuthzenClient forTenant(String tenant, Secrets secrets) {
-        return query -> channel(tenant, query.pdp()).evaluate(query, http, secrets);
+        return forTenant(tenant, secrets, PdpCallTracer.NONE);
+    }
+
+    /** As {@link #forTenant(String, Secrets)}, with each PDP call wrapped by {@code tracer} (e.g. a tracing span). */
+    public AuthzenClient forTenant(String tenant, Secrets secrets, PdpCallTracer tracer) {
+        return query -> channel(tenant, query.pdp()).answer(query, http, secrets, tracer);
     }
 
     PdpChannel channel(String tenant, PdpConfig pdp) {

@@ -3,6 +3,7 @@ package io.mintgate.authorizer.authzen;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mintgate.authorizer.policy.PolicyEvaluationException;
+import io.mintgate.authorizer.policy.authzen.AuthzenAnswer;
 import io.mintgate.authorizer.policy.authzen.AuthzenQuery;
 import io.mintgate.authorizer.policy.authzen.PdpAuth;
 import io.mintgate.authorizer.policy.authzen.PdpConfig;
@@ -26,6 +27,7 @@ final class PdpChannel {
     private final CircuitBreaker breaker;
     private final AccessTokenSource tokens;
     private final PdpMetrics metrics;
+    private final PdpMetadata metadata;
 
     PdpChannel(PdpConfig pdp, LongSupplier nanoClock, PdpMetrics metrics) {
         this.pdp = pdp;
@@ -33,10 +35,11 @@ final class PdpChannel {
         this.cache = new DecisionCache(pdp.cacheTtl(), pdp.cacheSize(), nanoClock);
         this.breaker = new CircuitBreaker(pdp.breakerFailures(), pdp.breakerCoolDown(), nanoClock);
         this.tokens = pdp.auth() instanceof PdpAuth.ClientCredentials cc ? new AccessTokenSource(pdp.name(), cc) : null;
+        this.metadata = pdp.tokenIssuance() ? new PdpMetadata(pdp, nanoClock) : null;
     }
 
-    boolean[] evaluate(AuthzenQuery query, HttpClient http, Secrets secrets) {
-        boolean[] cached = cache.get(query.body());
+    AuthzenAnswer answer(AuthzenQuery query, HttpClient http, Secrets secrets, PdpCallTracer tracer) {
+        AuthzenAnswer cached = cache.get(query.body());
         if (cached != null) {
             metrics.cached.increment();
             return cached;
@@ -48,12 +51,12 @@ final class PdpChannel {
         }
         long started = System.nanoTime();
         try {
-            boolean[] decisions = call(query, http, secrets);
+            AuthzenAnswer answer = tracer.around(pdp, query, () -> call(query, http, secrets));
             metrics.calls.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
             breaker.recordSuccess();
-            cache.put(query.body(), decisions);
-            (allAllowed(decisions) ? metrics.allowed : metrics.denied).increment();
-            return decisions;
+            cache.put(query.body(), answer);
+            (allAllowed(answer.decisions()) ? metrics.allowed : metrics.denied).increment();
+            return answer;
         } catch (RuntimeException e) {
             metrics.calls.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
             metrics.failed.increment();
@@ -67,9 +70,12 @@ final class PdpChannel {
         }
     }
 
-    private boolean[] call(AuthzenQuery query, HttpClient http, Secrets secrets) {
+    private AuthzenAnswer call(AuthzenQuery query, HttpClient http, Secrets secrets) {
         long deadline = System.nanoTime() + pdp.timeout().toNanos();
-        HttpRequest.Builder request = HttpRequest.newBuilder(query.batch() ? pdp.evaluationsUri() : pdp.evaluationUri())
+        Endpoints endpoints = pdp.tokenIssuance() ? metadata.endpoints(http, deadline) : null;
+        java.net.URI target = endpoints != null ? (query.batch() ? endpoints.evaluations() : endpoints.evaluation())
+                : query.batch() ? pdp.evaluationsUri() : pdp.evaluationUri();
+        HttpRequest.Builder request = HttpRequest.newBuilder(target)
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(query.body()));
@@ -99,8 +105,11 @@ final class PdpChannel {
         return tokens == null ? null : tokens.token(http, secrets, deadline);
     }
 
-    /** AuthZEN 1.0: {@code {"decision": bool}}, or {@code {"evaluations": [{"decision": bool}, ...]}} in request order. */
-    private boolean[] decisions(String body, AuthzenQuery query) {
+    /**
+     * AuthZEN 1.0: {@code {"decision": bool, "context": {...}}}, or {@code {"evaluations": [{"decision": bool,
+     * "context": {...}}, ...]}} in request order (Section 7.2).
+     */
+    private AuthzenAnswer decisions(String body, AuthzenQuery query) {
         JsonNode json;
         try {
             json = JSON.readTree(body);
@@ -108,7 +117,7 @@ final class PdpChannel {
             throw PdpCall.failure(pdp.name(), "answer is not JSON", null);
         }
         if (!query.batch()) {
-            return new boolean[] {decision(json)};
+            return new AuthzenAnswer(new boolean[] {decision(json)}, new JsonNode[] {json.get("context")});
         }
         JsonNode evaluations = json.path("evaluations");
         if (!evaluations.isArray() || evaluations.size() != query.evaluations()) {
@@ -116,10 +125,16 @@ final class PdpChannel {
                     + " evaluations for " + query.evaluations() + " asked", null);
         }
         boolean[] decisions = new boolean[evaluations.size()];
+        JsonNode[] contexts = new JsonNode[decisions.length];
         for (int i = 0; i < decisions.length; i++) {
             decisions[i] = decision(evaluations.get(i));
+            contexts[i] = evaluations.get(i).get("context");
         }
-        return decisions;
+        return new AuthzenAnswer(decisions, contexts);
+    }
+
+    /** Where a token issuance profile PDP takes evaluations, as its metadata says. */
+    record Endpoints(java.net.URI evaluation, java.net.URI evaluations) {
     }
 
     private boolean decision(JsonNode evaluation) {

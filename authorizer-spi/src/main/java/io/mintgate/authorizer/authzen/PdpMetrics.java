@@ -6,9 +6,13 @@ import io.micrometer.core.instrument.Timer;
 
 /**
  * The meters of one PDP channel, registered once when the channel is created so the token path only increments:
- * {@code mintgate_authzen_decisions_total{pdp, outcome}} and {@code mintgate_authzen_call_seconds{pdp}}.
+ * {@code mintgate_authzen_decisions_total{pdp, outcome}} and {@code mintgate_authzen_call_seconds{pdp}} (a histogram).
  */
 final class PdpMetrics {
+
+    /** Histogram buckets ({@code _bucket{le}}) for a network round trip: 1 ms to 5 s, past any sane PDP timeout. */
+    static final java.time.Duration[] BUCKETS = java.util.stream.LongStream.of(1, 2, 5, 10, 25, 50, 100, 250, 500,
+            1000, 2500, 5000).mapToObj(java.time.Duration::ofMillis).toArray(java.time.Duration[]::new);
 
     final Counter allowed;
     final Counter denied;
@@ -25,6 +29,7 @@ final class PdpMetrics {
         circuitOpen = outcome(registry, pdp, "circuit_open");
         calls = Timer.builder("mintgate_authzen_call_seconds").tag("pdp", pdp)
                 .description("Duration of AuthZEN calls to the PDP (cache hits excluded), failures included")
+                .serviceLevelObjectives(BUCKETS)
                 .register(registry);
     }
 

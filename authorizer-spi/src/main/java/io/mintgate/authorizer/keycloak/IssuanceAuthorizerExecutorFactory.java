@@ -40,6 +40,15 @@ public final class IssuanceAuthorizerExecutorFactory implements ClientPolicyExec
 
     @Override
     public void init(Config.Scope config) {
+        String capture = config.get("capture-request");
+        if (capture != null && !capture.isBlank()) {
+            String value = capture.trim();
+            if (!value.equals("true") && !value.equals("false")) {
+                throw new IllegalArgumentException("--spi-client-policy-executor--" + PROVIDER_ID
+                        + "--capture-request must be true or false, was '" + capture + "'");
+            }
+            io.mintgate.authorizer.keycloak.enforce.IssuanceDecisions.captureRequests(Boolean.parseBoolean(value));
+        }
         String warning = config.get("expiry-warning");
         if (warning != null && !warning.isBlank()) {
             try {
@@ -49,6 +58,19 @@ public final class IssuanceAuthorizerExecutorFactory implements ClientPolicyExec
                         + "--expiry-warning must be an ISO-8601 duration such as P14D, was '" + warning + "'", e);
             }
         }
+        io.mintgate.authorizer.keycloak.enforce.DecisionMetrics.configure(perRule(config.get("metrics-per-rule")));
+    }
+
+    /** The server option {@code metrics-per-rule}: {@code true} or {@code false} (default), anything else stops the start. */
+    static boolean perRule(String value) {
+        if (value == null || value.isBlank() || value.trim().equalsIgnoreCase("false")) {
+            return false;
+        }
+        if (value.trim().equalsIgnoreCase("true")) {
+            return true;
+        }
+        throw new IllegalArgumentException("--spi-client-policy-executor--" + PROVIDER_ID
+                + "--metrics-per-rule must be true or false, was '" + value + "'");
     }
 
     @Override
@@ -77,6 +99,10 @@ public final class IssuanceAuthorizerExecutorFactory implements ClientPolicyExec
                 .property().name("expiry-warning").type(ProviderConfigProperty.STRING_TYPE).defaultValue("P14D")
                 .helpText("ISO-8601 duration: NHIs whose mintgate.expires-at is closer than this get the metrics"
                         + " mintgate_nhi_expiry_seconds and mintgate_nhi_expiring_mints_total when they ask for a token.")
+                .add()
+                .property().name("metrics-per-rule").type(ProviderConfigProperty.BOOLEAN_TYPE).defaultValue("false")
+                .helpText("true: also count denials and rule errors per rule (mintgate_rule_denials_total,"
+                        + " mintgate_rule_errors_by_rule_total, labelled with the rule name and reason code).")
                 .add().build();
     }
 

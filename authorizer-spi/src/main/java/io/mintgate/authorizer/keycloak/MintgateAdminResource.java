@@ -2,6 +2,7 @@ package io.mintgate.authorizer.keycloak;
 
 import io.mintgate.authorizer.keycloak.decisions.RecentDecisionsResource;
 import io.mintgate.authorizer.keycloak.lifecycle.OwnedIdentitiesResource;
+import io.mintgate.authorizer.keycloak.replay.ReplayResource;
 import io.mintgate.authorizer.keycloak.simulate.SimulateResource;
 import io.mintgate.authorizer.keycloak.store.StoredPolicyVersionsResource;
 import io.mintgate.authorizer.keycloak.surface.IssuanceSurfaceResource;
@@ -38,6 +39,11 @@ public final class MintgateAdminResource {
     @Path("simulate")
     public SimulateResource simulate() {
         return new SimulateResource(session, realm, auth);
+    }
+
+    @Path("replay")
+    public ReplayResource replay() {
+        return new ReplayResource(session, realm, auth);
     }
 
     @Path("surface")

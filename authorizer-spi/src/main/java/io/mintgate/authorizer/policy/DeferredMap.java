@@ -1,5 +1,8 @@
 package io.mintgate.authorizer.policy;
 
+import java.util.Collections;
+import java.util.HashMap;
+
 import java.util.AbstractMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +23,12 @@ public final class DeferredMap<V> extends AbstractMap<String, V> {
     /** Reads one key without fetching the whole map (null when absent), or null when there is no such lookup. */
     private final Function<String, V> byKey;
     private volatile Map<String, V> value;
+    /**
+     * The keys read one by one before (or instead of) a whole fetch, with what they gave (null = absent): an audit
+     * record then captures exactly what the decision saw without fetching the rest ({@link RequestCapture}). Read on
+     * the request's own thread only, like the request.
+     */
+    private Map<String, V> keysRead;
 
     private DeferredMap(Supplier<? extends Map<String, V>> lookup, UnaryOperator<Map<String, V>> copy,
                         Function<String, V> byKey) {
@@ -61,7 +70,17 @@ public final class DeferredMap<V> extends AbstractMap<String, V> {
     public V get(Object key) {
         Map<String, V> v = value;
         if (v == null && byKey != null) {
-            return key instanceof String name ? byKey.apply(name) : null;
+            if (!(key instanceof String name)) {
+                return null;
+            }
+            if (keysRead == null) {
+                keysRead = new HashMap<>(4);
+            } else if (keysRead.containsKey(name)) {
+                return keysRead.get(name);
+            }
+            V read = byKey.apply(name);
+            keysRead.put(name, read);
+            return read;
         }
         return value().get(key);
     }
@@ -82,5 +101,13 @@ public final class DeferredMap<V> extends AbstractMap<String, V> {
     /** True once looked up; for tests and diagnostics. */
     public boolean fetched() {
         return value != null;
+    }
+
+    /**
+     * The keys read one by one while the map was not fetched, with their values (null = the key is absent); empty
+     * when none was. Once {@link #fetched()}, the whole map is known and this is not needed.
+     */
+    public Map<String, V> keysRead() {
+        return keysRead == null ? Map.of() : Collections.unmodifiableMap(keysRead);
     }
 }

@@ -44,13 +44,8 @@ record ObligationTemplate(CompiledExpression keepScopes, CompiledExpression keep
         }
         ActorInfo actor = activation.request().actor();
         if (actClaim != null && actor.present() && actClaim.evalBool(activation)) {
-            Map<String, Object> act = new LinkedHashMap<>();
-            act.put("sub", actor.subject().isEmpty() ? actor.clientId() : actor.subject());
-            if (!actor.clientId().isEmpty()) {
-                act.put("client_id", actor.clientId());
-            }
             claimValues = claimValues == null ? new LinkedHashMap<>() : claimValues;
-            claimValues.put(ACT_CLAIM, act);
+            claimValues.put(ACT_CLAIM, act(actor));
         }
         Collection<String> scopes = strings(keepScopes, activation);
         Collection<String> audiences = strings(keepAudiences, activation);
@@ -59,6 +54,28 @@ record ObligationTemplate(CompiledExpression keepScopes, CompiledExpression keep
         boolean refresh = refreshToken == null || refreshToken.evalBool(activation);
         Duration maxRefresh = duration(maxRefreshTokenLifetime, activation);
         into.add(scopes, audiences, roles, maxAccess, refresh, maxRefresh, claimValues);
+    }
+
+    /**
+     * The {@code act} claim of the actor, with the earlier actors of the chain nested in it, newest outermost (RFC
+     * 8693 section 4.1: a nested {@code act} is a prior actor).
+     */
+    static Map<String, Object> act(ActorInfo actor) {
+        Map<String, Object> act = null;
+        for (int i = actor.prior().size() - 1; i >= -1; i--) {
+            String clientId = i < 0 ? actor.clientId() : actor.prior().get(i).clientId();
+            String subject = i < 0 ? actor.subject() : actor.prior().get(i).subject();
+            Map<String, Object> outer = new LinkedHashMap<>();
+            outer.put("sub", subject.isEmpty() ? clientId : subject);
+            if (!clientId.isEmpty()) {
+                outer.put("client_id", clientId);
+            }
+            if (act != null) {
+                outer.put(ACT_CLAIM, act);
+            }
+            act = outer;
+        }
+        return act;
     }
 
     /** The expression's items, checked to all be strings; read-only, never copied. */

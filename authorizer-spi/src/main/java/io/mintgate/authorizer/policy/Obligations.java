@@ -46,6 +46,14 @@ public record Obligations(Set<String> keepScopes, Set<String> keepAudiences, Set
                 merged);
     }
 
+    /**
+     * Whether {@code keepScopes} (null = unrestricted) lets {@code scope} stay. {@code openid} always stays: it marks
+     * an OIDC request, not a grant of access, and narrowing it away would break ID tokens.
+     */
+    public static boolean keepsScope(Set<String> keepScopes, String scope) {
+        return keepScopes == null || keepScopes.contains(scope) || "openid".equals(scope);
+    }
+
     /** True when applying these obligations would change nothing. */
     public boolean isEmpty() {
         return keepScopes == null && keepAudiences == null && keepRoles == null

@@ -111,7 +111,7 @@ public final class PolicySet {
                 if (rule.checks().isEmpty() && factsRead.get(i).stream().allMatch(read -> ContextReads.covered(read, known))) {
                     early.add(new Rule(rule.name(), rule.reason(), rule.message(), rule.mode(), rule.onError(),
                             rule.match(), rule.condition(), rule.denyWhenTrue(), ObligationTemplate.NONE, List.of(),
-                            rule.verdict(), rule.denySource()));
+                            rule.verdict(), rule.denySource(), rule.conditionSource(), List.of()));
                 }
             }
             return new PolicySet(version, variables, early);
@@ -151,9 +151,24 @@ public final class PolicySet {
      * (budgets) run after every rule, only when nothing refused.
      */
     public Decision evaluate(IssuanceRequest request, DecisionServices services) {
+        return evaluate(request, services, null);
+    }
+
+    /**
+     * As {@link #evaluate(IssuanceRequest, DecisionServices)}, and tells {@code trace} (when not null) what each rule
+     * did: the simulator's view of the live decision. The decision is the same with or without a trace, computed by
+     * the same code; the trace only watches. A rule that a combined program ({@link RuleGroup}, a single-program
+     * rule) found not to deny is asked its {@code match} once more to tell "skipped" from "allowed": the program had
+     * evaluated that match without error, and expressions are pure (variables memoized per request), so the answer
+     * is the one the program saw. The live path passes null.
+     */
+    public Decision evaluate(IssuanceRequest request, DecisionServices services, DecisionTrace trace) {
         List<RuleFinding> findings = new ArrayList<>(0);
         // Known before any rule runs, so that an obligation can put it into the token it is minting.
         String id = DecisionIds.next();
+        if (trace != null) {
+            trace.begin(rules);
+        }
         try {
             RequestActivation activation = new RequestActivation(request, variables);
             ObligationsAccumulator obligations = null;
@@ -170,11 +185,18 @@ public final class PolicySet {
                         denying = GROUP_FAILED;
                     }
                     if (denying == RuleGroup.NONE) {
+                        if (trace != null) {
+                            tracePassed(i, group.end(), activation, trace);
+                        }
                         i = group.end() - 1;
                         continue;
                     }
                     if (denying >= 0) {
                         Rule rule = rules.get(denying);
+                        if (trace != null) {
+                            tracePassed(i, denying, activation, trace);
+                            trace.conditionDenied(denying);
+                        }
                         return Decision.deny(id, rule.reason(), rule.message(), rule.name(), version, findings);
                     }
                 }
@@ -182,9 +204,15 @@ public final class PolicySet {
                 try {
                     boolean single = rule.singleProgram();
                     if (!single && !rule.applies(activation)) {
+                        if (trace != null) {
+                            trace.skipped(i);
+                        }
                         continue;
                     }
                     if (single ? rule.matchesAndDenies(activation) : rule.denies(activation)) {
+                        if (trace != null) {
+                            trace.conditionDenied(i);
+                        }
                         if (rule.mode() == Mode.SHADOW) {
                             findings.add(new RuleFinding(rule.name(), rule.reason(), Mode.SHADOW, false, rule.message()));
                             continue;
@@ -192,9 +220,13 @@ public final class PolicySet {
                         return Decision.deny(id, rule.reason(), rule.message(), rule.name(), version, findings);
                     }
                     if (single) {
+                        if (trace != null) {
+                            tracePassed(i, i + 1, activation, trace);
+                        }
                         continue; // nothing follows the condition of such a rule
                     }
-                    RuleCheck.CheckDenial denial = runChecks(rule, activation, services, false);
+                    Obligations[] narrowed = rule.mode() == Mode.ENFORCE && narrows(rule) ? new Obligations[1] : null;
+                    RuleCheck.CheckDenial denial = runChecks(rule, activation, services, false, narrowed, trace, i);
                     if (denial != null) {
                         if (rule.mode() == Mode.SHADOW) {
                             findings.add(new RuleFinding(rule.name(), denial.reason(), Mode.SHADOW, false, denial.message()));
@@ -209,15 +241,33 @@ public final class PolicySet {
                             }
                             rule.obligations().evaluateInto(activation, obligations, id);
                         }
+                        if (narrowed != null && narrowed[0] != null && !narrowed[0].isEmpty()) {
+                            if (obligations == null) {
+                                obligations = new ObligationsAccumulator();
+                            }
+                            Obligations o = narrowed[0];
+                            obligations.add(o.keepScopes(), o.keepAudiences(), o.keepRoles(), o.maxAccessTokenLifetime(),
+                                    o.refreshTokenAllowed(), o.maxRefreshTokenLifetime(),
+                                    o.claims().isEmpty() ? null : new java.util.LinkedHashMap<>(o.claims()));
+                        }
                     }
                     // Counted only once the rule fully passed (a rule whose obligations failed counts nothing).
                     if (counts(rule)) {
                         counted = counted == null ? new ArrayList<>(2) : counted;
                         counted.add(rule);
+                        if (trace != null) {
+                            trace.deferred(i);
+                        }
+                    } else if (trace != null) {
+                        trace.allowed(i);
                     }
                 } catch (PolicyEvaluationException e) {
                     findings.add(new RuleFinding(rule.name(), POLICY_ERROR, rule.mode(), true, e.getMessage()));
-                    if (rule.mode() == Mode.ENFORCE && rule.onError() == OnError.DENY) {
+                    boolean refuses = rule.mode() == Mode.ENFORCE && rule.onError() == OnError.DENY;
+                    if (trace != null) {
+                        trace.error(i, e.getMessage(), refuses);
+                    }
+                    if (refuses) {
                         return Decision.deny(id, POLICY_ERROR, POLICY_ERROR_MESSAGE, rule.name(), version, findings);
                     }
                 }
@@ -225,8 +275,12 @@ public final class PolicySet {
             // Checks that use something up (budgets) run last, once nothing else refused, in rule order.
             for (int i = 0; counted != null && i < counted.size(); i++) {
                 Rule rule = counted.get(i);
+                int index = trace == null ? -1 : indexOf(rule);
                 try {
-                    RuleCheck.CheckDenial denial = runChecks(rule, activation, services, true);
+                    RuleCheck.CheckDenial denial = runChecks(rule, activation, services, true, null, trace, index);
+                    if (denial == null && trace != null) {
+                        trace.allowed(index);
+                    }
                     if (denial != null && rule.mode() == Mode.SHADOW) {
                         findings.add(new RuleFinding(rule.name(), denial.reason(), Mode.SHADOW, false, denial.message()));
                     } else if (denial != null) {
@@ -234,7 +288,11 @@ public final class PolicySet {
                     }
                 } catch (PolicyEvaluationException e) {
                     findings.add(new RuleFinding(rule.name(), POLICY_ERROR, rule.mode(), true, e.getMessage()));
-                    if (rule.mode() == Mode.ENFORCE && rule.onError() == OnError.DENY) {
+                    boolean refuses = rule.mode() == Mode.ENFORCE && rule.onError() == OnError.DENY;
+                    if (trace != null) {
+                        trace.error(index, e.getMessage(), refuses);
+                    }
+                    if (refuses) {
                         return Decision.deny(id, POLICY_ERROR, POLICY_ERROR_MESSAGE, rule.name(), version, findings);
                     }
                 }
@@ -247,20 +305,71 @@ public final class PolicySet {
         }
     }
 
-    /** Runs the rule's checks that consume ({@code consuming}) or the others, in declaration order. */
+    /**
+     * Traces rules {@code [from, to)}, which a combined program found not to deny, as skipped or allowed by asking
+     * each its match (see {@link #evaluate(IssuanceRequest, DecisionServices, DecisionTrace)}). Only with a trace.
+     */
+    private void tracePassed(int from, int to, RequestActivation activation, DecisionTrace trace) {
+        for (int k = from; k < to; k++) {
+            boolean applied;
+            try {
+                applied = rules.get(k).applies(activation);
+            } catch (PolicyEvaluationException e) {
+                // Cannot happen (the program evaluated this match without error), and must never change the
+                // decision: the program found the rule not to deny, which is what "allowed" reports.
+                applied = true;
+            }
+            if (applied) {
+                trace.allowed(k);
+            } else {
+                trace.skipped(k);
+            }
+        }
+    }
+
+    private int indexOf(Rule rule) {
+        for (int i = 0; i < rules.size(); i++) {
+            if (rules.get(i) == rule) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("rule " + rule.name() + " is not in this policy");
+    }
+
+    /**
+     * Runs the rule's checks that consume ({@code consuming}) or the others, in declaration order; a refusal is
+     * told to {@code trace} (when not null) with the check that refused, as rule {@code index}.
+     */
     private static RuleCheck.CheckDenial runChecks(Rule rule, RequestActivation activation, DecisionServices services,
-                                                   boolean consuming) {
-        for (RuleCheck check : rule.checks()) {
+                                                   boolean consuming, Obligations[] narrowed, DecisionTrace trace,
+                                                   int index) {
+        List<RuleCheck> checks = rule.checks();
+        for (int k = 0; k < checks.size(); k++) {
+            RuleCheck check = checks.get(k);
             if (check.consumes() != consuming) {
                 continue;
             }
-            RuleCheck.CheckDenial denial = rule.mode() == Mode.SHADOW
-                    ? check.checkShadow(activation, services) : check.check(activation, services);
+            RuleCheck.CheckDenial denial = rule.mode() == Mode.SHADOW ? check.checkShadow(activation, services)
+                    : narrowed != null && check.narrows()
+                    ? check.check(activation, services, o -> narrowed[0] = narrowed[0] == null ? o : narrowed[0].intersect(o))
+                    : check.check(activation, services);
             if (denial != null) {
+                if (trace != null) {
+                    trace.checkDenied(index, k, denial);
+                }
                 return denial;
             }
         }
         return null;
+    }
+
+    private static boolean narrows(Rule rule) {
+        for (RuleCheck check : rule.checks()) {
+            if (check.narrows()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean counts(Rule rule) {

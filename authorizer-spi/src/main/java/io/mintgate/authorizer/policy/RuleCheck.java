@@ -16,6 +16,25 @@ public interface RuleCheck {
      */
     CheckDenial check(RequestActivation activation, DecisionServices services);
 
+    /**
+     * As {@link #check(RequestActivation, DecisionServices)}, for a check that also narrows the token when it passes
+     * (a token issuance profile PDP's shaping): it hands the narrowing to {@code narrowing}, which the engine adds
+     * to the decision's obligations for an enforce rule (and ignores for a shadow rule).
+     */
+    default CheckDenial check(RequestActivation activation, DecisionServices services, Narrowing narrowing) {
+        return check(activation, services);
+    }
+
+    /** True for a check that may narrow the token ({@link #check(RequestActivation, DecisionServices, Narrowing)}). */
+    default boolean narrows() {
+        return false;
+    }
+
+    /** Receives the obligations a passing check asks of the token. */
+    interface Narrowing {
+        void narrow(Obligations obligations);
+    }
+
     /** Shadow rules must report, not act: a check with side effects (a budget) may skip them when told so. */
     default CheckDenial checkShadow(RequestActivation activation, DecisionServices services) {
         return check(activation, services);

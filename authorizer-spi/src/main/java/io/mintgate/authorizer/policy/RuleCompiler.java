@@ -85,7 +85,8 @@ final class RuleCompiler {
                 ? expression(node, "deny", path, name, ExpectedType.BOOL)
                 : allowIf != null ? expression(node, "allowIf", path, name, ExpectedType.BOOL) : null;
         ObligationTemplate obligations = obligations(node.get("obligations"), path + ".obligations", name);
-        java.util.List<RuleCheck> checks = checks(node, path, name);
+        java.util.List<String> checkFields = new java.util.ArrayList<>(0);
+        java.util.List<RuleCheck> checks = checks(node, path, name, checkFields);
 
         if (problemCount() > before) {
             return null;
@@ -94,7 +95,8 @@ final class RuleCompiler {
                 ? verdict(path, text(node, "match", path, name), deny != null ? deny : allowIf, deny != null) : null;
         return new Rule(name, reason, message == null || message.isBlank() ? DEFAULT_MESSAGE : message, mode, onError,
                 match, condition, deny != null, obligations, checks, verdict,
-                condition == null ? null : denySource(text(node, "match", path, name), deny != null ? deny : allowIf, deny != null));
+                condition == null ? null : denySource(text(node, "match", path, name), deny != null ? deny : allowIf, deny != null),
+                deny != null ? deny : allowIf, checkFields);
     }
 
     /**
@@ -122,8 +124,8 @@ final class RuleCompiler {
         return result.ok() && ExpectedType.BOOL.accepts(result.expression().type()) ? result.expression() : null;
     }
 
-    /** Compiles the rule's check fields (AuthZEN, budget, ...) in the registry's order. */
-    private java.util.List<RuleCheck> checks(JsonNode node, String path, String rule) {
+    /** Compiles the rule's check fields (AuthZEN, budget, ...) in the registry's order; adds each one's path to {@code fields}. */
+    private java.util.List<RuleCheck> checks(JsonNode node, String path, String rule, java.util.List<String> fields) {
         java.util.List<RuleCheck> checks = new java.util.ArrayList<>(0);
         for (Map.Entry<String, RuleChecks.Compiler> entry : RuleChecks.BY_FIELD.entrySet()) {
             JsonNode field = node.get(entry.getKey());
@@ -133,6 +135,7 @@ final class RuleCompiler {
             RuleCheck check = entry.getValue().compile(field, new Compilation(path + "." + entry.getKey(), rule));
             if (check != null) {
                 checks.add(check);
+                fields.add(path + "." + entry.getKey());
             }
         }
         return checks;

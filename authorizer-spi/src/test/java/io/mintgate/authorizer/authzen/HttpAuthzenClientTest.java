@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.mintgate.authorizer.policy.PolicyEvaluationException;
+import io.mintgate.authorizer.policy.authzen.AuthzenAnswer;
 import io.mintgate.authorizer.policy.authzen.AuthzenClient;
 import io.mintgate.authorizer.policy.authzen.AuthzenQuery;
 import io.mintgate.authorizer.policy.authzen.PdpAuth;
@@ -40,6 +41,8 @@ class HttpAuthzenClientTest {
     /** The fake clock the cache and breaker read (wall time for HTTP deadlines stays real). */
     private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
     private HttpAuthzenClient client;
+    private final AtomicInteger metadataRequests = new AtomicInteger();
+    private final AtomicReference<String> metadata = new AtomicReference<>("{}");
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
     record Recorded(String path, String authorization, String body) {
@@ -57,6 +60,10 @@ class HttpAuthzenClientTest {
             requests.add(new Recorded(ex.getRequestURI().getPath(), ex.getRequestHeaders().getFirst("Authorization"),
                     new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
             pdp.get().respond(ex);
+        });
+        server.createContext("/.well-known/", ex -> {
+            metadataRequests.incrementAndGet();
+            reply(ex, 200, metadata.get());
         });
         server.createContext("/token", ex -> {
             tokenRequests.incrementAndGet();
@@ -97,6 +104,44 @@ class HttpAuthzenClientTest {
 
     private static AuthzenQuery single(PdpConfig pdp, String subject) {
         return new AuthzenQuery(pdp, "{\"subject\":{\"type\":\"client\",\"id\":\"" + subject + "\"}}", 0);
+    }
+
+    private PdpConfig profilePdp() {
+        PdpConfig p = plain();
+        return new PdpConfig(p.name(), p.url(), p.timeout(), p.cacheTtl(), p.cacheSize(), p.breakerFailures(),
+                p.breakerCoolDown(), p.auth(), PdpConfig.TOKEN_ISSUANCE, 64);
+    }
+
+    @Test
+    void aTokenIssuancePdpIsUsedOnlyOnceItsMetadataAdvertisesTheCapabilityAndAtTheEndpointItNames() {
+        PdpConfig pdp = profilePdp();
+        String base = pdp.url().toString();
+        metadata.set("{\"policy_decision_point\": \"" + base + "\", \"access_evaluations_endpoint\": \"" + base
+                + "/v2/evaluations\", \"capabilities\": [\"" + PdpConfig.TOKEN_ISSUANCE_CAPABILITY + "\"]}");
+        this.pdp.set(ex -> reply(ex, 200, "{\"evaluations\":[{\"decision\":true,\"context\":{\"issuance\":{\"token_lifetime\":60}}},{\"decision\":false}]}"));
+        AuthzenClient facility = client.forTenant("r", Secrets.LITERAL);
+
+        AuthzenAnswer answer = facility.answer(new AuthzenQuery(pdp, "{\"evaluations\":[{},{}]}", 2));
+        facility.answer(new AuthzenQuery(pdp, "{\"evaluations\":[{},{}],\"x\":1}", 2));
+
+        assertThat(answer.decisions()).containsExactly(true, false);
+        assertThat(answer.context(0).at("/issuance/token_lifetime").asInt()).isEqualTo(60);
+        assertThat(answer.context(1)).isNull();
+        assertThat(requests).extracting(Recorded::path).containsExactly("/pdp/v2/evaluations", "/pdp/v2/evaluations");
+        assertThat(metadataRequests.get()).as("metadata read once, at /.well-known/authzen-configuration/pdp").isEqualTo(1);
+    }
+
+    @Test
+    void aTokenIssuancePdpWhoseMetadataLacksTheCapabilityIsNotAskedAndFailsClosed() {
+        PdpConfig pdp = profilePdp();
+        metadata.set("{\"policy_decision_point\": \"" + pdp.url() + "\", \"capabilities\": []}");
+
+        PolicyEvaluationException e = catchThrowableOfType(PolicyEvaluationException.class,
+                () -> client.forTenant("r", Secrets.LITERAL).answer(new AuthzenQuery(pdp, "{}", 0)));
+
+        assertThat(e.getMessage()).isEqualTo("authzen pdp 'test-pdp': metadata does not advertise "
+                + PdpConfig.TOKEN_ISSUANCE_CAPABILITY);
+        assertThat(requests).isEmpty();
     }
 
     @Test

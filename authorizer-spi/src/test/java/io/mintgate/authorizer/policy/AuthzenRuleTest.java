@@ -42,7 +42,7 @@ class AuthzenRuleTest {
         public <T> T facility(Class<T> type) {
             AuthzenClient client = query -> {
                 queries.add(query);
-                return answer.apply(query);
+                return new io.mintgate.authorizer.policy.authzen.AuthzenAnswer(answer.apply(query));
             };
             return type == AuthzenClient.class ? type.cast(client) : null;
         }
@@ -186,6 +186,6 @@ class AuthzenRuleTest {
             assertThat(set.size()).isPositive();
             compiled++;
         }
-        assertThat(compiled).as("JSON examples in the section").isEqualTo(2);
+        assertThat(compiled).as("JSON examples in the section").isEqualTo(3);
     }
 }

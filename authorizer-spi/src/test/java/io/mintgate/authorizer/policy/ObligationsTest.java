@@ -5,6 +5,7 @@ import static io.mintgate.authorizer.policy.Requests.compile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -49,6 +50,41 @@ class ObligationsTest {
         assertThat(policy.evaluate(exchange).obligations().claims())
                 .containsExactly(Map.entry("act", Map.of("sub", "exchanger", "client_id", "exchanger")));
         assertThat(policy.evaluate(r).obligations().claims()).isEmpty();
+    }
+
+    @Test
+    void theActClaimNestsTheEarlierActorsOfTheChainNewestOutermost() throws Exception {
+        PolicySet policy = compile("""
+                {"rules": [{"name": "act", "reason": "x", "allowIf": "true", "obligations": {"actClaim": "true"}}]}
+                """);
+        IssuanceRequest r = ciRunner();
+        IssuanceRequest secondHop = new IssuanceRequest(r.realm(), r.time(), r.event(), r.grant(), r.client(),
+                r.subject(), new ActorInfo("payments-tool", "", List.of(new ActorInfo.Prior("agent", "agent-sub"),
+                new ActorInfo.Prior("", "orchestrator-sub"))), r.network(), r.workload(), r.organization(), r.nhi());
+        assertThat(policy.evaluate(secondHop).obligations().claims()).containsExactly(Map.entry("act",
+                Map.of("sub", "payments-tool", "client_id", "payments-tool",
+                        "act", Map.of("sub", "agent-sub", "client_id", "agent",
+                                "act", Map.of("sub", "orchestrator-sub")))));
+    }
+
+    @Test
+    void policiesReadTheDelegationChainsDepthAndEarlierActors() throws Exception {
+        PolicySet policy = compile("""
+                {"rules": [
+                  {"name": "too-deep", "reason": "delegation_too_deep", "deny": "actor.depth > 2"},
+                  {"name": "known-agents", "reason": "unknown_agent",
+                   "deny": "actor.prior.exists(a, !(a.clientId in ['agent', '']))"}]}
+                """);
+        IssuanceRequest r = ciRunner();
+        java.util.function.Function<List<ActorInfo.Prior>, IssuanceRequest> withChain = prior -> new IssuanceRequest(
+                r.realm(), r.time(), r.event(), r.grant(), r.client(), r.subject(), new ActorInfo("tool", "", prior),
+                r.network(), r.workload(), r.organization(), r.nhi());
+        assertThat(policy.evaluate(r).allowed()).as("no actor: depth 0").isTrue();
+        assertThat(policy.evaluate(withChain.apply(List.of(new ActorInfo.Prior("agent", "a")))).allowed()).isTrue();
+        assertThat(policy.evaluate(withChain.apply(List.of(new ActorInfo.Prior("rogue", "a")))).reason())
+                .isEqualTo("unknown_agent");
+        assertThat(policy.evaluate(withChain.apply(List.of(new ActorInfo.Prior("agent", "a"),
+                new ActorInfo.Prior("", "b")))).reason()).isEqualTo("delegation_too_deep");
     }
 
     @Test

@@ -161,6 +161,15 @@ class SpoolCrashAndFullIT {
         Matcher why = Pattern.compile(".*audit spool .* is full .*refusing the request \\(full-policy=fail-closed\\).*")
                 .matcher(log);
         assertThat(why.find()).isTrue();
+        // The readiness probe says so: this node refuses tokens, so it is not ready, and the check says why.
+        HttpResponse<String> ready = health();
+        assertThat(ready.statusCode()).isEqualTo(503);
+        com.fasterxml.jackson.databind.JsonNode check = auditCheck(ready);
+        assertThat(check.path("status").asText()).isEqualTo("DOWN");
+        assertThat(check.path("data").path("problem").asText()).contains("full-policy=fail-closed");
+        assertThat(check.path("data").path("spool-fill-percent").asLong()).isGreaterThanOrEqualTo(100);
+        assertThat(check.path("data").has("sink.http.failing-seconds")).isTrue();
+        assertThat(check.path("data").path("sink.http.last-error").asText()).isNotBlank();
 
         // The collector comes back: the spool drains and tokens are issued again.
         sinks.http().setUnavailable(false);
@@ -170,6 +179,7 @@ class SpoolCrashAndFullIT {
             AuditGrants.pause(250);
         }
         assertThat(status).as("token request once the collector drained the spool").isEqualTo(200);
+        assertThat(auditCheck(health()).path("status").asText()).isEqualTo("UP");
         System.out.printf("[full/fail-closed] %d tokens issued, then refused with HTTP %d; log: %s%n", issued,
                 refused.statusCode(), why.group().strip());
     }
@@ -196,6 +206,8 @@ class SpoolCrashAndFullIT {
         }
         assertThat(after).as("mintgate_audit_dropped_total{reason=spool_full} after %d tokens", issued)
                 .isGreaterThan(before);
+        // Dropping keeps issuing tokens: the node stays ready.
+        assertThat(auditCheck(health()).path("status").asText()).isEqualTo("UP");
         String log = awaitLog("DROPPED");
         Matcher warn = Pattern.compile(".*WARN.*Mintgate audit spool .* is full .*DROPPED \\d+ unshipped records.*")
                 .matcher(log);
@@ -227,6 +239,22 @@ class SpoolCrashAndFullIT {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private HttpResponse<String> health() throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(server.managementUri() + "/health/ready"))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The {@code mintgate-audit} check in a {@code /health/ready} answer. */
+    private static com.fasterxml.jackson.databind.JsonNode auditCheck(HttpResponse<String> health) throws IOException {
+        for (com.fasterxml.jackson.databind.JsonNode check : new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(health.body()).path("checks")) {
+            if (check.path("name").asText().equals("mintgate-audit")) {
+                return check;
+            }
+        }
+        throw new AssertionError("no mintgate-audit check in " + health.body());
     }
 
     /** Value of {@code mintgate_audit_dropped_total{reason="spool_full"}} on the management /metrics endpoint. */

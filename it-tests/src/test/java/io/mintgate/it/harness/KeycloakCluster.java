@@ -88,20 +88,27 @@ public final class KeycloakCluster implements AutoCloseable {
 
     /**
      * The test distribution {@code distribution} re-augmented with {@code --db=postgres} in its own copy next to it
-     * ({@code <name>-postgres}): copied afresh and built only when its build fingerprint (providers and build options)
-     * differs from the one recorded by its last build, else reused as it is.
+     * ({@code <name>-postgres}), see {@link #rebuiltCopy}.
      */
     public static Path postgresDistribution(Path distribution, Path logDir) throws IOException {
-        List<String> build = ServerOptions.buildFor("postgres");
-        Path copy = distribution.resolveSibling(distribution.getFileName() + "-postgres");
+        return rebuiltCopy(distribution, "postgres", ServerOptions.buildFor("postgres"), logDir);
+    }
+
+    /**
+     * A copy of the test distribution {@code distribution} next to it ({@code <name>-<suffix>}) re-augmented with
+     * other build options ({@code build}): copied afresh and built only when its build fingerprint (providers and
+     * build options) differs from the one recorded by its last build, else reused as it is.
+     */
+    public static Path rebuiltCopy(Path distribution, String suffix, List<String> build, Path logDir) throws IOException {
+        Path copy = distribution.resolveSibling(distribution.getFileName() + "-" + suffix);
         Path marker = copy.resolve(FINGERPRINT_FILE);
         String wanted = BuildFingerprint.of(distribution.resolve("providers"), build);
         if (!Files.exists(marker) || !Files.readString(marker).trim().equals(wanted)) {
-            System.out.println("[cluster] copying " + distribution + " to " + copy + " for a --db=postgres build");
+            System.out.println("[keycloak] copying " + distribution + " to " + copy + " for a build with " + build);
             deleteRecursively(copy);
             copyDistribution(distribution, copy);
         }
-        new DistributionKeycloak(copy, logDir.resolve("postgres-build"), List.of(), build).build();
+        new DistributionKeycloak(copy, logDir.resolve(suffix + "-build"), List.of(), build).build();
         return copy;
     }
 

@@ -50,6 +50,8 @@ public final class ServerOptions {
         return List.of(
                 "--spi-events-listener--mintgate-audit--sinks=file",
                 "--spi-events-listener--mintgate-audit--checkpoint-every-records=50",
+                // Per-rule decision meters (off by default): ObservabilityIT counts them on the real server.
+                "--spi-client-policy-executor--issuance-authorizer--metrics-per-rule=true",
                 "--spi-ciba-auth-channel--ciba-http-auth-channel--http-authentication-channel-uri=http://127.0.0.1:"
                         + CIBA_CHANNEL_PORT + "/ciba");
     }

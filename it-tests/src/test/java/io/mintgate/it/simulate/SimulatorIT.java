@@ -110,6 +110,43 @@ class SimulatorIT {
     }
 
     @Test
+    void theTraceShowsTheDenyingRuleAndItsConditionTheRulesSkippedByMatchAndAShadowDenial() throws Exception {
+        JsonNode agent = simulate(Map.of("clientId", "rogue-agent", "grantType", "client_credentials"));
+        TokenResponse refused = oidc.clientCredentials("rogue-agent", "rogue-agent-secret", null);
+        assertThat(refused.toErrorResponse().getErrorObject().getDescription()).contains("(reason: agents_blocked,");
+        JsonNode trace = agent.at("/policies/0/trace");
+        assertThat(steps(trace)).containsExactly("no-agents:denied", "owner-active:not_evaluated",
+                "watch-bob:not_evaluated", "ci-narrow:not_evaluated");
+        assertThat(trace.at("/0/reason").asText()).isEqualTo("agents_blocked");
+        assertThat(trace.at("/0/message").asText()).isEqualTo("AI agents get no tokens here");
+        assertThat(trace.at("/0/failed/field").asText()).isEqualTo("rules[0].deny");
+        assertThat(trace.at("/0/failed/expression").asText()).isEqualTo("client.attributes[?'mintgate.kind'].orValue('') == 'ai-agent'");
+
+        JsonNode bob = simulate(Map.of("clientId", "app", "grantType", "password", "scope", "read",
+                "subject", Map.of("username", "bob")));
+        minted(oidc.token(new ResourceOwnerPasswordCredentialsGrant("bob", new Secret("bob-password")),
+                new ClientSecretBasic(new ClientID("app"), new Secret("app-secret")), "read"));
+        JsonNode bobTrace = bob.at("/policies/0/trace");
+        List<String> bobSteps = steps(bobTrace);
+        assertThat(bobSteps.get(0)).isEqualTo("no-agents:allowed");
+        assertThat(bobSteps.subList(2, 4)).containsExactly("watch-bob:shadow_denied", "ci-narrow:skipped");
+        assertThat(bobTrace.at("/2/mode").asText()).isEqualTo("shadow");
+        assertThat(bobTrace.at("/2/reason").asText()).isEqualTo("bob_watch");
+        assertThat(bobTrace.at("/2/failed/field").asText()).isEqualTo("rules[2].deny");
+        assertThat(bobTrace.at("/2/failed/expression").asText()).isEqualTo("subject.username == 'bob'");
+
+        JsonNode ci = simulate(Map.of("clientId", "ci-runner", "grantType", "client_credentials", "scope", "read"));
+        assertThat(steps(ci.at("/policies/0/trace"))).containsExactly("no-agents:allowed", "owner-active:skipped",
+                "watch-bob:allowed", "ci-narrow:allowed");
+    }
+
+    private static List<String> steps(JsonNode trace) {
+        List<String> out = new ArrayList<>();
+        trace.forEach(s -> out.add(s.path("rule").asText() + ":" + s.path("result").asText()));
+        return out;
+    }
+
+    @Test
     void aDraftPolicyIsSimulatedWithoutChangingWhatTheLivePathDecides() throws Exception {
         JsonNode simulated = simulate(Map.of("clientId", "ci-runner", "grantType", "client_credentials",
                 "policy", "{\"rules\": [{\"name\": \"freeze\", \"reason\": \"change_freeze\", \"deny\": \"true\"}]}"));
@@ -123,7 +160,7 @@ class SimulatorIT {
     void badRequestsAreNamedAndAnUnknownClientIs404() {
         String path = realm.path() + "/mintgate/simulate";
         assertThat(admin.post(path, Map.of("clientId", "nobody", "grantType", "client_credentials")).status()).isEqualTo(404);
-        AdminApi.Response grant = admin.post(path, Map.of("clientId", "ci-runner", "grantType", "urn:ietf:params:oauth:grant-type:device_code"));
+        AdminApi.Response grant = admin.post(path, Map.of("clientId", "ci-runner", "grantType", "urn:ietf:params:oauth:grant-type:uma-ticket"));
         assertThat(grant.status()).isEqualTo(400);
         assertThat(grant.body()).contains("grantType", "not simulated yet");
         AdminApi.Response notOpen = admin.post(path, Map.of("clientId", "ci-runner", "grantType", "password",

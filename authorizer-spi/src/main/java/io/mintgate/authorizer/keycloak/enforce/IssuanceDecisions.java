@@ -38,19 +38,43 @@ public final class IssuanceDecisions {
         }
     }
 
+    /**
+     * Whether each decision's request goes into its event (and audit record) for replay: server option
+     * {@code --spi-client-policy-executor--issuance-authorizer--capture-request}, on by default.
+     */
+    private static volatile boolean captureRequests = true;
+
     private IssuanceDecisions() {
     }
 
+    public static void captureRequests(boolean capture) {
+        captureRequests = capture;
+    }
+
+    public static boolean capturesRequests() {
+        return captureRequests;
+    }
+
     static Outcome decide(KeycloakSession session, IssuanceAuthorizerExecutor.PolicySource policy, IssuanceRequest request) {
+        long started = System.nanoTime();
+        DecisionSpan span = DecisionSpan.start(session, request);
         Decision decision;
         try {
             decision = policy.get().evaluate(request, KeycloakDecisionServices.forSession(session));
         } catch (PolicyValidationException e) {
             decision = policyError(request, e);
+        } catch (RuntimeException e) {
+            span.failed(e);
+            throw e;
         }
+        DecisionMetrics.get().record(request, decision, started);
+        span.end(decision);
         RuleErrorLog.INSTANCE.report(request, decision);
         RequestLedger ledger = RequestLedger.of(session);
         ledger.decision().record(decision);
+        if (captureRequests) {
+            ledger.decision().recordRequest(request, decision);
+        }
         recordNhi(ledger, request, true);
         if (decision.allowed()) {
             ledger.allowed(decision.obligations());
@@ -68,6 +92,7 @@ public final class IssuanceDecisions {
      */
     static Outcome decideBeforeAuthentication(KeycloakSession session, IssuanceAuthorizerExecutor.PolicySource policy,
                                               Supplier<IssuanceRequest> requests, Set<String> knownFacts) {
+        long started = System.nanoTime();
         Decision decision;
         IssuanceRequest request;
         try {
@@ -76,13 +101,17 @@ public final class IssuanceDecisions {
                 return null; // not even the request is built
             }
             request = requests.get();
-            decision = early.evaluate(request);
+            decision = evaluateEarly(session, early, request);
         } catch (PolicyValidationException e) {
             request = requests.get();
+            DecisionSpan span = DecisionSpan.start(session, request);
             decision = policyError(request, e);
+            span.end(decision);
         }
         RuleErrorLog.INSTANCE.report(request, decision);
         if (!decision.allowed()) {
+            // Counted only when it refuses: an early allow is followed by the token-time decision, counted there.
+            DecisionMetrics.get().record(request, decision, started);
             RequestLedger ledger = RequestLedger.of(session);
             ledger.decision().record(decision);
             recordNhi(ledger, request, false);
@@ -92,6 +121,19 @@ public final class IssuanceDecisions {
             }
         }
         return new Outcome(decision);
+    }
+
+    private static Decision evaluateEarly(KeycloakSession session, PolicySet early, IssuanceRequest request) {
+        DecisionSpan span = DecisionSpan.start(session, request);
+        Decision decision;
+        try {
+            decision = early.evaluate(request);
+        } catch (RuntimeException e) {
+            span.failed(e);
+            throw e;
+        }
+        span.end(decision);
+        return decision;
     }
 
     /**

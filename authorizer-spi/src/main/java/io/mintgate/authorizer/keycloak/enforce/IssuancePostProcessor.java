@@ -5,6 +5,7 @@ import java.util.Set;
 import java.util.function.Function;
 
 import io.mintgate.authorizer.keycloak.context.EventMints;
+import io.mintgate.authorizer.keycloak.context.DelegationChain;
 import io.mintgate.authorizer.keycloak.context.IssuanceRequests;
 import io.mintgate.authorizer.keycloak.handoff.RequestLedger;
 import io.mintgate.authorizer.policy.ActorInfo;
@@ -79,12 +80,20 @@ public final class IssuancePostProcessor implements TokenPostProcessor {
         ClientModel client = requestingClient(grantType, context.accessToken().getIssuedFor(), clientSession.getClient(),
                 session.getContext().getRealm()::getClientByClientId);
         ActorInfo actor = OAuth2Constants.TOKEN_EXCHANGE_GRANT_TYPE.equals(grantType)
-                ? new ActorInfo(client.getClientId(), "") : ActorInfo.NONE;
+                ? new ActorInfo(client.getClientId(), "", priorActors(form)) : ActorInfo.NONE;
         DecisionPlaces.TokenBuild build = new DecisionPlaces.TokenBuild(grantType, client, user, actor, form, context);
         if (eventless) {
             places.atEventlessGrant(build);
         } else {
             places.afterSubjectVerified(build, deferred);
+        }
+    }
+
+    private static List<ActorInfo.Prior> priorActors(MultivaluedMap<String, String> form) {
+        try {
+            return DelegationChain.priorActors(form);
+        } catch (DelegationChain.Unreadable e) {
+            throw new TokenInterceptorException(OAuthErrorException.INVALID_REQUEST, "The subject token's act claim cannot be read.");
         }
     }
 

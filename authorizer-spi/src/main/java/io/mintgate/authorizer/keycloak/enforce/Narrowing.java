@@ -104,8 +104,7 @@ public final class Narrowing {
         }
         Set<String> kept = new LinkedHashSet<>();
         for (String s : ScopeStrings.split(scope)) {
-            // "openid" marks an OIDC request, not a grant of access: narrowing it away would break ID tokens.
-            if (keep.contains(s) || "openid".equals(s)) {
+            if (Obligations.keepsScope(keep, s)) {
                 kept.add(s);
             } else {
                 removed.add("scope:-" + s);

@@ -23,6 +23,10 @@ public final class DecisionDetails {
     public static final String NARROWED = "mintgate_narrowed";
     public static final String SHADOW_DENIALS = "mintgate_shadow_denials";
     public static final String RULE_ERRORS = "mintgate_rule_errors";
+    /** The request as the engine saw it ({@code RequestCapture}): what a replay decides again. Never a secret. */
+    public static final String REQUEST = "mintgate_request";
+    /** An allow's obligations ({@code ObligationsJson}): what a replay compares a draft's narrowing with. */
+    public static final String OBLIGATIONS = "mintgate_obligations";
 
     private DecisionDetails() {
     }

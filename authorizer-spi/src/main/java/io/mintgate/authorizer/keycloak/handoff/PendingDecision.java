@@ -9,7 +9,11 @@ import java.util.StringJoiner;
 import io.mintgate.authorizer.keycloak.DecisionDetailsListenerFactory;
 import io.mintgate.authorizer.keycloak.context.NhiAttributes;
 import io.mintgate.authorizer.policy.Decision;
+import io.mintgate.authorizer.policy.IssuanceRequest;
 import io.mintgate.authorizer.policy.NhiInfo;
+import io.mintgate.authorizer.policy.ObligationsJson;
+import io.mintgate.authorizer.policy.RequestCapture;
+import org.jboss.logging.Logger;
 import org.keycloak.events.Event;
 
 /**
@@ -28,7 +32,7 @@ import org.keycloak.events.Event;
 public final class PendingDecision {
 
     /** Room for a decision, its identity facts and a removal, so the event's map never resizes while we fill it. */
-    private static final int MINTGATE_ENTRIES = 12;
+    private static final int MINTGATE_ENTRIES = 14;
 
     /** The request's records in order ({@link Decision}s, {@link NhiInfo}s and {@link Narrowed} removals). */
     private final List<Object> parts = new ArrayList<>(4);
@@ -42,6 +46,14 @@ public final class PendingDecision {
     /** Records a decision's details ({@link DecisionDetails#writeTo}), replacing those of an earlier decision. */
     public void record(Decision decision) {
         parts.add(decision);
+    }
+
+    /**
+     * Records the request {@code decision} was taken on, for the audit record's replay: written (once, when an event
+     * first takes it) after the decision, so the deferred facts its rules read are captured and no others fetched.
+     */
+    public void recordRequest(IssuanceRequest request, Decision decision) {
+        parts.add(new Captured(request, decision));
     }
 
     /** Records the owner, purpose and expiry of the non-human identity the decision was about. */
@@ -92,6 +104,11 @@ public final class PendingDecision {
         for (Object part : parts) {
             if (part instanceof Decision decision) {
                 DecisionDetails.writeTo(decision, target);
+                // a decision without a captured request (front channel) must not keep an earlier one's
+                target.remove(DecisionDetails.REQUEST);
+                target.remove(DecisionDetails.OBLIGATIONS);
+            } else if (part instanceof Captured captured) {
+                captured.writeTo(target);
             } else if (part instanceof NhiInfo nhi) {
                 writeNhi(nhi, target);
             } else if (part instanceof Narrowed removal) {
@@ -130,5 +147,43 @@ public final class PendingDecision {
     }
 
     private record Narrowed(String removed) {
+    }
+
+    /** A decision's request and obligations, encoded once however many events take them. */
+    private static final class Captured {
+        private final IssuanceRequest request;
+        private final Decision decision;
+        private String requestJson;
+        private String obligationsJson;
+
+        Captured(IssuanceRequest request, Decision decision) {
+            this.request = request;
+            this.decision = decision;
+        }
+
+        void writeTo(Map<String, String> target) {
+            if (requestJson == null) {
+                try {
+                    requestJson = RequestCapture.encode(request);
+                    obligationsJson = decision.allowed() && !decision.obligations().isEmpty()
+                            ? ObligationsJson.write(decision.obligations(), decision.id()) : "";
+                } catch (RuntimeException e) {
+                    // The capture serves a later replay; the decision and its event must not depend on it.
+                    Logger.getLogger(PendingDecision.class).warnf("decision %s: request not captured for replay: %s",
+                            decision.id(), e.getClass().getSimpleName());
+                    requestJson = "";
+                    obligationsJson = "";
+                }
+            }
+            if (requestJson.isEmpty()) {
+                return;
+            }
+            target.put(DecisionDetails.REQUEST, requestJson);
+            if (obligationsJson.isEmpty()) {
+                target.remove(DecisionDetails.OBLIGATIONS);
+            } else {
+                target.put(DecisionDetails.OBLIGATIONS, obligationsJson);
+            }
+        }
     }
 }

@@ -5,11 +5,13 @@ import io.mintgate.authorizer.authzen.Secrets;
 import io.mintgate.authorizer.policy.authzen.AuthzenClient;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.tracing.TracingProvider;
 import org.keycloak.vault.VaultStringSecret;
 
 /**
  * The AuthZEN facility of this node: one shared {@link HttpAuthzenClient}; per request, PDP state is scoped to the
- * realm, and secret fields resolve through the realm's vault ({@code ${vault.key}}, Keycloak's own syntax).
+ * realm, secret fields resolve through the realm's vault ({@code ${vault.key}}, Keycloak's own syntax), and each
+ * call is a tracing span when Keycloak's tracing is on ({@link PdpCallSpans}).
  */
 final class KeycloakAuthzen {
 
@@ -20,7 +22,8 @@ final class KeycloakAuthzen {
 
     static AuthzenClient forSession(KeycloakSession session) {
         RealmModel realm = session.getContext().getRealm();
-        return NODE.forTenant(realm == null ? "" : realm.getId(), vault(session));
+        return NODE.forTenant(realm == null ? "" : realm.getId(), vault(session),
+                PdpCallSpans.of(session.getProvider(TracingProvider.class)));
     }
 
     private static Secrets vault(KeycloakSession session) {

@@ -2,6 +2,7 @@ package io.mintgate.authorizer.keycloak.services;
 
 import io.mintgate.authorizer.policy.DecisionServices;
 import io.mintgate.authorizer.policy.authzen.AuthzenClient;
+import io.mintgate.authorizer.policy.authzen.ExchangeContext;
 import io.mintgate.authorizer.policy.budget.BudgetCounters;
 import org.keycloak.models.KeycloakSession;
 
@@ -38,6 +39,9 @@ public final class KeycloakDecisionServices implements DecisionServices {
         // Facilities register here, one line each.
         if (type == AuthzenClient.class) {
             return callPdps ? type.cast(KeycloakAuthzen.forSession(session)) : null;
+        }
+        if (type == ExchangeContext.class) {
+            return type.cast(new KeycloakExchangeContext(session));
         }
         if (type == BudgetCounters.class) {
             return type.cast(dryRun ? WorkCacheBudgetCounters.peeking(session) : new WorkCacheBudgetCounters(session));

@@ -1,9 +1,11 @@
 package io.mintgate.authorizer.keycloak.simulate;
 
+import java.util.List;
 import java.util.function.BiFunction;
 
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.ClientSessionContext;
+import org.keycloak.models.Constants;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
@@ -28,8 +30,12 @@ final class ExampleTokens {
     private ExampleTokens() {
     }
 
+    /**
+     * @param audience the clients a token exchange asks for ({@code audience}): the token's audience is limited to
+     *                 them as Keycloak's exchange and the Evaluate tab limit it; empty for other grants
+     */
     static <R> R with(KeycloakSession session, RealmModel realm, ClientModel client, UserModel user, String scope,
-                      BiFunction<AccessToken, ClientSessionContext, R> use) {
+                      List<ClientModel> audience, BiFunction<AccessToken, ClientSessionContext, R> use) {
         AuthenticationSessionManager authSessions = new AuthenticationSessionManager(session);
         AuthenticationSessionModel authSession = null;
         UserSessionModel userSession = null;
@@ -47,6 +53,9 @@ final class ExampleTokens {
             AuthenticationManager.setClientScopesInSession(session, authSession);
             ClientSessionContext clientSessionCtx = TokenManager.attachAuthenticationSession(session, userSession,
                     authSession);
+            if (!audience.isEmpty()) {
+                clientSessionCtx.setAttribute(Constants.REQUESTED_AUDIENCE_CLIENTS, audience.toArray(ClientModel[]::new));
+            }
             AccessToken token = new TokenManager()
                     .responseBuilder(realm, client, null, session, userSession, clientSessionCtx)
                     .generateAccessToken().getAccessToken();

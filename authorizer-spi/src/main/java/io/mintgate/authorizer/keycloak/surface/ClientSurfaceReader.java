@@ -17,14 +17,14 @@ import org.keycloak.protocol.oidc.OIDCConfigAttributes;
 import org.keycloak.protocol.oidc.OIDCAdvancedConfigWrapper.TokenExchangeRefreshTokenEnabled;
 
 /** Reads the facts of {@link ClientSurface} from a Keycloak client, with Keycloak's defaults where none is set. */
-final class ClientSurfaceReader {
+public final class ClientSurfaceReader {
 
     private static final String OID4VCI_ENABLED = "oid4vci.enabled";
 
     private ClientSurfaceReader() {
     }
 
-    static ClientSurface read(RealmModel realm, ClientModel client, boolean realmHasResourceServers) {
+    public static ClientSurface read(RealmModel realm, ClientModel client, boolean realmHasResourceServers) {
         OIDCAdvancedConfigWrapper config = OIDCAdvancedConfigWrapper.fromClientModel(client);
         Map<String, String> a = client.getAttributes();
         return new ClientSurface(client.getClientId(), client.getId(), client.isPublicClient(), client.isBearerOnly(),

@@ -46,6 +46,9 @@ public final class AuthzenCheckCompiler {
             pdp = PdpDeclarations.read(compilation.policy(), pdpName.asText(),
                     (path, message) -> problems.add(".pdp", path + ": " + message));
         }
+        if (pdp != null && pdp.tokenIssuance()) {
+            return profileCheck(field, pdp, compilation, problems);
+        }
         JsonTemplate subject = object(field, "subject", SUBJECT_FIELDS, Set.of("type", "id"), compilation, problems);
         JsonTemplate action = object(field, "action", ACTION_FIELDS,
                 per == AuthzenCheck.Per.SCOPE ? Set.of() : Set.of("name"), compilation, problems);
@@ -58,6 +61,41 @@ public final class AuthzenCheckCompiler {
             return null;
         }
         return new AuthzenCheck(pdp, subject, action, resource, context, per, denial);
+    }
+
+    /**
+     * A rule that names a token issuance profile PDP maps nothing itself: the profile fixes the request (Section 5).
+     * It must fail closed (Section 11.1), so its {@code onError} cannot be {@code allow}.
+     */
+    private static RuleCheck profileCheck(JsonNode field, PdpConfig pdp, CheckCompilation compilation, Problems problems) {
+        for (String mapped : List.of("subject", "action", "resource", "context", "per")) {
+            if (field.has(mapped)) {
+                problems.add("." + mapped, "is not allowed: PDP '" + pdp.name() + "' has \"profile\": \"token-issuance\","
+                        + " whose evaluations Mintgate forms as the profile says (write only \"pdp\")");
+            }
+        }
+        JsonNode rule = ruleNode(compilation);
+        if (rule != null && "allow".equals(rule.path("onError").asText(""))) {
+            problems.add("", "PDP '" + pdp.name() + "' has \"profile\": \"token-issuance\", which must fail closed: "
+                    + "the rule's onError must be deny (token issuance profile, Section 11.1)");
+        }
+        RuleCheck.CheckDenial denial = ruleDenial(compilation);
+        if (problems.count > 0 || denial == null) {
+            return null;
+        }
+        return new IssuanceProfileCheck(pdp, denial);
+    }
+
+    private static JsonNode ruleNode(CheckCompilation compilation) {
+        if (compilation.rule() == null || compilation.policy() == null) {
+            return null;
+        }
+        for (JsonNode rule : compilation.policy().path("rules")) {
+            if (compilation.rule().equals(rule.path("name").asText(null))) {
+                return rule;
+            }
+        }
+        return null;
     }
 
     private static AuthzenCheck.Per per(JsonNode node, Problems problems) {

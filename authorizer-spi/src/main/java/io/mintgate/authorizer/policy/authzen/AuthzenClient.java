@@ -12,5 +12,16 @@ public interface AuthzenClient {
      * @throws io.mintgate.authorizer.policy.PolicyEvaluationException when no decision could be obtained (PDP
      *         down, timeout, non-2xx answer, malformed answer, open circuit): the rule's {@code onError} applies
      */
-    boolean[] evaluate(AuthzenQuery query);
+    default boolean[] evaluate(AuthzenQuery query) {
+        return answer(query).decisions();
+    }
+
+    /**
+     * The whole answer, with each item's response context (the token issuance profile shapes the token from it).
+     * For a PDP declared with {@code profile: token-issuance}, the host first reads the PDP's metadata and fails
+     * unless it advertises {@link PdpConfig#TOKEN_ISSUANCE_CAPABILITY}.
+     *
+     * @throws io.mintgate.authorizer.policy.PolicyEvaluationException as {@link #evaluate}
+     */
+    AuthzenAnswer answer(AuthzenQuery query);
 }

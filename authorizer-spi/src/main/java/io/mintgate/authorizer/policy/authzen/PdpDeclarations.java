@@ -19,7 +19,8 @@ final class PdpDeclarations {
         void problem(String path, String message);
     }
 
-    private static final Set<String> PDP_FIELDS = Set.of("url", "timeout", "cacheTtl", "cacheSize", "breaker", "auth");
+    private static final Set<String> PDP_FIELDS = Set.of("url", "timeout", "cacheTtl", "cacheSize", "breaker", "auth", "profile",
+            "maxEvaluations");
     private static final Set<String> BREAKER_FIELDS = Set.of("failures", "coolDown");
     private static final Set<String> BEARER_FIELDS = Set.of("type", "token");
     private static final Set<String> CLIENT_CREDENTIALS_FIELDS = Set.of("type", "tokenUrl", "clientId", "clientSecret", "scope");
@@ -76,10 +77,20 @@ final class PdpDeclarations {
             }
         }
         PdpAuth auth = auth(node.get("auth"), path + ".auth", counting);
+        String profile = text(node, "profile", path, counting);
+        if (profile == null) {
+            profile = PdpConfig.PLAIN;
+        } else if (!PdpConfig.PLAIN.equals(profile) && !PdpConfig.TOKEN_ISSUANCE.equals(profile)) {
+            counting.problem(path + ".profile", "must be one of plain | token-issuance but was '" + profile + "'");
+        }
+        int maxEvaluations = integer(node, "maxEvaluations", path, counting, PdpConfig.DEFAULT_MAX_EVALUATIONS, 1, 1000);
+        if (node.has("maxEvaluations") && !PdpConfig.TOKEN_ISSUANCE.equals(profile)) {
+            counting.problem(path + ".maxEvaluations", "applies only to a PDP with \"profile\": \"token-issuance\"");
+        }
         if (count[0] > 0) {
             return null;
         }
-        return new PdpConfig(name, url, timeout, cacheTtl, cacheSize, failures, coolDown, auth);
+        return new PdpConfig(name, url, timeout, cacheTtl, cacheSize, failures, coolDown, auth, profile, maxEvaluations);
     }
 
     private static PdpAuth auth(JsonNode node, String path, ProblemSink problems) {

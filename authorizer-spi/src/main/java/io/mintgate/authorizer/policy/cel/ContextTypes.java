@@ -33,6 +33,9 @@ public final class ContextTypes {
     private static final CelType STRING_MAP = MapType.create(SimpleType.STRING, SimpleType.STRING);
     private static final CelType MULTI_MAP = MapType.create(SimpleType.STRING, STRINGS);
     private static final CelType CLAIMS = MapType.create(SimpleType.STRING, SimpleType.DYN);
+    private static final CelType INT = SimpleType.INT;
+    /** The delegation chain's earlier actors, each {@code {"clientId": ..., "subject": ...}}. */
+    private static final CelType PRIOR_ACTORS = ListType.create(STRING_MAP);
 
     public static final ContextType<Grant> GRANT = new ContextType<>("mintgate.Grant", List.of(
             of("type", STRING, Grant::type),
@@ -64,7 +67,9 @@ public final class ContextTypes {
     public static final ContextType<ActorInfo> ACTOR = new ContextType<>("mintgate.Actor", List.of(
             of("present", BOOL, ActorInfo::present),
             of("clientId", STRING, ActorInfo::clientId),
-            of("subject", STRING, ActorInfo::subject)));
+            of("subject", STRING, ActorInfo::subject),
+            converted("prior", PRIOR_ACTORS, ContextTypes::priorActors),
+            of("depth", INT, actor -> (long) actor.depth())));
 
     public static final ContextType<NetworkInfo> NETWORK = new ContextType<>("mintgate.Network", List.of(
             of("sourceAddress", STRING, NetworkInfo::sourceAddress),
@@ -92,5 +97,12 @@ public final class ContextTypes {
             of("purpose", STRING, NhiInfo::purpose)));
 
     private ContextTypes() {
+    }
+
+    private static Object priorActors(ActorInfo actor) {
+        if (actor.prior().isEmpty()) {
+            return List.of();
+        }
+        return actor.prior().stream().map(p -> java.util.Map.of("clientId", p.clientId(), "subject", p.subject())).toList();
     }
 }
