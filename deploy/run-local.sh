@@ -75,11 +75,31 @@ for _ in $(seq 1 240); do
 done
 curl -fs "http://localhost:$mgmt_port/health/ready" > /dev/null || { say "not ready after 2 minutes"; tail -40 "$log"; stop; }
 
+# 5. The console page's public client in the master realm (docs/console.md), with this run's address.
+page="http://localhost:$http_port/realms/master/mintgate-console/"
+kcadm=("$home/bin/kcadm.sh")
+kc_config="$work/kcadm.config"
+"${kcadm[@]}" config credentials --config "$kc_config" --server "http://localhost:$http_port" --realm master \
+  --user admin --password admin > /dev/null
+console_id="$("${kcadm[@]}" get clients -r master --config "$kc_config" -q clientId=mintgate-console \
+  --fields id --format csv --noquotes)"
+console_settings=(-s publicClient=true -s standardFlowEnabled=true -s implicitFlowEnabled=false
+  -s directAccessGrantsEnabled=false -s serviceAccountsEnabled=false -s fullScopeAllowed=true
+  -s "redirectUris=[\"$page\"]" -s 'webOrigins=["+"]' -s "baseUrl=$page"
+  -s 'attributes."pkce.code.challenge.method"=S256' -s "attributes.\"post.logout.redirect.uris\"=$page")
+if [[ -z "$console_id" ]]; then
+  "${kcadm[@]}" create clients -r master --config "$kc_config" -s clientId=mintgate-console \
+    -s 'name=Mintgate console' "${console_settings[@]}" > /dev/null
+else
+  "${kcadm[@]}" update "clients/$console_id" -r master --config "$kc_config" "${console_settings[@]}"
+fi
+
 token="http://localhost:$http_port/realms/mintgate-demo/protocol/openid-connect/token"
 cat <<TRY
 
   Mintgate is running. Admin console: http://localhost:$http_port/admin (admin / admin),
   realm "mintgate-demo" -> Realm settings -> Client policies -> Profiles -> mintgate.
+  Mintgate console page (same login): ${page}?realm=mintgate-demo
 
   Allowed: the CI runner, owned by an active user, gets a token:
     curl -s -u ci-runner:ci-runner-secret -d grant_type=client_credentials $token

@@ -1,7 +1,8 @@
 package io.mintgate.authorizer.keycloak;
 
+import io.mintgate.authorizer.keycloak.decisions.RecentDecisionsResource;
+import io.mintgate.authorizer.keycloak.lifecycle.OwnedIdentitiesResource;
 import io.mintgate.authorizer.keycloak.replay.ReplayResource;
-
 import io.mintgate.authorizer.keycloak.simulate.SimulateResource;
 import io.mintgate.authorizer.keycloak.store.StoredPolicyVersionsResource;
 import io.mintgate.authorizer.keycloak.surface.IssuanceSurfaceResource;
@@ -48,5 +49,15 @@ public final class MintgateAdminResource {
     @Path("surface")
     public IssuanceSurfaceResource surface() {
         return new IssuanceSurfaceResource(session, realm, auth);
+    }
+
+    @Path("decisions")
+    public RecentDecisionsResource decisions() {
+        return new RecentDecisionsResource(session, realm, auth);
+    }
+
+    @Path("owners")
+    public OwnedIdentitiesResource owners() {
+        return new OwnedIdentitiesResource(session, realm, auth);
     }
 }

@@ -8,7 +8,10 @@ import java.util.Map;
 import io.mintgate.authorizer.policy.versions.LineDiff;
 import io.mintgate.authorizer.policy.versions.PolicyHistory;
 import io.mintgate.authorizer.policy.versions.PolicyVersion;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -17,6 +20,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import org.keycloak.component.ComponentModel;
+import org.keycloak.component.ComponentValidationException;
+import org.keycloak.models.ModelException;
 import org.keycloak.events.admin.OperationType;
 import org.keycloak.events.admin.ResourceType;
 import org.keycloak.models.KeycloakSession;
@@ -28,7 +33,8 @@ import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 /**
  * {@code /admin/realms/{realm}/mintgate/policies}: the realm's stored policies and every saved version of each, a
  * diff between two versions, and a roll back (which saves the old text again, so it is validated, tested and
- * versioned like any save). Reading needs {@code view-realm}, rolling back {@code manage-realm}.
+ * versioned like any save), and a save that answers each problem with its place in the document and each test's
+ * result. Reading needs {@code view-realm}, saving and rolling back {@code manage-realm}.
  */
 public final class StoredPolicyVersionsResource {
 
@@ -110,6 +116,88 @@ public final class StoredPolicyVersionsResource {
         m.put("to", to == null ? current(policy, PolicyVersions.of(policy)) : to);
         m.put("diff", LineDiff.unified(a.policy(), toText, name + "@" + a.version(), name + "@" + toName));
         return m;
+    }
+
+    /**
+     * Creates or replaces the text of the stored policy {@code name}: {@code {"policy": "<document>"}}. A text that
+     * does not compile or whose tests fail is a 400 listing every problem with its field, rule, the expression's
+     * line and column and the document's ({@code documentLine}, {@code documentColumn}), and every test result;
+     * nothing is saved. Saved through the realm's component update, so the component's own validation runs too.
+     */
+    @PUT
+    @Path("{name}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response save(@PathParam("name") String name, Map<String, Object> body) {
+        auth.realm().requireManageRealm();
+        Object policy = body == null ? null : body.get("policy");
+        if (!(policy instanceof String text) || text.isBlank()) {
+            return badRequest(List.of(PolicySave.problem("policy", "the policy document (a JSON string) is required")));
+        }
+        if (name.isBlank()) {
+            return badRequest(List.of(PolicySave.problem("name", "a stored policy needs a name")));
+        }
+        PolicySave check = PolicySave.check(text);
+        if (!check.valid()) {
+            return Response.status(Response.Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON)
+                    .entity(check.refusal()).build();
+        }
+        ComponentModel existing = StoredPolicies.find(realm, name).orElse(null);
+        ComponentModel saved;
+        try {
+            if (existing == null) {
+                ComponentModel created = new ComponentModel();
+                created.setName(name);
+                created.setParentId(realm.getId());
+                created.setProviderId(CelPolicyComponentFactory.PROVIDER_ID);
+                created.setProviderType(IssuancePolicy.class.getName());
+                created.getConfig().putSingle(StoredPolicies.POLICY, text);
+                saved = realm.addComponentModel(created);
+            } else {
+                ComponentModel updated = new ComponentModel(existing);
+                updated.getConfig().putSingle(StoredPolicies.POLICY, text);
+                realm.updateComponent(updated);
+                saved = realm.getComponent(existing.getId());
+            }
+        } catch (ComponentValidationException | ModelException refused) {
+            return badRequest(List.of(PolicySave.problem("policy", refused.getMessage())));
+        }
+        adminEvent.operation(existing == null ? OperationType.CREATE : OperationType.UPDATE)
+                .resourcePath("components", saved.getId())
+                .representation(ModelToRepresentation.toRepresentation(session, saved, false)).success();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", name);
+        m.put("id", saved.getId());
+        m.put("created", existing == null);
+        m.put("version", current(saved, PolicyVersions.of(saved)));
+        m.put("tests", check.testResults());
+        return Response.status(existing == null ? Response.Status.CREATED : Response.Status.OK)
+                .type(MediaType.APPLICATION_JSON).entity(m).build();
+    }
+
+    /** The current text of {@code name}, for an editor: {@code {"name", "version", "policy"}}. */
+    @GET
+    @Path("{name}")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Map<String, Object> text(@PathParam("name") String name) {
+        auth.realm().requireViewRealm();
+        ComponentModel policy = policy(name);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", name);
+        m.put("id", policy.getId());
+        m.put("version", current(policy, PolicyVersions.of(policy)));
+        m.put("policy", policy.get(StoredPolicies.POLICY));
+        return m;
+    }
+
+    private static Response badRequest(List<Map<String, Object>> problems) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("error", "invalid_policy");
+        m.put("errorMessage", PolicyRefusal.PREFIX + problems.stream().map(p -> (String) p.get("text"))
+                .collect(java.util.stream.Collectors.joining("\n")));
+        m.put("problems", problems);
+        m.put("tests", List.of());
+        return Response.status(Response.Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON).entity(m).build();
     }
 
     /** Saves the text of {@code version} again: the realm's normal update, so validation and the tests run. */

@@ -1,0 +1,560 @@
+// Mintgate's console page. Static: it signs the admin in (authorization code + PKCE S256, public client
+// "mintgate-console" of this realm) and calls Keycloak's admin REST API with the admin's own bearer token, so the
+// admin's roles decide what it shows and may change. The token is kept in memory only, never in storage.
+
+const CLIENT_ID = 'mintgate-console';
+const path = location.pathname;
+const contextPath = path.slice(0, path.indexOf('/realms/'));
+const adminRealm = decodeURIComponent(path.slice(contextPath.length + '/realms/'.length).split('/')[0]);
+const root = location.origin + contextPath;
+const redirectUri = root + '/realms/' + encodeURIComponent(adminRealm) + '/mintgate-console/';
+const oidc = root + '/realms/' + encodeURIComponent(adminRealm) + '/protocol/openid-connect';
+
+let tokens = null;
+let refreshTimer = null;
+let realm = adminRealm;
+
+// ---------------------------------------------------------------- DOM helpers (text only, never HTML from data)
+function h(tag, attrs, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+    else if (k === 'class') el.className = v;
+    else el.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children.flat()) {
+    if (c === undefined || c === null || c === false) continue;
+    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return el;
+}
+const $ = (sel, from = document) => from.querySelector(sel);
+const view = () => $('#view');
+function show(...children) { view().replaceChildren(...children); }
+function json(value) { return h('pre', {class: 'json'}, JSON.stringify(value, null, 2)); }
+function problemPanel(title, lines) {
+  return h('div', {class: 'panel problems', role: 'alert'}, h('strong', {}, title),
+    h('ul', {}, lines.map(l => h('li', {}, l))));
+}
+function errorText(r) {
+  const b = r.body;
+  if (b && typeof b === 'object') {
+    return b.error_description || b.errorMessage || b.error || JSON.stringify(b);
+  }
+  return 'HTTP ' + r.status + (b ? ': ' + b : '');
+}
+
+// ---------------------------------------------------------------- sign-in
+function b64url(bytes) {
+  return btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+function random() { return b64url(crypto.getRandomValues(new Uint8Array(32))); }
+
+async function signIn() {
+  const verifier = random();
+  const state = random();
+  const challenge = b64url(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier)));
+  // The redirect URI is exact, so what the page was opened with (?realm=, #view) waits here for the way back.
+  sessionStorage.setItem('mintgate.signin', JSON.stringify({verifier, state, hash: location.hash,
+    realm: new URLSearchParams(location.search).get('realm')}));
+  const q = new URLSearchParams({client_id: CLIENT_ID, redirect_uri: redirectUri, response_type: 'code',
+    response_mode: 'query', scope: 'openid', state, nonce: random(), code_challenge: challenge,
+    code_challenge_method: 'S256'});
+  location.assign(oidc + '/auth?' + q);
+}
+
+async function tokenRequest(form) {
+  const r = await fetch(oidc + '/token', {method: 'POST', body: new URLSearchParams(form),
+    headers: {'Content-Type': 'application/x-www-form-urlencoded'}});
+  const body = await r.json().catch(() => ({}));
+  if (!r.ok) throw new Error('token request refused: ' + (body.error_description || body.error || r.status));
+  tokens = body;
+  clearTimeout(refreshTimer);
+  refreshTimer = setTimeout(refresh, Math.max(5, (body.expires_in || 60) - 15) * 1000);
+}
+
+async function refresh() {
+  try {
+    await tokenRequest({grant_type: 'refresh_token', client_id: CLIENT_ID, refresh_token: tokens.refresh_token});
+  } catch (e) {
+    tokens = null;
+  }
+}
+
+async function completeSignIn() {
+  const q = new URLSearchParams(location.search);
+  const saved = JSON.parse(sessionStorage.getItem('mintgate.signin') || 'null');
+  sessionStorage.removeItem('mintgate.signin');
+  if (q.get('error')) {
+    throw new Error('sign-in refused: ' + q.get('error') + ' ' + (q.get('error_description') || ''));
+  }
+  if (!q.get('code')) return false;
+  if (!saved || saved.state !== q.get('state')) throw new Error('sign-in answer does not match this tab (state)');
+  await tokenRequest({grant_type: 'authorization_code', client_id: CLIENT_ID, code: q.get('code'),
+    redirect_uri: redirectUri, code_verifier: saved.verifier});
+  if (saved.realm) sessionStorage.setItem('mintgate.realm', saved.realm);
+  history.replaceState(null, '', redirectUri + (saved.hash || ''));
+  return true;
+}
+
+function claims() {
+  try {
+    return JSON.parse(atob(tokens.access_token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')));
+  } catch (e) {
+    return {};
+  }
+}
+
+// ---------------------------------------------------------------- admin REST
+async function api(method, url, body) {
+  if (!tokens) { await signIn(); return new Promise(() => {}); }
+  const full = url.startsWith('/admin/') ? root + url : root + '/admin/realms/' + encodeURIComponent(realm) + url;
+  const init = {method, headers: {Authorization: 'Bearer ' + tokens.access_token, Accept: 'application/json'}};
+  if (body !== undefined) {
+    init.headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  const r = await fetch(full, init);
+  const text = await r.text();
+  let parsed = text;
+  try { parsed = text ? JSON.parse(text) : null; } catch (e) { /* not JSON: keep the text */ }
+  return {status: r.status, ok: r.ok, body: parsed, location: r.headers.get('Location')};
+}
+
+// ---------------------------------------------------------------- routing
+const views = {policies: policiesView, simulator: simulatorView, inventory: inventoryView,
+  decisions: decisionsView, identities: identitiesView};
+
+function route() {
+  const [tab, param] = (location.hash.replace(/^#/, '') || 'policies').split('/');
+  const name = views[tab] ? tab : 'policies';
+  for (const a of document.querySelectorAll('#tabs a')) a.classList.toggle('active', a.dataset.tab === name);
+  views[name](param ? decodeURIComponent(param) : undefined).catch(e => show(problemPanel('Error', [e.message])));
+}
+
+async function start() {
+  try {
+    const signedIn = await completeSignIn();
+    if (!signedIn) { await signIn(); return; }
+  } catch (e) {
+    show(problemPanel('Sign-in failed', [e.message, 'The realm ' + adminRealm + ' needs the public client '
+      + CLIENT_ID + ' with the redirect URI ' + redirectUri + ' (see docs/console.md).']));
+    return;
+  }
+  const c = claims();
+  $('#who').textContent = (c.preferred_username || c.sub) + ' @ ' + adminRealm;
+  $('#admin-console').href = root + '/admin/' + encodeURIComponent(adminRealm) + '/console/';
+  $('#sign-out').addEventListener('click', () => {
+    const q = new URLSearchParams({client_id: CLIENT_ID, post_logout_redirect_uri: redirectUri,
+      id_token_hint: tokens.id_token});
+    tokens = null;
+    location.assign(oidc + '/logout?' + q);
+  });
+  const wanted = sessionStorage.getItem('mintgate.realm');
+  const realms = await api('GET', '/admin/realms?briefRepresentation=true');
+  const select = $('#realm');
+  const names = realms.ok ? realms.body.map(r => r.realm) : [adminRealm];
+  realm = names.includes(wanted) ? wanted : (names.includes(adminRealm) ? adminRealm : names[0]);
+  select.replaceChildren(...names.map(n => h('option', {value: n, selected: n === realm}, n)));
+  select.addEventListener('change', () => { realm = select.value; sessionStorage.setItem('mintgate.realm', realm); route(); });
+  window.addEventListener('hashchange', route);
+  route();
+}
+
+// ---------------------------------------------------------------- policies: editor, save, tests, versions
+function editor(text) {
+  const gutter = h('div', {class: 'gutter', 'aria-hidden': 'true'});
+  const area = h('textarea', {id: 'policy-text', spellcheck: 'false', wrap: 'off', 'aria-label': 'Policy document'});
+  area.value = text || '';
+  let marks = new Map();
+  const paint = () => {
+    const lines = area.value.split('\n').length;
+    gutter.replaceChildren(...Array.from({length: lines}, (_, i) => {
+      const m = marks.get(i + 1);
+      return h('div', {class: m ? 'error' : null, title: m || null, 'data-line': i + 1}, i + 1);
+    }));
+    gutter.scrollTop = area.scrollTop;
+  };
+  area.addEventListener('input', () => { marks = new Map(); paint(); });
+  area.addEventListener('scroll', () => { gutter.scrollTop = area.scrollTop; });
+  const box = h('div', {class: 'editor'}, gutter, area);
+  paint();
+  return {
+    box, area,
+    mark(problems) {
+      marks = new Map();
+      for (const p of problems) if (p.documentLine) marks.set(p.documentLine, (marks.get(p.documentLine) ? marks.get(p.documentLine) + '\n' : '') + p.text);
+      paint();
+    },
+    goTo(line, column) {
+      const lines = area.value.split('\n');
+      let offset = 0;
+      for (let i = 0; i < line - 1 && i < lines.length; i++) offset += lines[i].length + 1;
+      offset += Math.max(0, column - 1);
+      area.focus();
+      area.setSelectionRange(offset, offset + 1);
+      area.scrollTop = Math.max(0, (line - 5) * 18);
+    }
+  };
+}
+
+function problemList(problems, ed) {
+  return h('div', {class: 'panel problems', id: 'policy-problems', role: 'alert'},
+    h('strong', {}, problems.length === 1 ? '1 problem: nothing was saved' : problems.length + ' problems: nothing was saved'),
+    h('ul', {}, problems.map(p => h('li', {
+      class: 'problem', 'data-field': p.field, 'data-rule': p.rule || null,
+      'data-line': p.documentLine || null, 'data-column': p.documentColumn || null,
+      onclick: () => p.documentLine && ed.goTo(p.documentLine, p.documentColumn)},
+      p.documentLine ? h('span', {class: 'mono'}, 'line ' + p.documentLine + ', column ' + p.documentColumn + ' · ') : null,
+      p.rule ? h('strong', {}, 'rule ' + p.rule + ' · ') : null,
+      h('code', {}, p.field || 'policy'),
+      p.line ? ' (expression line ' + p.line + ', column ' + p.column + ')' : '',
+      ': ' + p.message))));
+}
+
+function testResults(tests) {
+  if (!tests || tests.length === 0) return h('p', {class: 'note'}, 'The policy has no tests section.');
+  return h('table', {id: 'test-results'}, h('tr', {}, h('th', {}, 'Test'), h('th', {}, 'Result'), h('th', {}, 'Differences')),
+    tests.map(t => h('tr', {class: t.passed ? null : 'flag'}, h('td', {}, t.name),
+      h('td', {class: t.passed ? 'allow' : 'deny'}, t.passed ? 'passed' : 'failed'),
+      h('td', {}, (t.differences || []).join('; ')))));
+}
+
+function diffView(diff) {
+  const lines = Array.isArray(diff) ? diff : String(diff).split('\n');
+  return h('pre', {class: 'diff'}, lines.map(l =>
+    h('span', {class: l.startsWith('+') && !l.startsWith('+++') ? 'add' : l.startsWith('-') && !l.startsWith('---') ? 'del' : null},
+      l + '\n')));
+}
+
+const NEW_POLICY = '{\n  "rules": [\n    {"name": "example", "match": "grant.type == \\"client_credentials\\"",\n'
+  + '     "allowIf": "true", "reason": "not_allowed"}\n  ],\n  "tests": []\n}\n';
+
+async function policiesView(selected) {
+  const list = await api('GET', '/mintgate/policies');
+  if (!list.ok) { show(problemPanel('Cannot list stored policies', [errorText(list)])); return; }
+  const names = list.body.map(p => p.name);
+  const name = selected || names[0];
+  const entries = (policies) => policies.map(p => h('li', {}, h('a', {href: '#policies/' + encodeURIComponent(p.name)},
+    p.name === name ? h('strong', {}, p.name) : p.name), h('div', {class: 'note mono'}, (p.version || '') + ' · ' + p.versions + ' version(s)')));
+  const sideList = h('ul', {}, entries(list.body));
+  const side = h('div', {class: 'side'}, h('h3', {}, 'Stored policies'), sideList,
+    h('form', {id: 'new-policy', onsubmit: e => { e.preventDefault(); const n = $('#new-policy-name').value.trim(); if (n) location.hash = '#policies/' + encodeURIComponent(n) + '?new'; }},
+      h('input', {type: 'text', id: 'new-policy-name', placeholder: 'new policy name'}), ' ', h('button', {}, 'New')));
+  if (!name) { show(h('div', {class: 'row'}, side, h('div', {class: 'col'}, h('p', {class: 'note'}, 'The realm has no stored policy yet: name one to create it.')))); return; }
+  const isNew = !names.includes(name.replace(/\?new$/, ''));
+  const policyName = name.replace(/\?new$/, '');
+  const current = isNew ? {body: {policy: NEW_POLICY, version: null}} : await api('GET', '/mintgate/policies/' + encodeURIComponent(policyName));
+  const ed = editor(current.body.policy);
+  const result = h('div', {id: 'save-result'});
+  const versions = h('div', {id: 'versions'});
+  const save = async () => {
+    result.replaceChildren(h('p', {class: 'note'}, 'Saving…'));
+    const r = await api('PUT', '/mintgate/policies/' + encodeURIComponent(policyName), {policy: ed.area.value});
+    if (r.status === 400 && r.body && r.body.problems) {
+      ed.mark(r.body.problems);
+      result.replaceChildren(problemList(r.body.problems, ed), h('h3', {}, 'Test results'), testResults(r.body.tests));
+      const first = r.body.problems.find(p => p.documentLine);
+      if (first) ed.goTo(first.documentLine, first.documentColumn);
+      return;
+    }
+    if (!r.ok) { result.replaceChildren(problemPanel('Not saved', [errorText(r)])); return; }
+    ed.mark([]);
+    result.replaceChildren(h('div', {class: 'panel ok', id: 'saved'}, 'Saved ', h('code', {}, r.body.version),
+      r.body.created ? ' (new policy)' : ''), h('h3', {}, 'Test results'), testResults(r.body.tests));
+    if (isNew) { location.hash = '#policies/' + encodeURIComponent(policyName); return; }
+    const now = await api('GET', '/mintgate/policies');
+    if (now.ok) sideList.replaceChildren(...entries(now.body));
+    loadVersions();
+  };
+  const loadVersions = async () => {
+    if (isNew) { versions.replaceChildren(); return; }
+    const v = await api('GET', '/mintgate/policies/' + encodeURIComponent(policyName) + '/versions');
+    if (!v.ok) { versions.replaceChildren(problemPanel('Cannot read versions', [errorText(v)])); return; }
+    const diff = h('div', {id: 'diff'});
+    versions.replaceChildren(h('h3', {}, 'Versions'), h('table', {id: 'versions-table'},
+      h('tr', {}, h('th', {}, 'Version'), h('th', {}, 'Saved'), h('th', {}, 'By (user id)'), h('th', {}, 'Client'), h('th', {}, '')),
+      v.body.map(x => h('tr', {}, h('td', {class: 'mono'}, x.version, x.current ? ' (current)' : ''), h('td', {}, x.savedAt),
+        h('td', {class: 'mono'}, x.savedBy || ''), h('td', {}, x.client || ''),
+        h('td', {}, x.current ? '' : [
+          h('button', {type: 'button', class: 'diff', onclick: async () => {
+            const d = await api('GET', '/mintgate/policies/' + encodeURIComponent(policyName) + '/diff?from=' + encodeURIComponent(x.version));
+            diff.replaceChildren(d.ok ? diffView(d.body.diff) : problemPanel('No diff', [errorText(d)]));
+          }}, 'Diff to current'), ' ',
+          h('button', {type: 'button', class: 'rollback', onclick: async () => {
+            if (!confirm('Save version ' + x.version + ' again as the current text?')) return;
+            const r = await api('POST', '/mintgate/policies/' + encodeURIComponent(policyName) + '/versions/' + encodeURIComponent(x.version) + '/rollback');
+            if (!r.ok) { diff.replaceChildren(problemPanel('Not rolled back', [errorText(r)])); return; }
+            route();
+          }}, 'Roll back')])))), diff);
+  };
+  show(h('div', {class: 'row'}, side, h('div', {class: 'col'},
+    h('h2', {}, 'Policy ', h('code', {}, policyName), isNew ? ' (new)' : ''),
+    h('p', {class: 'note'}, current.body.version ? 'Current version ' + current.body.version + '. ' : '',
+      'The document of policy-reference.md: rules, tests. Saving runs the compiler and the tests; a problem is marked at its line.'),
+    ed.box, h('p', {}, h('button', {type: 'button', class: 'primary', id: 'save-policy', onclick: save}, 'Save'), ' ',
+      h('a', {href: '#simulator'}, 'Simulate with this text as a draft')),
+    result, versions)));
+  sessionStorage.setItem('mintgate.draft', '');
+  ed.area.addEventListener('input', () => sessionStorage.setItem('mintgate.draft', ed.area.value));
+  loadVersions();
+}
+
+// ---------------------------------------------------------------- simulator (and replay when the server has it)
+function table(rows, columns) {
+  return h('table', {}, h('tr', {}, columns.map(c => h('th', {}, c))),
+    rows.map(r => h('tr', {}, columns.map(c => h('td', {}, typeof r[c] === 'object' && r[c] !== null ? JSON.stringify(r[c]) : (r[c] ?? ''))))));
+}
+
+async function simulatorView() {
+  const draft = sessionStorage.getItem('mintgate.draft');
+  const answer = h('div', {id: 'simulation'});
+  const form = h('form', {id: 'simulate-form', onsubmit: async e => {
+    e.preventDefault();
+    const f = e.target;
+    const body = {clientId: f.clientId.value.trim(), grantType: f.grantType.value};
+    if (f.scope.value.trim()) body.scope = f.scope.value.trim();
+    if (f.subject.value.trim()) body.subject = {username: f.subject.value.trim()};
+    if (f.context.value.trim()) {
+      try { body.context = JSON.parse(f.context.value); } catch (x) { answer.replaceChildren(problemPanel('context is not JSON', [x.message])); return; }
+    }
+    if (f.useDraft.checked && draft) body.policy = draft;
+    body.callPdps = f.callPdps.checked;
+    const r = await api('POST', '/mintgate/simulate', body);
+    if (!r.ok) { answer.replaceChildren(problemPanel('Not simulated (HTTP ' + r.status + ')', [errorText(r)])); return; }
+    const a = r.body;
+    const parts = [h('div', {class: 'panel ' + (a.outcome === 'deny' ? 'problems' : 'ok'), id: 'simulation-outcome'},
+      h('span', {class: a.outcome}, a.outcome === 'deny' ? 'Refused' : 'Allowed'),
+      a.reason ? [' · reason ', h('code', {}, a.reason)] : '', a.rule ? [' · rule ', h('code', {}, a.rule)] : '',
+      a.message ? ' · ' + a.message : '', a.policyVersion ? [' · ', h('code', {}, a.policyVersion)] : '',
+      ' · policy source ' + (a.policySource || ''))];
+    if (a.policies) {
+      parts.push(h('h3', {}, 'Policies that decided'), table(a.policies, ['clientPolicy', 'profile', 'storedPolicy', 'policyVersion', 'outcome', 'reason', 'rule', 'findings', 'note']));
+    }
+    for (const p of a.policies || []) {
+      if (Array.isArray(p.trace)) parts.push(h('h3', {}, 'Rule trace: ' + (p.storedPolicy || p.clientPolicy || 'draft')), table(p.trace, Object.keys(p.trace[0] || {})));
+    }
+    if (Array.isArray(a.trace)) parts.push(h('h3', {}, 'Rule trace'), table(a.trace, Object.keys(a.trace[0] || {})));
+    if (a.token) parts.push(h('h3', {}, 'Token after narrowing'), json(a.token));
+    if (a.narrowed) parts.push(h('p', {}, 'Narrowed: ', h('code', {}, typeof a.narrowed === 'string' ? a.narrowed : JSON.stringify(a.narrowed))));
+    parts.push(h('h3', {}, 'Full answer'), json(a));
+    answer.replaceChildren(...parts);
+  }},
+    h('label', {}, 'Client ', h('input', {type: 'text', name: 'clientId', required: true})),
+    h('label', {}, 'Grant ', h('select', {name: 'grantType'}, ['client_credentials', 'password', 'authorization_code', 'refresh_token'].map(g => h('option', {}, g)))),
+    h('label', {}, 'Scope ', h('input', {type: 'text', name: 'scope'})),
+    h('label', {}, 'Subject (username) ', h('input', {type: 'text', name: 'subject'})), h('br'),
+    h('label', {}, 'Context (JSON: time, network, workload, actor, organization)', h('br'),
+      h('textarea', {name: 'context', rows: 3, cols: 80, class: 'mono'})), h('br'),
+    h('label', {}, h('input', {type: 'checkbox', name: 'useDraft', disabled: !draft}), ' decide with the editor\'s unsaved text (draft)'),
+    h('label', {}, h('input', {type: 'checkbox', name: 'callPdps'}), ' call AuthZEN PDPs'),
+    h('button', {class: 'primary', id: 'simulate'}, 'Simulate'));
+  const replay = h('div', {id: 'replay'});
+  const replayButton = h('button', {type: 'button', disabled: !draft, onclick: async () => {
+    const r = await api('POST', '/mintgate/replay', {policy: draft});
+    replay.replaceChildren(r.status === 404 || r.status === 405
+      ? h('p', {class: 'note'}, 'This server has no impact replay (POST .../mintgate/replay).')
+      : (r.ok ? json(r.body) : problemPanel('Replay failed', [errorText(r)])));
+  }}, 'Replay recorded decisions against the draft');
+  show(h('h2', {}, 'Simulator'), h('p', {class: 'note'}, 'What the live token path would decide and mint; nothing is minted or recorded.'),
+    form, answer, h('h3', {}, 'Impact replay'), replayButton, replay);
+}
+
+// ---------------------------------------------------------------- inventory
+async function inventoryView() {
+  const out = h('div', {id: 'inventory'});
+  const form = h('form', {id: 'inventory-filters', onsubmit: e => { e.preventDefault(); load(); }},
+    h('label', {}, 'Client ', h('input', {type: 'text', name: 'client'})),
+    h('label', {}, 'Path ', h('input', {type: 'text', name: 'path', placeholder: 'e.g. client_credentials'})),
+    h('label', {}, 'Finding ', h('input', {type: 'text', name: 'finding'})),
+    h('label', {}, h('input', {type: 'checkbox', name: 'uncovered'}), ' only clients with uncovered paths'),
+    h('button', {class: 'primary'}, 'Filter'));
+  const load = async () => {
+    const q = new URLSearchParams();
+    for (const k of ['client', 'path', 'finding']) if (form[k].value.trim()) q.set(k, form[k].value.trim());
+    if (form.uncovered.checked) q.set('uncovered', 'true');
+    const r = await api('GET', '/mintgate/surface?' + q);
+    if (!r.ok) { out.replaceChildren(problemPanel('Cannot read the inventory', [errorText(r)])); return; }
+    const s = r.body.summary || {};
+    const rows = [];
+    for (const c of r.body.clients) {
+      const paths = c.paths || [];
+      const findings = c.findings || [];
+      const span = Math.max(1, paths.length);
+      paths.forEach((p, i) => rows.push(h('tr', {class: p.coverage === 'uncovered' ? 'flag' : null, 'data-client': c.clientId, 'data-path': p.path, 'data-coverage': p.coverage},
+        i === 0 ? h('td', {rowspan: span}, h('strong', {}, c.clientId), h('div', {class: 'note'}, c.accessType || '')) : null,
+        h('td', {}, p.path), h('td', {class: p.coverage}, p.coverage),
+        h('td', {}, (p.policies || []).map(x => (x.clientPolicy + (x.storedPolicy ? ' → ' + x.storedPolicy : '') + (x.always ? '' : ' (conditional)'))).join(', ')),
+        i === 0 ? h('td', {rowspan: span, class: 'findings'}, findings.map(f => h('div', {class: 'finding ' + f.severity}, h('strong', {}, f.severity + ' ' + f.id), ': ' + f.message))) : null,
+        i === 0 ? h('td', {rowspan: span}, c.owner ? h('span', {class: 'mono'}, c.owner) : h('span', {class: 'note'}, 'no owner')) : null)));
+      if (paths.length === 0) rows.push(h('tr', {}, h('td', {}, c.clientId), h('td', {colspan: 3, class: 'note'}, 'no grant path'), h('td', {}, findings.map(f => f.id).join(', ')), h('td', {}, c.owner || '')));
+    }
+    out.replaceChildren(h('p', {id: 'inventory-summary'}, s.clients + ' clients, ' + s.paths + ' paths, ',
+        h('span', {class: 'uncovered'}, s.uncoveredPaths + ' uncovered'), ', ', h('span', {class: 'conditional'}, s.conditionalPaths + ' conditional'),
+        ', ' + s.findings + ' findings'),
+      h('table', {id: 'inventory-table'}, h('tr', {}, ['Client', 'Path', 'Coverage', 'Decided by', 'Posture findings', 'Owner'].map(t => h('th', {}, t))), rows));
+  };
+  show(h('h2', {}, 'Issuance surface'), h('p', {class: 'note'}, 'Every grant path of every client, which policy decides it, and what is risky.'), form, out);
+  load();
+}
+
+// ---------------------------------------------------------------- recent decisions
+async function decisionsView(id) {
+  const out = h('div', {id: 'decisions'});
+  const form = h('form', {id: 'decision-search', onsubmit: e => { e.preventDefault(); load(); }},
+    h('label', {}, 'Decision id ', h('input', {type: 'text', name: 'decisionId', class: 'wide', value: id || null})),
+    h('label', {}, 'Client ', h('input', {type: 'text', name: 'clientId'})),
+    h('label', {}, 'Outcome ', h('select', {name: 'outcome'}, [['refused,shadow', 'refusals and shadow denials'], ['refused', 'refusals'],
+      ['shadow', 'shadow denials'], ['allow', 'allowed'], ['all', 'all']].map(([v, t]) => h('option', {value: v}, t)))),
+    h('button', {class: 'primary', id: 'search-decisions'}, 'Search'));
+  const load = async () => {
+    const q = new URLSearchParams({max: '100'});
+    if (form.decisionId.value.trim()) q.set('decisionId', form.decisionId.value.trim());
+    if (form.clientId.value.trim()) q.set('clientId', form.clientId.value.trim());
+    q.set('outcome', form.outcome.value);
+    const r = await api('GET', '/mintgate/decisions?' + q);
+    if (!r.ok) { out.replaceChildren(problemPanel('Cannot read decisions', [errorText(r)])); return; }
+    const d = r.body.decisions;
+    out.replaceChildren(
+      r.body.eventsEnabled ? '' : h('div', {class: 'panel warn'}, 'This realm does not save events (Realm settings → Events → User events settings): no decision is kept to show.'),
+      h('p', {class: 'note'}, d.length + ' decision(s); ' + r.body.scanned + ' stored event(s) read' + (r.body.complete ? ' (all)' : ' (the newest: narrow by client for older ones)') + '.'),
+      h('table', {id: 'decisions-table'}, h('tr', {}, ['Time', 'Client', 'Subject', 'Outcome', 'Rule', 'Reason', 'Message / shadow denials', 'Decision id'].map(t => h('th', {}, t))),
+        d.map(x => h('tr', {class: x.outcome === 'deny' ? 'flag' : null, 'data-decision': x.decisionId},
+          h('td', {}, x.time), h('td', {}, x.clientId || ''), h('td', {class: 'mono'}, x.userId || ''),
+          h('td', {class: x.outcome}, x.outcome + (x.mode ? ' (' + x.mode + ')' : '')), h('td', {}, x.rule || ''), h('td', {}, x.reason || ''),
+          h('td', {}, x.message || '', x.shadowDenials ? h('div', {class: 'conditional'}, 'shadow: ' + x.shadowDenials) : '', x.ruleErrors ? h('div', {class: 'deny'}, 'errors: ' + x.ruleErrors) : ''),
+          h('td', {class: 'mono'}, x.decisionId)))));
+  };
+  show(h('h2', {}, 'Recent decisions'), h('p', {class: 'note'}, 'From Keycloak\'s event store. A refused client quotes the decision id from its error.'), form, out);
+  load();
+}
+
+// ---------------------------------------------------------------- identities and owners
+function userPicker(name, onPick) {
+  const input = h('input', {type: 'text', name, class: 'user-search', placeholder: 'search users', autocomplete: 'off'});
+  const list = h('div', {class: 'picker', hidden: true});
+  let chosen = null;
+  let asked = 0;
+  input.addEventListener('input', async () => {
+    chosen = null;
+    const term = input.value.trim();
+    const mine = ++asked;
+    if (term.length < 1) { list.hidden = true; return; }
+    const r = await api('GET', '/users?briefRepresentation=true&max=10&search=' + encodeURIComponent(term));
+    if (mine !== asked) return; // a later keystroke asked again: only its answer is shown
+    if (!r.ok) { list.replaceChildren(h('div', {}, errorText(r))); list.hidden = false; return; }
+    list.replaceChildren(...r.body.map(u => h('div', {class: 'user-option', 'data-username': u.username, onclick: () => {
+      chosen = u; input.value = u.username; list.hidden = true; onPick && onPick(u);
+    }}, u.username, u.enabled === false ? ' (disabled)' : '', u.email ? ' · ' + u.email : '')));
+    list.hidden = r.body.length === 0;
+  });
+  return {el: h('span', {}, input, list), value: () => (chosen ? chosen.id : input.value.trim()), set: (v) => { input.value = v; }};
+}
+
+function fieldErrors(form, message) {
+  for (const e of form.querySelectorAll('.field-error')) e.remove();
+  const m = /attributes\.(mintgate\.[a-z-]+)/.exec(message || '');
+  const target = m ? form.querySelector('[data-attribute="' + m[1] + '"]') : null;
+  (target || form).append(h('span', {class: 'field-error', role: 'alert'}, message));
+}
+
+function nhiFields(values) {
+  const owner = userPicker('owner');
+  owner.set(values.ownerUsername || values.owner || '');
+  const purpose = h('input', {type: 'text', name: 'purpose', class: 'wide', value: values.purpose || null});
+  const expires = h('input', {type: 'text', name: 'expiresAt', placeholder: '2027-06-30T00:00:00Z', value: values.expiresAt || null});
+  return {
+    els: [h('div', {'data-attribute': 'mintgate.owner'}, h('label', {}, 'Owner '), owner.el),
+      h('div', {'data-attribute': 'mintgate.purpose'}, h('label', {}, 'Purpose ', purpose)),
+      h('div', {'data-attribute': 'mintgate.expires-at'}, h('label', {}, 'Expires at ', expires))],
+    attributes() {
+      const a = {};
+      a['mintgate.owner'] = owner.value();
+      a['mintgate.purpose'] = purpose.value.trim();
+      a['mintgate.expires-at'] = expires.value.trim();
+      return a;
+    }
+  };
+}
+
+// On create an empty field is left out; on an update it is sent empty, which Keycloak (and the controls) take as
+// removing the attribute, while a member left out of the representation would keep the stored value.
+function applyAttributes(attributes, changes, update) {
+  for (const [k, v] of Object.entries(changes)) {
+    if (v) attributes[k] = v;
+    else if (update && attributes[k] !== undefined) attributes[k] = '';
+  }
+  return attributes;
+}
+
+async function identitiesView(clientId) {
+  const panes = h('div', {});
+  // Create an identity: the owner is collected with the rest, so the issuance controls can accept it.
+  const createNhi = nhiFields({});
+  const createForm = h('form', {id: 'create-identity', class: 'panel', onsubmit: async e => {
+    e.preventDefault();
+    const f = e.target;
+    const rep = {clientId: f.clientId.value.trim(), enabled: true, protocol: 'openid-connect', publicClient: false,
+      serviceAccountsEnabled: f.serviceAccount.checked, standardFlowEnabled: !f.serviceAccount.checked,
+      directAccessGrantsEnabled: false, attributes: applyAttributes({}, createNhi.attributes(), false)};
+    const r = await api('POST', '/clients', rep);
+    if (!r.ok) { fieldErrors(f, errorText(r)); return; }
+    location.hash = '#identities/' + encodeURIComponent(rep.clientId);
+  }}, h('h3', {}, 'Create an identity (client)'),
+    h('label', {}, 'Client id ', h('input', {type: 'text', name: 'clientId', required: true})),
+    h('label', {}, h('input', {type: 'checkbox', name: 'serviceAccount', checked: true}), ' service account (client credentials)'),
+    createNhi.els, h('button', {class: 'primary', id: 'create-client'}, 'Create'));
+
+  const pick = h('form', {id: 'pick-client', onsubmit: e => { e.preventDefault(); location.hash = '#identities/' + encodeURIComponent(e.target.clientId.value.trim()); }},
+    h('label', {}, 'Client id ', h('input', {type: 'text', name: 'clientId', value: clientId || null})), h('button', {}, 'Open'));
+
+  const edit = h('div', {id: 'identity'});
+  if (clientId) {
+    const found = await api('GET', '/clients?clientId=' + encodeURIComponent(clientId));
+    if (!found.ok || found.body.length === 0) {
+      edit.replaceChildren(problemPanel('No such client', [found.ok ? 'realm ' + realm + ' has no client ' + clientId : errorText(found)]));
+    } else {
+      const client = found.body[0];
+      const attrs = client.attributes || {};
+      let ownerUsername = null;
+      if (attrs['mintgate.owner']) {
+        const u = await api('GET', '/users/' + encodeURIComponent(attrs['mintgate.owner']));
+        ownerUsername = u.ok ? u.body.username : null;
+      }
+      const fields = nhiFields({owner: attrs['mintgate.owner'], ownerUsername, purpose: attrs['mintgate.purpose'], expiresAt: attrs['mintgate.expires-at']});
+      const status = h('div', {id: 'identity-status'});
+      edit.replaceChildren(h('form', {id: 'identity-form', class: 'panel', onsubmit: async e => {
+        e.preventDefault();
+        const current = await api('GET', '/clients/' + client.id);
+        if (!current.ok) { fieldErrors(e.target, errorText(current)); return; }
+        const rep = current.body;
+        rep.attributes = applyAttributes(rep.attributes || {}, fields.attributes(), true);
+        const r = await api('PUT', '/clients/' + client.id, rep);
+        if (!r.ok) { fieldErrors(e.target, errorText(r)); return; }
+        for (const x of e.target.querySelectorAll('.field-error')) x.remove();
+        const saved = await api('GET', '/clients/' + client.id);
+        status.replaceChildren(h('div', {class: 'panel ok', id: 'identity-saved'}, 'Saved: owner ',
+          h('code', {}, saved.body.attributes['mintgate.owner'] || '(none)'), ' · purpose ' + (saved.body.attributes['mintgate.purpose'] || '(none)'),
+          ' · expires ' + (saved.body.attributes['mintgate.expires-at'] || '(never)')));
+      }}, h('h3', {}, 'Identity ', h('code', {}, client.clientId)),
+        h('p', {class: 'note'}, 'Owner ', attrs['mintgate.owner'] ? h('code', {}, attrs['mintgate.owner']) : '(none)', ownerUsername ? ' (' + ownerUsername + ')' : ''),
+        fields.els, h('button', {class: 'primary', id: 'save-identity'}, 'Save')), status);
+    }
+  }
+
+  const ownedOut = h('div', {id: 'owned'});
+  const ownerPicker = userPicker('ownedBy', async u => {
+    const r = await api('GET', '/mintgate/owners/' + encodeURIComponent(u.id));
+    if (!r.ok) { ownedOut.replaceChildren(problemPanel('Cannot list owned identities', [errorText(r)])); return; }
+    const o = r.body;
+    ownedOut.replaceChildren(h('p', {}, h('strong', {}, o.user.username), o.user.enabled ? ' (enabled)' : ' (disabled)', ' owns ' + o.identities.length + ' identit' + (o.identities.length === 1 ? 'y' : 'ies') + '.'),
+      o.identities.length ? table(o.identities, ['clientId', 'enabled', 'serviceAccount', 'purpose', 'expiresAt']) : '',
+      h('div', {class: 'panel warn', id: 'on-disable'}, h('strong', {}, 'Before disabling this user: '), o.onDisable));
+  });
+  panes.append(h('h2', {}, 'Identities and owners'), pick, edit, createForm,
+    h('div', {class: 'panel'}, h('h3', {}, 'What a user owns'), h('label', {}, 'User '), ownerPicker.el, ownedOut));
+  show(panes);
+}
+
+start();

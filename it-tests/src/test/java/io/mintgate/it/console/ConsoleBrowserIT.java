@@ -1,0 +1,397 @@
+package io.mintgate.it.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.oauth2.sdk.TokenErrorResponse;
+import com.nimbusds.oauth2.sdk.TokenResponse;
+import io.mintgate.it.harness.AdminApi;
+import io.mintgate.it.harness.KeycloakRuntime;
+import io.mintgate.it.harness.MintgateIT;
+import io.mintgate.it.harness.OidcClient;
+import io.mintgate.it.harness.RealmFixture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+
+/**
+ * Mintgate's console page driven in a real headless Chromium against the real Keycloak: an admin of the master realm
+ * signs in to Keycloak's admin console, opens the page without a second login, and does what the page is for. Each
+ * step leaves a screenshot under {@code target/console-screenshots/} (and one named {@code *-FAILED} when it fails);
+ * docs/console.md shows them. Every outcome is checked against what the server then holds (admin REST) or what a
+ * real token request answered.
+ */
+@MintgateIT
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ConsoleBrowserIT {
+
+    private static final Pattern DECISION = Pattern.compile("decision: ([A-Za-z0-9._:-]+)\\)");
+
+    private KeycloakRuntime keycloak;
+    private AdminApi admin;
+    private RealmFixture realm;
+    private ConsoleBrowser browser;
+    private String adminUserId;
+    private String consoleClientId;
+    private final String adminName = "console-admin-" + UUID.randomUUID().toString().substring(0, 6);
+    private final String adminPassword = UUID.randomUUID().toString();
+
+    @RegisterExtension
+    final AfterTestExecutionCallback screenshotOnFailure = context -> {
+        if (context.getExecutionException().isPresent() && browser != null) {
+            browser.screenshot(context.getRequiredTestMethod().getName() + "-FAILED");
+        }
+    };
+
+    @BeforeAll
+    void setUp(AdminApi admin, KeycloakRuntime keycloak) {
+        this.admin = admin;
+        this.keycloak = keycloak;
+        this.realm = RealmFixture.create(admin, "console.json");
+        // A person who administers every realm from the master realm, as the bootstrap admin user would.
+        admin.post("/admin/realms/master/users", Map.of("username", adminName, "enabled", true,
+                "email", adminName + "@example.com", "firstName", "Console", "lastName", "Admin",
+                "credentials", List.of(Map.of("type", "password", "value", adminPassword, "temporary", false))))
+                .expect(201);
+        adminUserId = admin.userId("master", adminName);
+        JsonNode adminRole = admin.get("/admin/realms/master/roles/admin").expect(200).json();
+        admin.post("/admin/realms/master/users/" + adminUserId + "/role-mappings/realm", List.of(adminRole)).expect(204);
+        consoleClientId = createConsoleClient();
+        browser = ConsoleBrowser.start(Path.of("target", "console-screenshots"));
+    }
+
+    /** The public client of docs/console.md, exactly as documented there (kcadm's create, as JSON). */
+    private String createConsoleClient() {
+        String page = keycloak.baseUri() + "/realms/master/mintgate-console/";
+        AdminApi.Response existing = admin.get("/admin/realms/master/clients?clientId=mintgate-console").expect(200);
+        for (JsonNode left : existing.json()) {
+            // left by an interrupted earlier run, with that run's port in its redirect URI
+            admin.delete("/admin/realms/master/clients/" + left.path("id").asText()).expect(204);
+        }
+        admin.post("/admin/realms/master/clients", Map.ofEntries(Map.entry("clientId", "mintgate-console"),
+                Map.entry("name", "Mintgate console"), Map.entry("baseUrl", page), Map.entry("publicClient", true),
+                Map.entry("standardFlowEnabled", true), Map.entry("implicitFlowEnabled", false),
+                Map.entry("directAccessGrantsEnabled", false), Map.entry("serviceAccountsEnabled", false),
+                Map.entry("fullScopeAllowed", true), Map.entry("redirectUris", List.of(page)),
+                Map.entry("webOrigins", List.of("+")), Map.entry("attributes", Map.of(
+                        "pkce.code.challenge.method", "S256", "post.logout.redirect.uris", page))))
+                .expect(201);
+        return admin.clientUuid("master", "mintgate-console");
+    }
+
+    @AfterAll
+    void tearDown() {
+        if (browser != null) {
+            browser.close();
+        }
+        if (consoleClientId != null) {
+            admin.delete("/admin/realms/master/clients/" + consoleClientId);
+        }
+        if (adminUserId != null) {
+            admin.delete("/admin/realms/master/users/" + adminUserId);
+        }
+        realm.close();
+    }
+
+    private String page() {
+        return keycloak.baseUri() + "/realms/master/mintgate-console/";
+    }
+
+    /** Opens a view of the page on the test realm: a new page load, signed in again through the session. */
+    private void go(String view) {
+        browser.open(page() + "?realm=" + realm.name() + "#" + view);
+    }
+
+    @Test
+    @Order(1)
+    void theAdminSignsInToKeycloaksConsoleAndOpensMintgateWithoutASecondLogin() {
+        browser.open(keycloak.baseUri() + "/admin/master/console/");
+        browser.type(By.id("username"), adminName);
+        browser.type(By.id("password"), adminPassword);
+        browser.await(By.id("kc-login")).click();
+        browser.await(By.linkText("Clients"));
+        browser.screenshot("00-keycloak-admin-console");
+
+        browser.open(page() + "?realm=" + realm.name() + "#policies");
+        WebElement who = browser.until(d -> {
+            var found = d.findElements(By.id("who"));
+            return !found.isEmpty() && found.get(0).getText().contains(adminName) ? found.get(0) : null;
+        });
+        assertThat(who.getText()).isEqualTo(adminName + " @ master");
+        // The single sign-on session answered: no login form was shown for the page.
+        assertThat(browser.driver.findElements(By.id("password"))).isEmpty();
+        assertThat(browser.driver.getCurrentUrl()).doesNotContain("code=").startsWith(page());
+        assertThat(browser.await(By.id("realm")).getAttribute("value")).isEqualTo(realm.name());
+        browser.await(By.id("policy-text"));
+        browser.screenshot("02-policies");
+    }
+
+    @Test
+    @Order(2)
+    void aPolicyWithAnErrorIsShownAtItsRuleLineAndColumnAndNothingIsSaved() {
+        String before = currentVersion();
+        go("policies/ci-policy");
+        WebElement text = browser.await(By.id("policy-text"));
+        String broken = """
+                {
+                  "rules": [
+                    {
+                      "name": "no-agents",
+                      "reason": "agents_blocked",
+                      "message": "AI agents get no tokens here",
+                      "match": "client.attributes[?'mintgate.kind'].orValue('') == 'ai-agent'",
+                      "deny": "client.id != '' && nosuch.field"
+                    }
+                  ]
+                }
+                """;
+        browser.setText(text, broken);
+        browser.await(By.id("save-policy")).click();
+        WebElement problems = browser.await(By.id("policy-problems"));
+        WebElement problem = problems.findElement(By.cssSelector("li.problem"));
+        assertThat(problem.getAttribute("data-rule")).isEqualTo("no-agents");
+        assertThat(problem.getAttribute("data-field")).isEqualTo("rules[0].deny");
+        int line = Integer.parseInt(problem.getAttribute("data-line"));
+        int column = Integer.parseInt(problem.getAttribute("data-column"));
+        assertThat(line).isEqualTo(8);
+        assertThat(broken.split("\n")[line - 1].substring(column - 1)).startsWith("nosuch.field");
+        assertThat(problem.getText()).contains("line 8, column " + column).contains("rule no-agents");
+        // the gutter marks the line, with the message as its title
+        WebElement marked = browser.await(By.cssSelector(".gutter div.error[data-line='8']"));
+        assertThat(marked.getAttribute("title")).contains("no-agents");
+        browser.screenshot("03-policy-error-at-rule");
+        assertThat(currentVersion()).isEqualTo(before);
+    }
+
+    @Test
+    @Order(3)
+    void aPolicyWithTestsIsSavedWithItsResultsAndCanBeDiffedAndRolledBack() {
+        String original = currentVersion();
+        go("policies/ci-policy");
+        String withTests = """
+                {
+                  "rules": [
+                    {
+                      "name": "no-agents",
+                      "reason": "agents_blocked",
+                      "message": "AI agents get no tokens here",
+                      "match": "client.attributes[?'mintgate.kind'].orValue('') == 'ai-agent'",
+                      "deny": "true"
+                    },
+                    {
+                      "name": "owner-active",
+                      "reason": "owner_inactive",
+                      "match": "nhi.present",
+                      "allowIf": "nhi.ownerExists && nhi.ownerEnabled"
+                    }
+                  ],
+                  "tests": [
+                    {"name": "agents are refused",
+                     "request": {"client": {"clientId": "bot", "attributes": {"mintgate.kind": "ai-agent"}}, "grant": {"type": "client_credentials"}},
+                     "expect": {"outcome": "deny", "reason": "agents_blocked", "rule": "no-agents"}}
+                  ]
+                }
+                """;
+        browser.setText(browser.await(By.id("policy-text")), withTests);
+        browser.await(By.id("save-policy")).click();
+        WebElement saved = browser.await(By.id("saved"));
+        String version = saved.findElement(By.tagName("code")).getText();
+        assertThat(version).isEqualTo(currentVersion()).isNotEqualTo(original);
+        WebElement results = browser.await(By.id("test-results"));
+        assertThat(results.getText()).contains("agents are refused").contains("passed");
+        WebElement versions = browser.until(d -> {
+            var rows = d.findElements(By.cssSelector("#versions-table tr"));
+            return rows.size() >= 3 ? d.findElement(By.id("versions-table")) : null;
+        });
+        versions.findElement(By.cssSelector("button.diff")).click();
+        WebElement diff = browser.await(By.cssSelector("#diff pre.diff"));
+        assertThat(diff.getText()).contains("+  \"tests\": [");
+        ((org.openqa.selenium.JavascriptExecutor) browser.driver).executeScript("arguments[0].scrollIntoView(false)", diff);
+        browser.screenshot("04-policy-saved-tests-versions-diff");
+
+        versions.findElement(By.cssSelector("button.rollback")).click();
+        browser.driver.switchTo().alert().accept();
+        browser.until(d -> original.equals(currentVersion()) ? true : null);
+        browser.await(By.id("versions-table"));
+        assertThat(admin.get(realm.path() + "/mintgate/policies/ci-policy").expect(200).json().path("policy").asText())
+                .doesNotContain("\"tests\"");
+    }
+
+    @Test
+    @Order(4)
+    void theSimulatorShowsARefusalWithItsRuleAndReason() {
+        go("simulator");
+        browser.type(By.name("clientId"), "rogue-agent");
+        browser.await(By.id("simulate")).click();
+        WebElement outcome = browser.await(By.id("simulation-outcome"));
+        assertThat(outcome.getText()).contains("Refused").contains("agents_blocked").contains("no-agents")
+                .contains("AI agents get no tokens here");
+        assertThat(browser.await(By.id("simulation")).getText()).contains("Full answer").contains("\"outcome\": \"deny\"");
+        browser.screenshot("05-simulator-refusal");
+    }
+
+    @Test
+    @Order(5)
+    void aRefusalIsFoundByTheDecisionIdTheClientQuotes() {
+        TokenResponse refused = new OidcClient(keycloak, realm.name()).clientCredentials("rogue-agent", "rogue-agent-secret", null);
+        assertThat(refused.indicatesSuccess()).isFalse();
+        String description = ((TokenErrorResponse) refused).getErrorObject().getDescription();
+        Matcher m = DECISION.matcher(description);
+        assertThat(m.find()).as(description).isTrue();
+        String decisionId = m.group(1);
+
+        go("decisions");
+        WebElement row = browser.until(d -> {
+            var field = d.findElements(By.name("decisionId"));
+            if (field.isEmpty()) {
+                return null;
+            }
+            browser.setText(field.get(0), decisionId);
+            d.findElement(By.id("search-decisions")).click();
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            var rows = d.findElements(By.cssSelector("#decisions-table tr[data-decision='" + decisionId + "']"));
+            return rows.isEmpty() ? null : rows.get(0);
+        });
+        assertThat(row.getText()).contains("rogue-agent").contains("no-agents").contains("agents_blocked").contains("deny");
+        assertThat(browser.driver.findElements(By.cssSelector("#decisions-table tr[data-decision]"))).hasSize(1);
+        browser.screenshot("06-decision-by-id");
+    }
+
+    @Test
+    @Order(6)
+    void theInventoryFlagsAnUncoveredPath() {
+        go("inventory");
+        WebElement uncovered = browser.await(By.cssSelector(
+                "#inventory-table tr[data-client='web-portal'][data-path='authorization_code']"));
+        assertThat(uncovered.getAttribute("data-coverage")).isEqualTo("uncovered");
+        assertThat(uncovered.getAttribute("class")).contains("flag");
+        WebElement covered = browser.await(By.cssSelector(
+                "#inventory-table tr[data-client='ci-runner'][data-path='client_credentials']"));
+        assertThat(covered.getAttribute("data-coverage")).isEqualTo("covered");
+        browser.screenshot("07-inventory-uncovered");
+    }
+
+    @Test
+    @Order(7)
+    void anAdminSetsAClientsOwnerWithTheUserPicker() {
+        go("identities/ci-runner");
+        WebElement owner = browser.await(By.cssSelector("#identity-form input[name='owner']"));
+        owner.clear();
+        owner.sendKeys("car");
+        browser.await(By.cssSelector("#identity-form .user-option[data-username='carol']")).click();
+        browser.await(By.id("save-identity")).click();
+        browser.await(By.id("identity-saved"));
+        String carol = admin.userId(realm.name(), "carol");
+        JsonNode client = admin.get(realm.path() + "/clients/" + admin.clientUuid(realm.name(), "ci-runner")).expect(200).json();
+        assertThat(client.at("/attributes/mintgate.owner").asText()).isEqualTo(carol);
+        browser.screenshot("08-identity-owner");
+    }
+
+    @Test
+    @Order(8)
+    void creatingAClientWithTheControlsOnCollectsTheOwnerAndShowsTheControlsRefusalAtItsField() {
+        go("identities");
+        browser.type(By.cssSelector("#create-identity input[name='clientId']"), "nightly-backup");
+        browser.type(By.cssSelector("#create-identity input[name='purpose']"), "nightly database backup");
+        browser.await(By.id("create-client")).click();
+        WebElement error = browser.await(By.cssSelector("#create-identity [data-attribute='mintgate.owner'] .field-error"));
+        assertThat(error.getText()).isEqualTo("attributes.mintgate.owner: required (the user who owns this identity)");
+        assertThat(admin.get(realm.path() + "/clients?clientId=nightly-backup").expect(200).json()).isEmpty();
+        browser.screenshot("09-create-identity-refused");
+
+        WebElement owner = browser.await(By.cssSelector("#create-identity input[name='owner']"));
+        owner.sendKeys("ali");
+        browser.await(By.cssSelector("#create-identity .user-option[data-username='alice']")).click();
+        browser.await(By.id("create-client")).click();
+        browser.until(d -> d.getCurrentUrl().endsWith("#identities/nightly-backup") ? true : null);
+        browser.await(By.id("identity-form"));
+        JsonNode created = admin.get(realm.path() + "/clients?clientId=nightly-backup").expect(200).json();
+        assertThat(created).hasSize(1);
+        assertThat(created.get(0).at("/attributes/mintgate.owner").asText()).isEqualTo(admin.userId(realm.name(), "alice"));
+        assertThat(created.get(0).at("/attributes/mintgate.purpose").asText()).isEqualTo("nightly database backup");
+        browser.screenshot("10-create-identity-created");
+    }
+
+    @Test
+    @Order(9)
+    void beforeDisablingAUserTheAdminSeesTheIdentitiesTheyOwn() {
+        go("identities");
+        WebElement user = browser.await(By.cssSelector("input[name='ownedBy']"));
+        user.sendKeys("ali");
+        browser.await(By.cssSelector(".user-option[data-username='alice']")).click();
+        WebElement onDisable = browser.await(By.id("on-disable"));
+        assertThat(onDisable.getText()).contains("Before disabling this user").contains("refused");
+        String owned = browser.await(By.id("owned")).getText();
+        assertThat(owned).contains("rogue-agent").contains("nightly-backup").doesNotContain("ci-runner");
+        browser.screenshot("11-owned-identities");
+    }
+
+    @Test
+    @Order(10)
+    void theRestEquivalentsAnswerWhatThePageShows() {
+        // a new stored policy through the save endpoint, then a refused save of it with the problem placed
+        String good = "{\"rules\": [{\"name\": \"r\", \"reason\": \"x\", \"deny\": \"false\"}]}";
+        AdminApi.Response created = admin.put(realm.path() + "/mintgate/policies/extra", Map.of("policy", good)).expect(201);
+        assertThat(created.json().path("created").asBoolean()).isTrue();
+        assertThat(admin.get(realm.path() + "/mintgate/policies/extra").expect(200).json().path("policy").asText()).isEqualTo(good);
+        String bad = "{\"rules\": [\n  {\"name\": \"r\", \"reason\": \"x\",\n   \"deny\": \"1 + \\\"a\\\"\"}]}";
+        JsonNode refused = admin.put(realm.path() + "/mintgate/policies/extra", Map.of("policy", bad)).expect(400).json();
+        JsonNode problem = refused.path("problems").get(0);
+        assertThat(problem.path("field").asText()).isEqualTo("rules[0].deny");
+        assertThat(problem.path("rule").asText()).isEqualTo("r");
+        assertThat(problem.path("documentLine").asInt()).isEqualTo(3);
+        assertThat(refused.path("errorMessage").asText()).startsWith("Invalid issuance policy: rules[0].deny (rule 'r')");
+        assertThat(admin.get(realm.path() + "/mintgate/policies/extra").expect(200).json().path("policy").asText()).isEqualTo(good);
+        assertThat(admin.put(realm.path() + "/mintgate/policies/extra", Map.of()).expect(400).json()
+                .at("/problems/0/field").asText()).isEqualTo("policy");
+
+        // bad paging and outcomes of the decisions endpoint are 400s naming the parameter
+        assertThat(admin.get(realm.path() + "/mintgate/decisions?max=0").status()).isEqualTo(400);
+        assertThat(admin.get(realm.path() + "/mintgate/decisions?outcome=maybe").body()).contains("outcome");
+        JsonNode refusals = admin.get(realm.path() + "/mintgate/decisions?clientId=rogue-agent&outcome=refused").expect(200).json();
+        assertThat(refusals.path("eventsEnabled").asBoolean()).isTrue();
+        assertThat(refusals.path("decisions")).isNotEmpty()
+                .allSatisfy(d -> assertThat(d.path("reason").asText()).isEqualTo("agents_blocked"));
+
+        // owners: an unknown user is a 404; a user who owns nothing is told so
+        assertThat(admin.get(realm.path() + "/mintgate/owners/no-such-user").status()).isEqualTo(404);
+        String carol = admin.userId(realm.name(), "carol");
+        JsonNode owned = admin.get(realm.path() + "/mintgate/owners/" + carol).expect(200).json();
+        assertThat(owned.path("identities")).extracting(n -> n.path("clientId").asText()).containsExactly("ci-runner");
+        assertThat(owned.path("revokeOnDisable").asBoolean()).isFalse();
+    }
+
+    @Test
+    @Order(11)
+    void keycloaksConsoleLinksToThePageFromItsClientList() {
+        // a fresh load of the console (from another document), straight onto the master realm's client list
+        browser.open(keycloak.baseUri() + "/admin/master/console/#/master/clients");
+        WebElement search = browser.await(By.cssSelector("input[placeholder*='earch']"));
+        search.sendKeys("mintgate-console" + org.openqa.selenium.Keys.ENTER);
+        WebElement link = browser.await(By.cssSelector("a[href='" + page() + "']"));
+        assertThat(link.getText()).contains(page());
+        browser.screenshot("01-keycloak-console-links-to-mintgate");
+    }
+
+    private String currentVersion() {
+        return admin.get(realm.path() + "/mintgate/policies/ci-policy").expect(200).json().path("version").asText();
+    }
+}
