@@ -96,7 +96,7 @@ class IssuanceSurfaceIT {
         for (String id : CLIENTS) {
             uncovered += paths(client(report, id)).values().stream().filter("uncovered"::equals).count();
         }
-        assertThat(uncovered).isEqualTo(7);
+        assertThat(uncovered).isEqualTo(11);
         assertThat(report.path("summary").path("uncoveredPaths").asLong()).isGreaterThanOrEqualTo(uncovered);
     }
 
