@@ -340,8 +340,9 @@ class SpoolTest {
                 spool.append(TestRecords.issued("c"));
             }
             assertThat(spool.awaitSettled(5000)).isTrue();
-            // The writer drops on its own wake-ups: wait until the count has stopped moving before comparing.
-            double dropped = settledDropCount();
+            // The writer drops on its own wake-ups, after the fsync that settles the records: wait until the count has
+            // stopped moving and the writer has finished its pass (the cursor moves first, then the count).
+            double dropped = settledDropCount(spool);
             assertThat(dropped).isGreaterThan(0);
             assertThat(spool.cursor("file")).isEqualTo((long) dropped);
             List<SpoolEntry> left = readAll(spool, spool.cursor("file"));
@@ -366,11 +367,11 @@ class SpoolTest {
         }
     }
 
-    private double settledDropCount() throws InterruptedException {
+    private double settledDropCount(Spool spool) throws InterruptedException {
         long deadline = System.nanoTime() + 10_000_000_000L;
         double previous = -1;
         double current = dropCount();
-        while (current != previous && System.nanoTime() < deadline) {
+        while ((current != previous || spool.cursor("file") != (long) current) && System.nanoTime() < deadline) {
             Thread.sleep(250);
             previous = current;
             current = dropCount();
