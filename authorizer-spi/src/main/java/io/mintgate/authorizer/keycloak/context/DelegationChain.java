@@ -6,15 +6,12 @@ import java.util.Map;
 
 import io.mintgate.authorizer.policy.ActorInfo;
 import jakarta.ws.rs.core.MultivaluedMap;
-import org.keycloak.OAuth2Constants;
-import org.keycloak.jose.jws.JWSInput;
-import org.keycloak.jose.jws.JWSInputException;
 import org.keycloak.representations.JsonWebToken;
 
 /**
  * The earlier actors of a token exchange: the subject token's RFC 8693 {@code act} claim and the {@code act} nested
  * in it, newest first. Read in the post-processor of a token exchange, after Keycloak has verified the subject token
- * in the same request; the signature is not checked twice.
+ * in the same request ({@link SubjectTokens}).
  */
 public final class DelegationChain {
 
@@ -33,17 +30,16 @@ public final class DelegationChain {
 
     /** Empty when the request has no subject token of this realm or the token names no actor. */
     public static List<ActorInfo.Prior> priorActors(MultivaluedMap<String, String> form) {
-        String subjectToken = IssuanceRequests.first(form, OAuth2Constants.SUBJECT_TOKEN);
-        if (subjectToken.isEmpty() || !IssuanceRequests.first(form, OAuth2Constants.SUBJECT_ISSUER).isEmpty()) {
-            return List.of();
-        }
-        JsonWebToken token;
         try {
-            token = new JWSInput(subjectToken).readJsonContent(JsonWebToken.class);
-        } catch (JWSInputException | RuntimeException e) {
-            throw new Unreadable("the subject token is not a readable JWT");
+            return priorActors(SubjectTokens.payload(form));
+        } catch (SubjectTokens.Unreadable e) {
+            throw new Unreadable(e.getMessage());
         }
-        return of(token.getOtherClaims().get("act"));
+    }
+
+    /** @param subjectToken the subject token's payload ({@link SubjectTokens#payload}), or null */
+    public static List<ActorInfo.Prior> priorActors(JsonWebToken subjectToken) {
+        return subjectToken == null ? List.of() : of(subjectToken.getOtherClaims().get("act"));
     }
 
     /** The chain an {@code act} claim value describes, outermost (newest) first. */

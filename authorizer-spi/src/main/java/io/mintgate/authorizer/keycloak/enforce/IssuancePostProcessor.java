@@ -7,6 +7,7 @@ import java.util.function.Function;
 import io.mintgate.authorizer.keycloak.context.EventMints;
 import io.mintgate.authorizer.keycloak.context.DelegationChain;
 import io.mintgate.authorizer.keycloak.context.IssuanceRequests;
+import io.mintgate.authorizer.keycloak.context.SubjectTokens;
 import io.mintgate.authorizer.keycloak.handoff.RequestLedger;
 import io.mintgate.authorizer.policy.ActorInfo;
 import io.mintgate.authorizer.policy.Obligations;
@@ -23,6 +24,7 @@ import org.keycloak.models.UserModel;
 import org.keycloak.protocol.oidc.token.TokenInterceptorException;
 import org.keycloak.protocol.oidc.token.TokenPostProcessor;
 import org.keycloak.protocol.oidc.token.TokenPostProcessorContext;
+import org.keycloak.representations.JsonWebToken;
 
 /**
  * Runs inside every token build, after the client-policy events: takes the decisions that had to wait for Keycloak
@@ -65,8 +67,10 @@ public final class IssuancePostProcessor implements TokenPostProcessor {
         }
         MultivaluedMap<String, String> form = EventMints.formOf(session);
         String formGrantType = IssuanceRequests.first(form, OAuth2Constants.GRANT_TYPE);
+        JsonWebToken subjectToken = null;
         if (OAuth2Constants.TOKEN_EXCHANGE_GRANT_TYPE.equals(formGrantType)) {
-            applySubjectTokenNarrowing(form, context);
+            subjectToken = subjectToken(form);
+            applySubjectTokenNarrowing(subjectToken, context);
         }
         List<RequestLedger.Deferred> deferred = RequestLedger.of(session).takeDeferred();
         boolean eventless = EVENTLESS_GRANT_TYPES.contains(formGrantType) && !IssuanceDecisions.decided(session);
@@ -80,7 +84,7 @@ public final class IssuancePostProcessor implements TokenPostProcessor {
         ClientModel client = requestingClient(grantType, context.accessToken().getIssuedFor(), clientSession.getClient(),
                 session.getContext().getRealm()::getClientByClientId);
         ActorInfo actor = OAuth2Constants.TOKEN_EXCHANGE_GRANT_TYPE.equals(grantType)
-                ? new ActorInfo(client.getClientId(), "", priorActors(form)) : ActorInfo.NONE;
+                ? new ActorInfo(client.getClientId(), "", priorActors(subjectToken)) : ActorInfo.NONE;
         DecisionPlaces.TokenBuild build = new DecisionPlaces.TokenBuild(grantType, client, user, actor, form, context);
         if (eventless) {
             places.atEventlessGrant(build);
@@ -89,9 +93,9 @@ public final class IssuancePostProcessor implements TokenPostProcessor {
         }
     }
 
-    private static List<ActorInfo.Prior> priorActors(MultivaluedMap<String, String> form) {
+    private static List<ActorInfo.Prior> priorActors(JsonWebToken subjectToken) {
         try {
-            return DelegationChain.priorActors(form);
+            return DelegationChain.priorActors(subjectToken);
         } catch (DelegationChain.Unreadable e) {
             throw new TokenInterceptorException(OAuthErrorException.INVALID_REQUEST, "The subject token's act claim cannot be read.");
         }
@@ -112,10 +116,18 @@ public final class IssuancePostProcessor implements TokenPostProcessor {
     }
 
     /** An exchanged token is never broader than its subject token was narrowed to, whatever the policy says today. */
-    private void applySubjectTokenNarrowing(MultivaluedMap<String, String> form, TokenPostProcessorContext context) {
+    private static JsonWebToken subjectToken(MultivaluedMap<String, String> form) {
+        try {
+            return SubjectTokens.payload(form);
+        } catch (SubjectTokens.Unreadable e) {
+            throw new TokenInterceptorException(OAuthErrorException.INVALID_REQUEST, "The subject token's narrowing cannot be read.");
+        }
+    }
+
+    private void applySubjectTokenNarrowing(JsonWebToken subjectToken, TokenPostProcessorContext context) {
         Obligations carried;
         try {
-            carried = SubjectTokenNarrowing.of(form);
+            carried = SubjectTokenNarrowing.of(subjectToken);
         } catch (CarriedObligations.Unreadable e) {
             throw new TokenInterceptorException(OAuthErrorException.INVALID_REQUEST, "The subject token's narrowing cannot be read.");
         }

@@ -1,11 +1,8 @@
 package io.mintgate.authorizer.keycloak.enforce;
 
-import io.mintgate.authorizer.keycloak.context.IssuanceRequests;
+import io.mintgate.authorizer.keycloak.context.SubjectTokens;
 import io.mintgate.authorizer.policy.Obligations;
 import jakarta.ws.rs.core.MultivaluedMap;
-import org.keycloak.OAuth2Constants;
-import org.keycloak.jose.jws.JWSInput;
-import org.keycloak.jose.jws.JWSInputException;
 import org.keycloak.representations.JsonWebToken;
 
 /**
@@ -26,16 +23,15 @@ final class SubjectTokenNarrowing {
      * @throws CarriedObligations.Unreadable when the subject token is not a readable JWT or its claim is unreadable
      */
     static Obligations of(MultivaluedMap<String, String> form) {
-        String subjectToken = IssuanceRequests.first(form, OAuth2Constants.SUBJECT_TOKEN);
-        if (subjectToken.isEmpty() || !IssuanceRequests.first(form, OAuth2Constants.SUBJECT_ISSUER).isEmpty()) {
-            return Obligations.NONE;
-        }
-        JsonWebToken token;
         try {
-            token = new JWSInput(subjectToken).readJsonContent(JsonWebToken.class);
-        } catch (JWSInputException | RuntimeException e) {
-            throw new CarriedObligations.Unreadable("the subject token is not a readable JWT");
+            return of(SubjectTokens.payload(form));
+        } catch (SubjectTokens.Unreadable e) {
+            throw new CarriedObligations.Unreadable(e.getMessage());
         }
-        return CarriedObligations.read(token);
+    }
+
+    /** @param subjectToken the subject token's payload ({@link SubjectTokens#payload}), or null */
+    static Obligations of(JsonWebToken subjectToken) {
+        return subjectToken == null ? Obligations.NONE : CarriedObligations.read(subjectToken);
     }
 }
