@@ -24,7 +24,7 @@ public record AuditOptions(Path spoolDir, Guarantee guarantee, long asyncMaxDela
                            int queueCapacity, List<SinkSettings> sinks, long checkpointEveryRecords,
                            long checkpointEveryMs, Path checkpointKey, Set<AuditKind> kinds, boolean global,
                            int batchRecords, long backoffBaseMs, long backoffCapMs, String chainId,
-                           long commitWindowMs) {
+                           long commitWindowMs, long busyCommitWindowMs) {
 
     public AuditOptions {
         sinks = List.copyOf(sinks);
@@ -61,7 +61,7 @@ public record AuditOptions(Path spoolDir, Guarantee guarantee, long asyncMaxDela
     public SpoolOptions spoolOptions() {
         return new SpoolOptions(spoolDir, guarantee, asyncMaxDelayMs, beforeResponseTimeoutMs, spoolMaxBytes,
                 spoolMaxRecords, fullPolicy, segmentMaxBytes, queueCapacity, checkpointEveryRecords,
-                checkpointEveryMs, sinkNames(), chainId, commitWindowMs);
+                checkpointEveryMs, sinkNames(), chainId, commitWindowMs, busyCommitWindowMs);
     }
 
     /** Copies of {@link AuditOptions} with some values changed; the values it starts from are the defaults. */
@@ -86,6 +86,7 @@ public record AuditOptions(Path spoolDir, Guarantee guarantee, long asyncMaxDela
         private long backoffCapMs = 30_000;
         private String chainId;
         private long commitWindowMs = SpoolOptions.DEFAULT_COMMIT_WINDOW_MS;
+        private long busyCommitWindowMs = SpoolOptions.DEFAULT_BUSY_COMMIT_WINDOW_MS;
 
         private Builder(Path spoolDir) {
             this.spoolDir = spoolDir;
@@ -113,6 +114,7 @@ public record AuditOptions(Path spoolDir, Guarantee guarantee, long asyncMaxDela
             backoffCapMs = o.backoffCapMs;
             chainId = o.chainId;
             commitWindowMs = o.commitWindowMs;
+            busyCommitWindowMs = o.busyCommitWindowMs;
         }
 
         public Builder guarantee(Guarantee value) {
@@ -189,6 +191,11 @@ public record AuditOptions(Path spoolDir, Guarantee guarantee, long asyncMaxDela
             return this;
         }
 
+        public Builder busyCommitWindowMs(long value) {
+            busyCommitWindowMs = value;
+            return this;
+        }
+
         public Builder chainId(String value) {
             chainId = value;
             return this;
@@ -198,7 +205,7 @@ public record AuditOptions(Path spoolDir, Guarantee guarantee, long asyncMaxDela
             return new AuditOptions(spoolDir, guarantee, asyncMaxDelayMs, beforeResponseTimeoutMs, spoolMaxBytes,
                     spoolMaxRecords, fullPolicy, segmentMaxBytes, queueCapacity, sinks, checkpointEveryRecords,
                     checkpointEveryMs, checkpointKey, kinds, global, batchRecords, backoffBaseMs, backoffCapMs,
-                    chainId, commitWindowMs);
+                    chainId, commitWindowMs, busyCommitWindowMs);
         }
     }
 }

@@ -30,7 +30,8 @@ import java.util.stream.Stream;
 public final class AuditOptionsReader {
     private static final List<String> SINKS = Stream.concat(SinkRegistry.names().stream(), Stream.of("none")).toList();
     static final Set<String> KNOWN = Stream.concat(SinkRegistry.optionNames().stream(), Stream.of("global", "kinds",
-            "spool-dir", "guarantee", "async-max-delay-ms", "commit-window-ms", "before-response-timeout-ms", "spool-max-bytes",
+            "spool-dir", "guarantee", "async-max-delay-ms", "commit-window-ms", "busy-commit-window-ms",
+            "before-response-timeout-ms", "spool-max-bytes",
             "spool-max-records", "full-policy", "segment-max-bytes", "queue-capacity", "sinks",
             "checkpoint-every-records", "checkpoint-every-ms", "checkpoint-key", "batch-records", "backoff-base-ms",
             "backoff-max-ms", "chain-id",
@@ -88,7 +89,8 @@ public final class AuditOptionsReader {
                 o.bool("global", false),
                 (int) o.number("batch-records", d.batchRecords(), 1, 100_000),
                 backoffBase, backoffMax, chainId,
-                o.number("commit-window-ms", d.commitWindowMs(), 0, 100));
+                o.number("commit-window-ms", d.commitWindowMs(), 0, 100),
+                o.number("busy-commit-window-ms", d.busyCommitWindowMs(), 0, 100));
         o.failIfAny();
         return options;
     }

@@ -43,7 +43,8 @@ import java.util.zip.CRC32C;
  *
  * <p>Under before-response every waiter of a batch is woken right after its fsync. When requests overlap (recent
  * batches held more than one) and arrive faster than one per commit window, the writer lets them gather for that
- * window before it writes ({@link #gather}); otherwise whatever queued up during the previous fsync is the next
+ * window before it writes ({@link #gather}), a longer one while the process is CPU-bound ({@link CpuSaturation});
+ * otherwise whatever queued up during the previous fsync is the next
  * batch, and a lone client never waits for company that is not coming. A segment's file is zero-filled ahead of the
  * records ({@link #preallocate}), so that an {@code fdatasync} after an append need not commit the file system's
  * journal; recovery reads trailing zeros as the end of the data.
@@ -135,9 +136,13 @@ public final class Spool implements AutoCloseable {
     private double requestsPerBatch = 1;
     private long lastBatchNanos;
     private volatile long windowsWaited;
+    private volatile long busyWindowsWaited;
+    private final CpuSaturation cpu;
 
-    private Spool(SpoolOptions options, CheckpointSigner signer, AuditMetrics metrics) throws IOException {
+    private Spool(SpoolOptions options, CheckpointSigner signer, AuditMetrics metrics, CpuSaturation cpu)
+            throws IOException {
         this.options = options;
+        this.cpu = cpu;
         this.metrics = metrics;
         this.signer = signer;
         this.queue = new ArrayBlockingQueue<>(options.queueCapacity());
@@ -183,7 +188,13 @@ public final class Spool implements AutoCloseable {
     /** Opens (and recovers) the spool in {@code options.dir()} and starts its writer thread. */
     public static Spool open(SpoolOptions options, CheckpointSigner signerOrNull, AuditMetrics metrics)
             throws IOException {
-        return new Spool(options, signerOrNull, metrics);
+        return new Spool(options, signerOrNull, metrics, CpuSaturation.ofThisProcess());
+    }
+
+    /** As {@link #open(SpoolOptions, CheckpointSigner, AuditMetrics)}, judging CPU scarcity by {@code cpu}. */
+    static Spool open(SpoolOptions options, CheckpointSigner signerOrNull, AuditMetrics metrics, CpuSaturation cpu)
+            throws IOException {
+        return new Spool(options, signerOrNull, metrics, cpu);
     }
 
     // ---------------------------------------------------------------- request-thread side
@@ -319,6 +330,11 @@ public final class Spool implements AutoCloseable {
         return windowsWaited;
     }
 
+    /** Of {@link #windowsWaited()}, those of the busy window, waited while CPU was scarce. */
+    public long busyWindowsWaited() {
+        return busyWindowsWaited;
+    }
+
     /** Waits until records beyond {@code seq} are durable; returns false on timeout. */
     public boolean awaitDurableAfter(long seq, long timeoutMs) throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMs;
@@ -431,10 +447,12 @@ public final class Spool implements AutoCloseable {
      * one cycle, not a whole one). A lone or slow client's record is written at once.
      */
     private void gather() {
-        long window = TimeUnit.MILLISECONDS.toNanos(options.commitWindowMs());
+        boolean busy = options.busyCommitWindowMs() > 0 && cpu.saturated();
+        long window = TimeUnit.MILLISECONDS.toNanos(busy ? options.busyCommitWindowMs() : options.commitWindowMs());
         if (window > 0 && requestsPerBatch > OVERLAP && requestGapNanos < window && !stopping
                 && queue.size() < MAX_BATCH) {
             windowsWaited++;
+            busyWindowsWaited += busy ? 1 : 0;
             LockSupport.parkNanos(window);
         }
     }

@@ -194,6 +194,37 @@ class SpoolTest {
     }
 
     @Test
+    void whileCpuIsScarceOverlappingRequestsGatherForTheBusyWindow() throws Exception {
+        assertThat(windowsOfEightClients(true)).as("busy windows while CPU is scarce").isPositive();
+        assertThat(windowsOfEightClients(false)).as("busy windows while CPU is plentiful").isZero();
+    }
+
+    /** Eight concurrent clients without a normal window, a 20 ms busy one; the busy windows the writer waited. */
+    private long windowsOfEightClients(boolean scarce) throws Exception {
+        long[] now = {0};
+        // A machine as busy as told, sampled on every ask (the clock moves a whole period per call).
+        CpuSaturation cpu = new CpuSaturation(() -> 0L, () -> scarce ? 1.0 : 0.0,
+                () -> now[0] += CpuSaturation.PERIOD_NANOS, 2);
+        SpoolOptions o = SpoolOptions.defaults(dir.resolve(scarce ? "scarce" : "plentiful"), List.of("file"))
+                .withCheckpoints(0, 0).withGuarantee(Guarantee.BEFORE_RESPONSE).withCommitWindowMs(0)
+                .withBusyCommitWindowMs(20);
+        try (Spool spool = Spool.open(o, null, new AuditMetrics(new SimpleMeterRegistry()), cpu)) {
+            List<CompletableFuture<Void>> clients = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                clients.add(CompletableFuture.runAsync(() -> {
+                    for (int i = 0; i < 40; i++) {
+                        spool.appendDurably(TestRecords.issued("c"));
+                    }
+                }, runnable -> new Thread(runnable).start()));
+            }
+            CompletableFuture.allOf(clients.toArray(CompletableFuture[]::new)).get();
+            assertThat(spool.durableSeq()).isEqualTo(320);
+            assertThat(spool.windowsWaited()).isEqualTo(spool.busyWindowsWaited());
+            return spool.busyWindowsWaited();
+        }
+    }
+
+    @Test
     void theZeroFilledTailACrashLeavesIsTheEndOfTheDataAndACleanCloseTrimsIt() throws Exception {
         Spool spool = open(options().withGuarantee(Guarantee.BEFORE_RESPONSE));
         for (int i = 0; i < 5; i++) {
