@@ -146,7 +146,7 @@ public final class Simulator {
         String scope = text(body, "scope");
         List<ClientModel> audience = grant.path() == GrantPath.UMA ? List.of() : audience(grant, body.get("audience"));
         CredentialScopeModel credential = credential(grant, text(body, "credentialConfigurationId"));
-        String requestedTokenType = requestedTokenType(grant, text(body, "requestedTokenType"));
+        String requestedTokenType = requestedTokenType(client, grant, text(body, "requestedTokenType"));
         PolicySet draft = draft(text(body, "policy"));
         boolean callPdps = body.path("callPdps").asBoolean(false);
 
@@ -293,8 +293,11 @@ public final class Simulator {
         }
     }
 
-    /** A token exchange's {@code requested_token_type}; refused where Keycloak's standard exchange refuses it. */
-    private static String requestedTokenType(Grant grant, String type) {
+    /**
+     * A token exchange's {@code requested_token_type}; a refresh token is refused where Keycloak's standard exchange
+     * refuses it: the client does not use refresh tokens or does not allow them on exchange.
+     */
+    private static String requestedTokenType(ClientModel client, Grant grant, String type) {
         if (type == null) {
             return null;
         }
@@ -304,6 +307,13 @@ public final class Simulator {
         if (!OAuth2Constants.ACCESS_TOKEN_TYPE.equals(type) && !OAuth2Constants.REFRESH_TOKEN_TYPE.equals(type)) {
             throw new BadRequestException("requestedTokenType: " + OAuth2Constants.ACCESS_TOKEN_TYPE + " or "
                     + OAuth2Constants.REFRESH_TOKEN_TYPE + ", got " + type);
+        }
+        OIDCAdvancedConfigWrapper config = OIDCAdvancedConfigWrapper.fromClientModel(client);
+        if (OAuth2Constants.REFRESH_TOKEN_TYPE.equals(type) && (!config.isUseRefreshToken()
+                || config.getStandardTokenExchangeRefreshEnabled() == OIDCAdvancedConfigWrapper.TokenExchangeRefreshTokenEnabled.NO)) {
+            throw new BadRequestException("requestedTokenType: Keycloak would refuse the exchange (invalid_request): "
+                    + "requested_token_type unsupported (client " + client.getClientId() + " does not allow refresh "
+                    + "tokens on token exchange)");
         }
         return type;
     }
@@ -486,7 +496,7 @@ public final class Simulator {
     /**
      * Whether Keycloak's grant would put a refresh token in the response, before the obligations: the client's
      * setting for the grant; never for the JWT authorization grant and the pre-authorized code; for a token exchange
-     * only when one is asked for ({@code requested_token_type}) and the client allows it; for UMA when the
+     * only when one is asked for ({@code requested_token_type}, which the client must allow); for UMA when the
      * presented token has a user session, which a service account's token has not.
      */
     private static boolean refreshToken(ClientModel client, GrantPath path, UserModel subject, String requestedTokenType) {
@@ -494,8 +504,7 @@ public final class Simulator {
         return switch (path) {
             case CLIENT_CREDENTIALS -> config.isUseRefreshTokenForClientCredentialsGrant();
             case JWT_AUTHORIZATION_GRANT, OID4VCI -> false;
-            case TOKEN_EXCHANGE -> OAuth2Constants.REFRESH_TOKEN_TYPE.equals(requestedTokenType) && config.isUseRefreshToken()
-                    && config.getStandardTokenExchangeRefreshEnabled() != OIDCAdvancedConfigWrapper.TokenExchangeRefreshTokenEnabled.NO;
+            case TOKEN_EXCHANGE -> OAuth2Constants.REFRESH_TOKEN_TYPE.equals(requestedTokenType);
             case UMA -> config.isUseRefreshToken() && subject.getServiceAccountClientLink() == null;
             default -> config.isUseRefreshToken();
         };
