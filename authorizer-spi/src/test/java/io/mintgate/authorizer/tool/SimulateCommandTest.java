@@ -90,6 +90,35 @@ class SimulateCommandTest {
     }
 
     @Test
+    void umaAndThePreAuthorizedCodeAreDecidedOfflineByTheirGrantTypeAsAnyOtherGrant() throws Exception {
+        String policy = file("eventless.json", """
+                {"rules": [
+                  {"name": "flagged", "reason": "subject_flagged",
+                   "match": "grant.type in ['urn:ietf:params:oauth:grant-type:uma-ticket', 'urn:ietf:params:oauth:grant-type:pre-authorized_code']",
+                   "deny": "'test.deny' in subject.attributes"},
+                  {"name": "short", "reason": "least_privilege", "match": "grant.type == 'urn:ietf:params:oauth:grant-type:pre-authorized_code'",
+                   "allowIf": "true", "obligations": {"keepScopes": "['employee-credential']", "maxAccessTokenLifetime": "duration('60s')"}}
+                ]}""");
+
+        Run rpt = simulate("--policy", policy, "--request", file("uma.json", """
+                {"grant": {"type": "urn:ietf:params:oauth:grant-type:uma-ticket", "audiences": ["rs"]},
+                 "client": {"clientId": "app"}, "subject": {"username": "mallory", "attributes": {"test.deny": ["true"]}}}"""));
+        assertThat(rpt.exit()).as(rpt.err()).isZero();
+        assertThat(rpt.json().path("outcome").asText()).isEqualTo("deny");
+        assertThat(rpt.json().path("rule").asText()).isEqualTo("flagged");
+
+        Run credential = simulate("--policy", policy, "--request", file("vci.json", """
+                {"grant": {"type": "urn:ietf:params:oauth:grant-type:pre-authorized_code", "scopes": ["employee-credential", "extra"]},
+                 "client": {"clientId": "wallet-issuer"}, "subject": {"username": "alice"}}"""));
+        assertThat(credential.exit()).as(credential.err()).isZero();
+        JsonNode answer = credential.json();
+        assertThat(answer.path("outcome").asText()).isEqualTo("allow");
+        assertThat(answer.at("/context/grant/type").asText()).isEqualTo("urn:ietf:params:oauth:grant-type:pre-authorized_code");
+        assertThat(answer.at("/obligations/maxAccessTokenLifetime").asLong()).isEqualTo(60);
+        assertThat(texts(answer.path("narrowed"))).containsExactly("scope:-extra");
+    }
+
+    @Test
     void aDeniedRequestNamesTheRuleItsConditionAndTheRulesNotEvaluated() throws Exception {
         Run run = simulate("--policy", file("p.json", POLICY), "--request", file("r.json", """
                 {"grant": {"scopes": ["admin"]}, "client": {"clientId": "x"}}"""));

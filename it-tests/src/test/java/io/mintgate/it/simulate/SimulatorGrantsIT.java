@@ -157,6 +157,53 @@ class SimulatorGrantsIT {
     }
 
     @Test
+    void aTokenExchangeForARefreshTokenIsRefusedAsKeycloakRefusesItThenIssuedWithTheLifetimeTheSimulatorSaid()
+            throws java.text.ParseException {
+        AccessTokenResponse subject = success(oidc.token(new ResourceOwnerPasswordCredentialsGrant("alice",
+                new Secret("alice-password")), client("portal"), REQUESTED));
+        TokenExchangeGrant grant = new TokenExchangeGrant(new BearerAccessToken(subject.getTokens().getAccessToken().getValue()),
+                TokenTypeURI.ACCESS_TOKEN, null, null, TokenTypeURI.REFRESH_TOKEN, null);
+        Map<String, Object> body = new LinkedHashMap<>(Map.of("clientId", "exchanger",
+                "grantType", "urn:ietf:params:oauth:grant-type:token-exchange", "scope", REQUESTED,
+                "subject", Map.of("username", "alice"),
+                "requestedTokenType", "urn:ietf:params:oauth:token-type:refresh_token"));
+
+        // exchanger does not allow refresh tokens on exchange (Keycloak's default)
+        TokenResponse refused = oidc.token(grant, client("exchanger"), REQUESTED);
+        assertThat(refused.indicatesSuccess()).isFalse();
+        assertThat(refused.toErrorResponse().getErrorObject().getCode()).isEqualTo("invalid_request");
+        assertThat(refused.toErrorResponse().getErrorObject().getDescription()).isEqualTo("requested_token_type unsupported");
+        AdminApi.Response simulatedRefusal = admin.post(realm.path() + "/mintgate/simulate", body);
+        assertThat(simulatedRefusal.status()).isEqualTo(400);
+        assertThat(simulatedRefusal.body()).contains("invalid_request", "requested_token_type unsupported");
+        JsonNode accessOnly = simulate(Map.of("clientId", "exchanger",
+                "grantType", "urn:ietf:params:oauth:grant-type:token-exchange", "scope", REQUESTED,
+                "subject", Map.of("username", "alice")));
+        assertThat(accessOnly.at("/token/refreshToken").asBoolean(true)).as("no refresh token unless asked for").isFalse();
+
+        setExchangerAttribute("standard.token.exchange.enableRefreshRequestedTokenType", "SAME_SESSION");
+        try {
+            AccessTokenResponse real = success(oidc.token(grant, client("exchanger"), REQUESTED));
+            JsonNode simulated = simulate(body);
+            assertSame(simulated, oidc.verify(real.getTokens().getAccessToken().getValue()), "TOKEN_EXCHANGE_REQUEST");
+            assertThat(real.getTokens().getRefreshToken()).isNotNull();
+            // Keycloak's refresh token is for Keycloak alone (HMAC-signed): its lifetime is read, not verified
+            JWTClaimsSet refresh = com.nimbusds.jwt.JWTParser.parse(real.getTokens().getRefreshToken().getValue()).getJWTClaimsSet();
+            assertThat(simulated.at("/token/refreshToken").asBoolean()).isTrue();
+            assertThat(simulated.at("/token/refreshTokenLifetime").asLong())
+                    .isEqualTo((refresh.getExpirationTime().getTime() - refresh.getIssueTime().getTime()) / 1000);
+        } finally {
+            setExchangerAttribute("standard.token.exchange.enableRefreshRequestedTokenType", "NO");
+        }
+    }
+
+    private void setExchangerAttribute(String name, String value) {
+        JsonNode exchanger = admin.get(realm.path() + "/clients?clientId=exchanger").expect(200).json().get(0);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) exchanger.path("attributes")).put(name, value);
+        admin.put(realm.path() + "/clients/" + exchanger.path("id").asText(), exchanger).expect(204);
+    }
+
+    @Test
     void aGrantTheClientCannotUseOrAnAudienceNoClientHasIsA400NamingIt() {
         String path = realm.path() + "/mintgate/simulate";
         AdminApi.Response ciba = admin.post(path, Map.of("clientId", "portal", "grantType", "urn:openid:params:grant-type:ciba",

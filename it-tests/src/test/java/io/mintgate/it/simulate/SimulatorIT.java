@@ -160,9 +160,12 @@ class SimulatorIT {
     void badRequestsAreNamedAndAnUnknownClientIs404() {
         String path = realm.path() + "/mintgate/simulate";
         assertThat(admin.post(path, Map.of("clientId", "nobody", "grantType", "client_credentials")).status()).isEqualTo(404);
-        AdminApi.Response grant = admin.post(path, Map.of("clientId", "ci-runner", "grantType", "urn:ietf:params:oauth:grant-type:uma-ticket"));
+        AdminApi.Response grant = admin.post(path, Map.of("clientId", "ci-runner", "grantType", "implicit"));
         assertThat(grant.status()).isEqualTo(400);
-        assertThat(grant.body()).contains("grantType", "not simulated yet");
+        assertThat(grant.body()).contains("grantType: one of", "urn:ietf:params:oauth:grant-type:uma-ticket", "got implicit");
+        AdminApi.Response uma = admin.post(path, Map.of("clientId", "ci-runner", "grantType", "urn:ietf:params:oauth:grant-type:uma-ticket"));
+        assertThat(uma.status()).isEqualTo(400);
+        assertThat(uma.body()).contains("audience: the resource server's client id is required");
         AdminApi.Response notOpen = admin.post(path, Map.of("clientId", "ci-runner", "grantType", "password",
                 "subject", Map.of("username", "alice")));
         assertThat(notOpen.status()).isEqualTo(400);

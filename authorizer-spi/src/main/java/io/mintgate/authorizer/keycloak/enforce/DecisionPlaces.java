@@ -62,6 +62,9 @@ import org.keycloak.services.clientpolicy.ClientPolicyException;
  */
 public final class DecisionPlaces {
 
+    /** The event a decision at place 5 names (the request's {@code event}): there is no client-policy event. */
+    public static final String EVENTLESS_EVENT = "TOKEN_POST_PROCESSOR";
+
     private final KeycloakSession session;
 
     public DecisionPlaces(KeycloakSession session) {
@@ -116,7 +119,7 @@ public final class DecisionPlaces {
 
     /** Place 5: a grant path with no client-policy event, decided by the realm's policies that apply. */
     void atEventlessGrant(TokenBuild build) {
-        IssuanceRequest request = build.request(session, "TOKEN_POST_PROCESSOR");
+        IssuanceRequest request = build.request(session, EVENTLESS_EVENT);
         for (IssuanceAuthorizerExecutor.PolicySource policy : RealmIssuancePolicies.applicable(session, request)) {
             enforce(policy, request, build);
         }

@@ -36,7 +36,7 @@ import org.keycloak.representations.JsonWebToken;
 public final class IssuancePostProcessor implements TokenPostProcessor {
 
     /** OID4VCI pre-authorized code grant (Keycloak's PreAuthorizedCodeGrant.PRE_AUTH_GRANT_TYPE). */
-    static final String PRE_AUTHORIZED_CODE_GRANT_TYPE = "urn:ietf:params:oauth:grant-type:pre-authorized_code";
+    public static final String PRE_AUTHORIZED_CODE_GRANT_TYPE = "urn:ietf:params:oauth:grant-type:pre-authorized_code";
 
     /** Grant paths on which Keycloak fires no client-policy event: the realm's policies are found here instead. */
     private static final Set<String> EVENTLESS_GRANT_TYPES = Set.of(OAuth2Constants.UMA_GRANT_TYPE,

@@ -36,12 +36,24 @@ final class ExampleTokens {
      */
     static <R> R with(KeycloakSession session, RealmModel realm, ClientModel client, UserModel user, String scope,
                       List<ClientModel> audience, BiFunction<AccessToken, ClientSessionContext, R> use) {
+        return with(session, realm, client, client, user, scope, audience, use);
+    }
+
+    /**
+     * @param tokenClient   the client the token is issued to (its lifetime settings and {@code azp})
+     * @param sessionClient the client whose client session, client scopes and mappers build the token: the same
+     *                      client, except on UMA, where Keycloak builds the requesting party token in a client session
+     *                      of the resource server for the client whose access token was presented
+     */
+    static <R> R with(KeycloakSession session, RealmModel realm, ClientModel tokenClient, ClientModel sessionClient,
+                      UserModel user, String scope, List<ClientModel> audience,
+                      BiFunction<AccessToken, ClientSessionContext, R> use) {
         AuthenticationSessionManager authSessions = new AuthenticationSessionManager(session);
         AuthenticationSessionModel authSession = null;
         UserSessionModel userSession = null;
         try {
             RootAuthenticationSessionModel root = authSessions.createAuthenticationSession(realm, false);
-            authSession = root.createAuthenticationSession(client);
+            authSession = root.createAuthenticationSession(sessionClient);
             authSession.setAuthenticatedUser(user);
             authSession.setProtocol(OIDCLoginProtocol.LOGIN_PROTOCOL);
             authSession.setClientNote(OIDCLoginProtocol.ISSUER,
@@ -57,7 +69,7 @@ final class ExampleTokens {
                 clientSessionCtx.setAttribute(Constants.REQUESTED_AUDIENCE_CLIENTS, audience.toArray(ClientModel[]::new));
             }
             AccessToken token = new TokenManager()
-                    .responseBuilder(realm, client, null, session, userSession, clientSessionCtx)
+                    .responseBuilder(realm, tokenClient, null, session, userSession, clientSessionCtx)
                     .generateAccessToken().getAccessToken();
             return use.apply(token, clientSessionCtx);
         } finally {

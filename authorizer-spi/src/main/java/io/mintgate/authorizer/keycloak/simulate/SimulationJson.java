@@ -11,6 +11,7 @@ import io.mintgate.authorizer.policy.IssuanceRequest;
 import io.mintgate.authorizer.policy.Obligations;
 import io.mintgate.authorizer.simulate.DecisionJson;
 import org.keycloak.representations.AccessToken;
+import org.keycloak.representations.RefreshToken;
 
 /**
  * The simulator's answer as JSON (docs/changing-policy.md, "The simulator"): {@link DecisionJson}'s decision members
@@ -23,10 +24,10 @@ final class SimulationJson {
 
     static Map<String, Object> answer(IssuanceRequest request, Decision deciding, List<Map<String, Object>> policies,
                                       Obligations obligations, AccessToken token, AccessToken before, String narrowed,
-                                      boolean refreshToken, boolean callPdps, boolean draft) {
+                                      RefreshToken refresh, RefreshToken refreshBefore, boolean callPdps, boolean draft) {
         Map<String, Object> out = DecisionJson.answer(deciding, draft ? "draft" : "realm", policies, obligations);
-        out.put("token", token == null ? null : token(token, refreshToken));
-        out.put("before", token(before, refreshToken));
+        out.put("token", token == null ? null : token(token, refresh));
+        out.put("before", token(before, refreshBefore));
         out.put("narrowed", narrowed.isEmpty() ? List.of() : List.of(narrowed.split(";")));
         out.put("budgets", "read, not taken");
         out.put("pdps", callPdps ? "called" : "not called: a rule that asks a PDP fails as if the PDP were unreachable");
@@ -44,7 +45,8 @@ final class SimulationJson {
         return out;
     }
 
-    private static Map<String, Object> token(AccessToken t, boolean refreshToken) {
+    /** @param refresh the refresh token the response would carry, null for none */
+    private static Map<String, Object> token(AccessToken t, RefreshToken refresh) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("scopes", Simulator.scopes(t));
         m.put("audiences", t.getAudience() == null ? List.of() : List.of(t.getAudience()));
@@ -57,7 +59,11 @@ final class SimulationJson {
         }
         m.put("clientRoles", clientRoles);
         m.put("accessTokenLifetime", t.getExp() == null || t.getIat() == null ? null : t.getExp() - t.getIat());
-        m.put("refreshToken", refreshToken);
+        m.put("refreshToken", refresh != null);
+        if (refresh != null) {
+            m.put("refreshTokenType", refresh.getType());
+            m.put("refreshTokenLifetime", ExampleRefreshTokens.lifetime(refresh));
+        }
         m.put("claims", new TreeMap<>(t.getOtherClaims()));
         return m;
     }

@@ -9,7 +9,9 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mintgate.authorizer.keycloak.context.IssuanceRequests;
+import io.mintgate.authorizer.keycloak.enforce.DecisionPlaces;
 import io.mintgate.authorizer.keycloak.enforce.IssuanceAuthorizerConfiguration;
+import io.mintgate.authorizer.keycloak.enforce.IssuancePostProcessor;
 import io.mintgate.authorizer.keycloak.enforce.Narrowing;
 import io.mintgate.authorizer.keycloak.policies.RealmIssuancePolicies;
 import io.mintgate.authorizer.keycloak.services.KeycloakDecisionServices;
@@ -30,16 +32,24 @@ import io.mintgate.authorizer.surface.GrantPaths;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.NotFoundException;
 import org.keycloak.OAuth2Constants;
+import org.keycloak.authorization.AuthorizationProvider;
+import org.keycloak.models.oid4vci.CredentialScopeModel;
+import org.keycloak.protocol.oid4vc.issuance.OID4VCIssuerWellKnownProvider;
+import org.keycloak.protocol.oid4vc.utils.CredentialScopeUtils;
 import org.keycloak.models.ClientModel;
+import org.keycloak.models.ClientSessionContext;
 import org.keycloak.models.FederatedIdentityModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.protocol.oidc.OIDCAdvancedConfigWrapper;
 import org.keycloak.representations.AccessToken;
+import org.keycloak.representations.RefreshToken;
 import org.keycloak.representations.idm.ClientPolicyConditionRepresentation;
 import org.keycloak.services.clientpolicy.ClientPolicyEvent;
+import org.keycloak.services.managers.UserSessionManager;
 import org.keycloak.util.JsonSerialization;
+import org.keycloak.util.TokenUtil;
 import org.keycloak.authentication.actiontoken.TokenUtils;
 
 import jakarta.ws.rs.core.MultivaluedHashMap;
@@ -55,19 +65,21 @@ import jakarta.ws.rs.core.MultivaluedHashMap;
 public final class Simulator {
 
     /**
-     * The grants the simulator covers, with the event at which the live path decides each and what it builds the
-     * request from. UMA and OID4VCI (decided without a client-policy event, from a ticket or a credential offer) are
-     * not simulated.
+     * The grants the simulator covers, with the event at which the live path decides each (the request's
+     * {@code event}). UMA and the OID4VCI pre-authorized code fire no client-policy event: the live path decides
+     * them in the token build ({@link DecisionPlaces#atEventlessGrant}).
      */
     private static final Map<String, Grant> GRANTS = Map.of(
-            OAuth2Constants.CLIENT_CREDENTIALS, new Grant(GrantPath.CLIENT_CREDENTIALS, ClientPolicyEvent.SERVICE_ACCOUNT_TOKEN_RESPONSE),
-            OAuth2Constants.PASSWORD, new Grant(GrantPath.PASSWORD, ClientPolicyEvent.RESOURCE_OWNER_PASSWORD_CREDENTIALS_RESPONSE),
-            OAuth2Constants.AUTHORIZATION_CODE, new Grant(GrantPath.AUTHORIZATION_CODE, ClientPolicyEvent.TOKEN_RESPONSE),
-            OAuth2Constants.REFRESH_TOKEN, new Grant(GrantPath.REFRESH_TOKEN, ClientPolicyEvent.TOKEN_REFRESH_RESPONSE),
-            OAuth2Constants.DEVICE_CODE_GRANT_TYPE, new Grant(GrantPath.DEVICE_CODE, ClientPolicyEvent.DEVICE_TOKEN_RESPONSE),
-            OAuth2Constants.CIBA_GRANT_TYPE, new Grant(GrantPath.CIBA, ClientPolicyEvent.BACKCHANNEL_TOKEN_RESPONSE),
-            OAuth2Constants.TOKEN_EXCHANGE_GRANT_TYPE, new Grant(GrantPath.TOKEN_EXCHANGE, ClientPolicyEvent.TOKEN_EXCHANGE_REQUEST),
-            OAuth2Constants.JWT_AUTHORIZATION_GRANT, new Grant(GrantPath.JWT_AUTHORIZATION_GRANT, ClientPolicyEvent.JWT_AUTHORIZATION_GRANT));
+            OAuth2Constants.CLIENT_CREDENTIALS, new Grant(GrantPath.CLIENT_CREDENTIALS, ClientPolicyEvent.SERVICE_ACCOUNT_TOKEN_RESPONSE.name()),
+            OAuth2Constants.PASSWORD, new Grant(GrantPath.PASSWORD, ClientPolicyEvent.RESOURCE_OWNER_PASSWORD_CREDENTIALS_RESPONSE.name()),
+            OAuth2Constants.AUTHORIZATION_CODE, new Grant(GrantPath.AUTHORIZATION_CODE, ClientPolicyEvent.TOKEN_RESPONSE.name()),
+            OAuth2Constants.REFRESH_TOKEN, new Grant(GrantPath.REFRESH_TOKEN, ClientPolicyEvent.TOKEN_REFRESH_RESPONSE.name()),
+            OAuth2Constants.DEVICE_CODE_GRANT_TYPE, new Grant(GrantPath.DEVICE_CODE, ClientPolicyEvent.DEVICE_TOKEN_RESPONSE.name()),
+            OAuth2Constants.CIBA_GRANT_TYPE, new Grant(GrantPath.CIBA, ClientPolicyEvent.BACKCHANNEL_TOKEN_RESPONSE.name()),
+            OAuth2Constants.TOKEN_EXCHANGE_GRANT_TYPE, new Grant(GrantPath.TOKEN_EXCHANGE, ClientPolicyEvent.TOKEN_EXCHANGE_REQUEST.name()),
+            OAuth2Constants.JWT_AUTHORIZATION_GRANT, new Grant(GrantPath.JWT_AUTHORIZATION_GRANT, ClientPolicyEvent.JWT_AUTHORIZATION_GRANT.name()),
+            OAuth2Constants.UMA_GRANT_TYPE, new Grant(GrantPath.UMA, DecisionPlaces.EVENTLESS_EVENT),
+            IssuancePostProcessor.PRE_AUTHORIZED_CODE_GRANT_TYPE, new Grant(GrantPath.OID4VCI, DecisionPlaces.EVENTLESS_EVENT));
 
     /** What a client's settings must say for it to use a grant, in the words of the answer's 400. */
     private static final Map<GrantPath, String> WHAT_OPENS = Map.of(
@@ -78,9 +90,10 @@ public final class Simulator {
             GrantPath.DEVICE_CODE, "the OAuth 2.0 device authorization grant is off",
             GrantPath.CIBA, "CIBA is off or the client is public",
             GrantPath.TOKEN_EXCHANGE, "standard token exchange is off or the client is public",
-            GrantPath.JWT_AUTHORIZATION_GRANT, "the JWT authorization grant is off");
+            GrantPath.JWT_AUTHORIZATION_GRANT, "the JWT authorization grant is off",
+            GrantPath.OID4VCI, "OID4VCI is off for the client (oid4vci.enabled)");
 
-    private record Grant(GrantPath path, ClientPolicyEvent event) {
+    private record Grant(GrantPath path, String event) {
     }
 
     private final KeycloakSession session;
@@ -119,28 +132,46 @@ public final class Simulator {
         Grant grant = grantType == null ? null : GRANTS.get(grantType);
         if (grant == null) {
             throw new BadRequestException("grantType: one of " + GRANTS.keySet().stream().sorted().toList()
-                    + " (other grants are not simulated yet), got " + grantType);
+                    + ", got " + grantType);
         }
-        if (!GrantPaths.of(ClientSurfaceReader.read(realm, client, false)).contains(grant.path())) {
+        // Any client may ask for an RPT; whether it gets one depends on the resource server it names.
+        ClientModel resourceServer = grant.path() == GrantPath.UMA ? resourceServer(body.get("audience")) : null;
+        if (grant.path() != GrantPath.UMA
+                && !GrantPaths.of(ClientSurfaceReader.read(realm, client, false)).contains(grant.path())) {
             throw new BadRequestException("grantType: client " + clientId + " cannot use " + grantType + ": "
                     + (client.isBearerOnly() ? "it is bearer-only" : WHAT_OPENS.get(grant.path())));
         }
         UserModel subject = subject(client, grant, body.get("subject"));
         IssuanceRequest stated = stated(body.get("context"));
         String scope = text(body, "scope");
-        List<ClientModel> audience = audience(grant, body.get("audience"));
+        List<ClientModel> audience = grant.path() == GrantPath.UMA ? List.of() : audience(grant, body.get("audience"));
+        CredentialScopeModel credential = credential(grant, text(body, "credentialConfigurationId"));
+        String requestedTokenType = requestedTokenType(client, grant, text(body, "requestedTokenType"));
         PolicySet draft = draft(text(body, "policy"));
         boolean callPdps = body.path("callPdps").asBoolean(false);
 
         session.getContext().setClient(client);
-        return ExampleTokens.with(session, realm, client, subject, scope == null ? "" : scope, audience, (token, clientSessionCtx) -> {
+        ClientModel sessionClient = resourceServer != null ? resourceServer : client;
+        // The pre-authorized code grant builds its token for scope openid, then sets the credential's scope.
+        String tokenScope = credential != null ? OAuth2Constants.SCOPE_OPENID : scope == null ? "" : scope;
+        return ExampleTokens.with(session, realm, client, sessionClient, subject, tokenScope, audience, (token, clientSessionCtx) -> {
             MultivaluedHashMap<String, String> params = new MultivaluedHashMap<>();
-            if (scope != null) {
+            if (scope != null && credential == null) {
                 params.putSingle(OAuth2Constants.SCOPE, scope);
             }
             body.path("resource").forEach(r -> params.add("resource", r.asText()));
             audience.forEach(a -> params.add(OAuth2Constants.AUDIENCE, a.getClientId()));
+            if (resourceServer != null) {
+                params.putSingle(OAuth2Constants.AUDIENCE, resourceServer.getClientId());
+            }
+            if (requestedTokenType != null) {
+                params.putSingle(OAuth2Constants.REQUESTED_TOKEN_TYPE, requestedTokenType);
+            }
             unavailableAudience(token, audience);
+            shapeAsTheGrantDoes(grant, token, resourceServer, credential);
+            RefreshToken refresh = refreshToken(client, grant.path(), subject, requestedTokenType)
+                    ? ExampleRefreshTokens.of(token, clientSessionCtx) : null;
+            offlineAllowed(refresh, clientSessionCtx);
             IssuanceRequest request = request(IssuanceRequests.build(session, mint(grant, grantType, client, subject,
                     token, params, stated)), stated);
 
@@ -161,15 +192,130 @@ public final class Simulator {
                     obligations = obligations.intersect(decision.obligations());
                 }
             }
-            AccessToken before = copy(token);
+            AccessToken before = copy(token, AccessToken.class);
+            RefreshToken refreshBefore = refresh == null ? null : copy(refresh, RefreshToken.class);
             String narrowed = "";
             if (deciding == null) {
-                narrowed = Narrowing.apply(session, obligations, token, null, clientSessionCtx);
+                narrowed = Narrowing.apply(session, obligations, token, refresh, clientSessionCtx);
+            }
+            boolean issued = deciding == null && refresh != null && obligations.refreshTokenAllowed();
+            if (deciding == null && refresh != null && !issued) {
+                narrowed = (narrowed.isEmpty() ? "" : narrowed + ";") + refreshTokenRemoved(grant.path());
             }
             return SimulationJson.answer(request, deciding, evaluated, obligations, deciding == null ? token : null,
-                    before, narrowed, refreshToken(client, grant.path(), obligations, deciding == null), callPdps,
-                    draft != null);
+                    before, narrowed, issued ? refresh : null, refreshBefore, callPdps, draft != null);
         });
+    }
+
+    /**
+     * What the grant does to the token after building it and before its token post-processors run (where the live
+     * path decides UMA and OID4VCI): the RPT always names the resource server as an audience; the pre-authorized
+     * code's token carries the credential's scope, no session, and the credential endpoint as its only audience.
+     */
+    private void shapeAsTheGrantDoes(Grant grant, AccessToken token, ClientModel resourceServer,
+                                     CredentialScopeModel credential) {
+        if (resourceServer != null && !token.hasAudience(resourceServer.getClientId())) {
+            token.addAudience(resourceServer.getClientId());
+        }
+        if (grant.path() == GrantPath.OID4VCI) {
+            token.setScope(credential.getName());
+            token.setSessionId(null);
+            token.audience(credentialEndpoint());
+        }
+    }
+
+    /** Keycloak's own address of the credential endpoint, for this realm (the admin's context may be another). */
+    private String credentialEndpoint() {
+        RealmModel contextRealm = session.getContext().getRealm();
+        try {
+            session.getContext().setRealm(realm);
+            return OID4VCIssuerWellKnownProvider.getCredentialsEndpoint(session.getContext());
+        } finally {
+            session.getContext().setRealm(contextRealm);
+        }
+    }
+
+    /** UMA's {@code audience}: the resource server whose permissions are asked for (required, one client id). */
+    private ClientModel resourceServer(JsonNode audience) {
+        if (audience == null || audience.isNull() || audience.isArray() && audience.size() != 1) {
+            throw new BadRequestException("audience: the resource server's client id is required for "
+                    + OAuth2Constants.UMA_GRANT_TYPE);
+        }
+        String id = audience.isArray() ? audience.get(0).asText() : audience.asText();
+        ClientModel target = realm.getClientByClientId(id);
+        if (target == null) {
+            throw new BadRequestException("audience: no client '" + id + "' in realm " + realm.getName());
+        }
+        AuthorizationProvider authz = session.getProvider(AuthorizationProvider.class);
+        if (authz == null || authz.getStoreFactory().getResourceServerStore().findByClient(target) == null) {
+            throw new BadRequestException("audience: client " + id + " is not a resource server (authorization "
+                    + "services are off); Keycloak would refuse the request");
+        }
+        return target;
+    }
+
+    /** The pre-authorized code's credential, found as the live grant finds it: by its configuration id. */
+    private CredentialScopeModel credential(Grant grant, String configurationId) {
+        if (grant.path() != GrantPath.OID4VCI) {
+            if (configurationId != null) {
+                throw new BadRequestException("credentialConfigurationId: only for "
+                        + IssuancePostProcessor.PRE_AUTHORIZED_CODE_GRANT_TYPE);
+            }
+            return null;
+        }
+        if (configurationId == null) {
+            throw new BadRequestException("credentialConfigurationId: required for "
+                    + IssuancePostProcessor.PRE_AUTHORIZED_CODE_GRANT_TYPE + " (the offer's credential_configuration_id)");
+        }
+        CredentialScopeModel scope = CredentialScopeUtils.findCredentialScopeModelByConfigurationId(realm,
+                () -> session.clientScopes().getClientScopesStream(realm), configurationId);
+        if (scope == null) {
+            throw new BadRequestException("credentialConfigurationId: no credential client scope with configuration id '"
+                    + configurationId + "' in realm " + realm.getName() + "; Keycloak would refuse the request");
+        }
+        return scope;
+    }
+
+    /**
+     * How the live path records a refresh token the obligations forbid (mintgate_narrowed): dropped from the response
+     * at a token-response event; expired at issuance in the token build (token exchange, UMA), which cannot drop it.
+     */
+    private static String refreshTokenRemoved(GrantPath path) {
+        return path == GrantPath.TOKEN_EXCHANGE || path == GrantPath.UMA ? "refresh_token:expired" : "refresh_token:-";
+    }
+
+    /** Keycloak refuses an offline token to a user without the offline_access role before any policy decides. */
+    private void offlineAllowed(RefreshToken refresh, ClientSessionContext clientSessionCtx) {
+        if (refresh != null && TokenUtil.TOKEN_TYPE_OFFLINE.equals(refresh.getType())
+                && !new UserSessionManager(session).isOfflineTokenAllowed(clientSessionCtx)) {
+            throw new BadRequestException("scope: Keycloak would refuse the request (not_allowed): Offline tokens not "
+                    + "allowed for the user or client");
+        }
+    }
+
+    /**
+     * A token exchange's {@code requested_token_type}; a refresh token is refused where Keycloak's standard exchange
+     * refuses it: the client does not use refresh tokens or does not allow them on exchange.
+     */
+    private static String requestedTokenType(ClientModel client, Grant grant, String type) {
+        if (type == null) {
+            return null;
+        }
+        if (grant.path() != GrantPath.TOKEN_EXCHANGE) {
+            throw new BadRequestException("requestedTokenType: only for " + OAuth2Constants.TOKEN_EXCHANGE_GRANT_TYPE);
+        }
+        if (!OAuth2Constants.ACCESS_TOKEN_TYPE.equals(type) && !OAuth2Constants.REFRESH_TOKEN_TYPE.equals(type)) {
+            throw new BadRequestException("requestedTokenType: " + OAuth2Constants.ACCESS_TOKEN_TYPE + " or "
+                    + OAuth2Constants.REFRESH_TOKEN_TYPE + ", got " + type);
+        }
+        OIDCAdvancedConfigWrapper config = OIDCAdvancedConfigWrapper.fromClientModel(client);
+        if (OAuth2Constants.REFRESH_TOKEN_TYPE.equals(type) && (!config.isUseRefreshToken()
+                || config.getStandardTokenExchangeRefreshEnabled() == OIDCAdvancedConfigWrapper.TokenExchangeRefreshTokenEnabled.NO)) {
+            throw new BadRequestException("requestedTokenType: Keycloak would refuse the exchange (invalid_request): "
+                    + "requested_token_type unsupported (client " + client.getClientId() + " does not allow refresh "
+                    + "tokens on token exchange)");
+        }
+        return type;
     }
 
     /**
@@ -180,11 +326,11 @@ public final class Simulator {
                                               AccessToken token, MultivaluedHashMap<String, String> params,
                                               IssuanceRequest stated) {
         return switch (grant.path()) {
-            case JWT_AUTHORIZATION_GRANT -> new IssuanceRequests.Mint(grant.event().name(), grantType, client, subject,
+            case JWT_AUTHORIZATION_GRANT -> new IssuanceRequests.Mint(grant.event(), grantType, client, subject,
                     null, params, ActorInfo.NONE, stated.workload());
-            case TOKEN_EXCHANGE -> new IssuanceRequests.Mint(grant.event().name(), grantType, client, subject, token,
+            case TOKEN_EXCHANGE -> new IssuanceRequests.Mint(grant.event(), grantType, client, subject, token,
                     params, new ActorInfo(client.getClientId(), ""));
-            default -> new IssuanceRequests.Mint(grant.event().name(), grantType, client, subject, token, params,
+            default -> new IssuanceRequests.Mint(grant.event(), grantType, client, subject, token, params,
                     ActorInfo.NONE);
         };
     }
@@ -347,17 +493,26 @@ public final class Simulator {
         return user;
     }
 
-    /** Whether the response would carry a refresh token: Keycloak's setting for the grant, then the obligations. */
-    private static boolean refreshToken(ClientModel client, GrantPath path, Obligations obligations, boolean allowed) {
+    /**
+     * Whether Keycloak's grant would put a refresh token in the response, before the obligations: the client's
+     * setting for the grant; never for the JWT authorization grant and the pre-authorized code; for a token exchange
+     * only when one is asked for ({@code requested_token_type}, which the client must allow); for UMA when the
+     * presented token has a user session, which a service account's token has not.
+     */
+    private static boolean refreshToken(ClientModel client, GrantPath path, UserModel subject, String requestedTokenType) {
         OIDCAdvancedConfigWrapper config = OIDCAdvancedConfigWrapper.fromClientModel(client);
-        boolean keycloakIssues = path == GrantPath.CLIENT_CREDENTIALS ? config.isUseRefreshTokenForClientCredentialsGrant()
-                : config.isUseRefreshToken();
-        return allowed && keycloakIssues && obligations.refreshTokenAllowed();
+        return switch (path) {
+            case CLIENT_CREDENTIALS -> config.isUseRefreshTokenForClientCredentialsGrant();
+            case JWT_AUTHORIZATION_GRANT, OID4VCI -> false;
+            case TOKEN_EXCHANGE -> OAuth2Constants.REFRESH_TOKEN_TYPE.equals(requestedTokenType);
+            case UMA -> config.isUseRefreshToken() && subject.getServiceAccountClientLink() == null;
+            default -> config.isUseRefreshToken();
+        };
     }
 
-    private static AccessToken copy(AccessToken token) {
+    private static <T> T copy(T token, Class<T> type) {
         try {
-            return JsonSerialization.readValue(JsonSerialization.writeValueAsBytes(token), AccessToken.class);
+            return JsonSerialization.readValue(JsonSerialization.writeValueAsBytes(token), type);
         } catch (java.io.IOException e) {
             throw new IllegalStateException("the example token could not be copied", e);
         }
