@@ -1,13 +1,23 @@
 package io.mintgate.authorizer.policy;
 
+import java.lang.invoke.LambdaMetafactory;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
+import java.util.Collection;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.IntStream;
 
 /**
  * A record class's components and canonical constructor, looked up once per class: reflection on records is slow,
  * and a capture walks every request's components ({@link RequestCapture}), a replay rebuilds some
- * ({@link CapturedRequest}).
+ * ({@link CapturedRequest}). Each component is read through a function bound to its accessor (a lambda made once
+ * per component): a reflective {@code Method.invoke} per component, or an uninlined method handle, was most of a
+ * capture's cost on the request thread.
  */
 final class RecordShape {
 
@@ -19,23 +29,61 @@ final class RecordShape {
     };
 
     final String[] names;
-    private final Method[] accessors;
+    /** The components whose declared type is a collection or a map: the only ones a deferred fact can be. */
+    final int[] collections;
+    private final Function<Object, Object>[] accessors;
     private final Constructor<?> canonical;
 
+    @SuppressWarnings("unchecked")
     private RecordShape(Class<?> type) {
         RecordComponent[] components = type.getRecordComponents();
         names = new String[components.length];
-        accessors = new Method[components.length];
+        accessors = new Function[components.length];
         Class<?>[] types = new Class<?>[components.length];
         for (int i = 0; i < components.length; i++) {
             names[i] = components[i].getName();
-            accessors[i] = components[i].getAccessor();
+            accessors[i] = accessor(type, components[i]);
             types[i] = components[i].getType();
         }
+        collections = IntStream.range(0, types.length)
+                .filter(i -> Collection.class.isAssignableFrom(types[i]) || Map.class.isAssignableFrom(types[i]))
+                .toArray();
         try {
             canonical = type.getDeclaredConstructor(types);
         } catch (NoSuchMethodException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** A function calling the component's accessor; through its method handle where no lambda can be made. */
+    @SuppressWarnings("unchecked")
+    private static Function<Object, Object> accessor(Class<?> type, RecordComponent component) {
+        Method method = component.getAccessor();
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(type, MethodHandles.lookup());
+            MethodHandle handle = lookup.unreflect(method);
+            Class<?> result = MethodType.methodType(method.getReturnType()).wrap().returnType();
+            return (Function<Object, Object>) LambdaMetafactory.metafactory(lookup, "apply",
+                    MethodType.methodType(Function.class), MethodType.methodType(Object.class, Object.class), handle,
+                    MethodType.methodType(result, type)).getTarget().invoke();
+        } catch (Throwable lambdaRefused) {
+            try {
+                // A record nested in a non-public class has a public accessor that is not accessible from here.
+                method.setAccessible(true);
+                MethodHandle handle = MethodHandles.lookup().unreflect(method)
+                        .asType(MethodType.methodType(Object.class, Object.class));
+                return record -> {
+                    try {
+                        return handle.invokeExact(record);
+                    } catch (RuntimeException | Error e) {
+                        throw e;
+                    } catch (Throwable e) {
+                        throw new IllegalStateException(e);
+                    }
+                };
+            } catch (IllegalAccessException | RuntimeException e) {
+                throw new IllegalStateException("record component " + component + " cannot be read", e);
+            }
         }
     }
 
@@ -53,11 +101,7 @@ final class RecordShape {
     }
 
     Object get(Record record, int index) {
-        try {
-            return accessors[index].invoke(record);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(e);
-        }
+        return accessors[index].apply(record);
     }
 
     /** The record's component values, in declaration order. */

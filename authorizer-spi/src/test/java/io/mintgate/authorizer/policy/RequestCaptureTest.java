@@ -94,4 +94,40 @@ class RequestCaptureTest {
         assertThat(json).contains("\"env\":\"prod\"", "acme/app")
                 .doesNotContain("old-secret-value", "client.secret", "MIIEv", "private", "Bearer", "eyJ", "id_token");
     }
+
+    /** The streaming capture writes exactly what the Jackson configuration it replaced wrote. */
+    @Test
+    void theCaptureIsByteForByteTheJacksonOne() {
+        Map<String, Object> nested = new java.util.LinkedHashMap<>();
+        nested.put("list", List.of("a", 1, 2.5, true, Map.of("deep", "x")));
+        nested.put("number", 42L);
+        nested.put("flag", false);
+        nested.put("big", new java.math.BigDecimal("12.50"));
+        nested.put("when", Instant.parse("2026-01-02T03:04:05Z"));
+        nested.put("empty", "");
+        nested.put("none", null);
+        nested.put("tokens", List.of("plain", "Bearer x", "eyJhbGciOiJSUzI1NiJ9.e30.sig"));
+        nested.put("refresh_token", "x");
+        Map<String, Object> claims = new java.util.LinkedHashMap<>();
+        claims.put("repository", "acme/app");
+        claims.put("nested", nested);
+        claims.put("emptyList", List.of());
+        claims.put("float", 1.5f);
+        claims.put("int", 7);
+        Map<String, String> attributes = Map.of("env", "prod", "client.secret", "s", "tier", "gold");
+
+        IssuanceRequest unread = aliceAtApp(attributes, List.of("deployer"), claims);
+        unread.client().attributes().get("env");
+        unread.client().attributes().get("missing");
+        IssuanceRequest read = aliceAtApp(attributes, List.of("deployer"), claims);
+        read.client().attributes().size();
+        read.client().roles().size();
+        IssuanceRequest sparse = new IssuanceRequest("", Instant.EPOCH, "", null, null, null,
+                new ActorInfo("agent", "sub", List.of(new ActorInfo.Prior("first", ""), new ActorInfo.Prior("", "u"))),
+                null, null, null, new NhiInfo("", "", false, false, null, ""));
+
+        for (IssuanceRequest request : List.of(unread, read, sparse)) {
+            assertThat(RequestCapture.encode(request)).isEqualTo(RequestCapture.encodeWithJackson(request));
+        }
+    }
 }
