@@ -426,6 +426,8 @@ class ConsoleBrowserIT {
         List<WebElement> examples = allowToDeny.findElements(By.cssSelector("a.decision-link"));
         assertThat(examples).extracting(a -> a.getAttribute("data-decision"))
                 .containsExactlyElementsOf(texts(report.at("/allowToDeny/examples")));
+        ((org.openqa.selenium.JavascriptExecutor) browser.driver).executeScript("arguments[0].scrollIntoView(false)",
+                browser.await(By.id("replay-by-client")));
         browser.screenshot("13-replay-report");
 
         // an example decision id opens the decision search on that decision (an allowed one, then)
@@ -487,6 +489,7 @@ class ConsoleBrowserIT {
     @Order(13)
     void anAdminOfAnotherRealmIsToldInTheWizardWhatToDo() {
         // console-admin signs in to master: not a user of the realm, so not an owner it may have
+        browser.open("about:blank");
         browser.open(keycloak.baseUri() + "/admin/master/console/#/" + realm.name() + "/clients/add-client");
         browser.type(By.id("clientId"), "wizard-orphan");
         browser.type(By.id("description"), "would have no owner");
@@ -557,6 +560,7 @@ class ConsoleBrowserIT {
     @Order(21)
     void keycloaksConsoleLinksToThePageFromItsClientList() {
         // a fresh load of the console (from another document), straight onto the master realm's client list
+        browser.open("about:blank");
         browser.open(keycloak.baseUri() + "/admin/master/console/#/master/clients");
         WebElement search = browser.await(By.cssSelector("input[placeholder*='earch']"));
         search.sendKeys("mintgate-console" + org.openqa.selenium.Keys.ENTER);

@@ -88,7 +88,7 @@ public final class IssuanceControlsExecutor implements ClientPolicyExecutorProvi
         ControlSettings settings = settings();
         Instant now = Instant.now();
         boolean adminCreate = target == null && context instanceof AdminClientRegisterContext;
-        OwnerDirectory.Owner creator = adminCreate ? creator(context.getAuthenticatedUser(), realm) : null;
+        OwnerDirectory.Owner creator = adminCreate ? creator(context, realm) : null;
         if (adminCreate) {
             Map<String, String> filled = CreatorDefaults.fill(settings, after, rep.getDescription(), creator, now);
             if (!filled.isEmpty()) {
@@ -125,11 +125,19 @@ public final class IssuanceControlsExecutor implements ClientPolicyExecutorProvi
         }
     }
 
-    /** The creating admin when they are a person of this realm, looked up by id only (never by username). */
-    private OwnerDirectory.Owner creator(UserModel admin, RealmModel realm) {
-        UserModel user = admin == null ? null : session.users().getUserById(realm, admin.getId());
-        return user == null || user.getServiceAccountClientLink() != null ? null
-                : new OwnerDirectory.Owner(user.getId(), user.getUsername(), user.isEnabled());
+    /**
+     * The creating admin when they are a person of this realm: signed in to this realm (an admin's token is of the
+     * realm they are a user of) and not a service account. Never by username: an admin of master named like a user
+     * of this realm is not that user.
+     */
+    private static OwnerDirectory.Owner creator(ClientCRUDContext context, RealmModel realm) {
+        UserModel admin = context.getAuthenticatedUser();
+        ClientModel signedInWith = context.getAuthenticatedClient();
+        if (admin == null || signedInWith == null || !realm.getId().equals(signedInWith.getRealm().getId())
+                || admin.getServiceAccountClientLink() != null) {
+            return null;
+        }
+        return new OwnerDirectory.Owner(admin.getId(), admin.getUsername(), admin.isEnabled());
     }
 
     private static String filledFrom(Map<String, String> filled, OwnerDirectory.Owner creator) {
