@@ -496,8 +496,11 @@ class ConsoleBrowserIT {
         next();
         next();
         browser.await(By.xpath("//footer//button[normalize-space()='Save'] | //button[normalize-space()='Save']")).click();
-        WebElement alert = browser.until(d -> d.findElements(By.cssSelector("[class*='c-alert__title']")).stream()
+        // Keycloak's alert: its title names the OAuth error, its description is the controls' error_description
+        WebElement alert = browser.until(d -> d.findElements(By.cssSelector("[class*='c-alert__description']")).stream()
                 .filter(a -> a.getText().contains("attributes.mintgate.owner")).findFirst().orElse(null));
+        assertThat(browser.driver.findElements(By.cssSelector("[class*='c-alert__title']")))
+                .anySatisfy(t -> assertThat(t.getText()).contains("Could not create client"));
         assertThat(alert.getText()).contains("attributes.mintgate.owner: required (the user who owns this identity)")
                 .contains("you sign in to realm master, so you cannot own an identity of realm " + realm.name())
                 .contains("/realms/master/mintgate-console/?realm=" + realm.name() + "#identities");

@@ -89,17 +89,13 @@ public final class IssuanceControlsExecutor implements ClientPolicyExecutorProvi
         Instant now = Instant.now();
         boolean adminCreate = target == null && context instanceof AdminClientRegisterContext;
         OwnerDirectory.Owner creator = adminCreate ? creator(context, realm) : null;
-        if (adminCreate) {
-            Map<String, String> filled = CreatorDefaults.fill(settings, after, rep.getDescription(), creator, now);
-            if (!filled.isEmpty()) {
-                Map<String, String> attributes = rep.getAttributes() == null ? new HashMap<>() : new HashMap<>(rep.getAttributes());
-                attributes.putAll(filled);
-                rep.setAttributes(attributes);
-                after = ProposedIdentities.of(rep, null);
-                // The admin event (and so the audit record) carries the client as saved, owner included.
-                LOG.infof("creation of client '%s' in realm %s (admin API) without %s: taken from the creator (%s)",
-                        after.clientId(), realm.getName(), String.join(", ", filled.keySet()), filledFrom(filled, creator));
-            }
+        Map<String, String> filled = adminCreate
+                ? CreatorDefaults.fill(settings, after, rep.getDescription(), creator, now) : Map.of();
+        if (!filled.isEmpty()) {
+            Map<String, String> attributes = rep.getAttributes() == null ? new HashMap<>() : new HashMap<>(rep.getAttributes());
+            attributes.putAll(filled);
+            rep.setAttributes(attributes);
+            after = ProposedIdentities.of(rep, null);
         }
         IssuanceControls.Review review = IssuanceControls.review(settings, before, after, owners(realm), now);
         boolean registration = context instanceof DynamicClientRegisterContext || context instanceof DynamicClientUpdateContext;
@@ -118,6 +114,11 @@ public final class IssuanceControlsExecutor implements ClientPolicyExecutorProvi
         if (review.ownerId() != null && rep.getAttributes() != null && rep.getAttributes().containsKey(NhiAttributes.OWNER)) {
             // Saved as the person's id, so that a rename keeps the ownership and a new user with the name gets none.
             rep.getAttributes().put(NhiAttributes.OWNER, review.ownerId());
+        }
+        if (!filled.isEmpty()) {
+            // The admin event (and so the audit record) carries the client as saved, owner included.
+            LOG.infof("creation of client '%s' in realm %s (admin API) without %s: taken from the creator (%s)",
+                    after.clientId(), realm.getName(), String.join(", ", filled.keySet()), filledFrom(filled, creator));
         }
         for (ControlledGrant grant : review.stripped()) {
             ProposedIdentities.strip(rep, grant);
