@@ -49,6 +49,7 @@ class ConsoleBrowserIT {
     private String consoleClientId;
     private final String adminName = "console-admin-" + UUID.randomUUID().toString().substring(0, 6);
     private final String adminPassword = UUID.randomUUID().toString();
+    private final String danaPassword = UUID.randomUUID().toString();
 
     @RegisterExtension
     final AfterTestExecutionCallback screenshotOnFailure = context -> {
@@ -447,7 +448,6 @@ class ConsoleBrowserIT {
     @Order(12)
     void keycloaksOwnCreateClientWizardWithTheControlsOnMakesTheCreatingRealmAdminTheOwner() {
         // an admin who is a user of the realm itself (realm-management's realm-admin), in Keycloak's own console
-        String danaPassword = UUID.randomUUID().toString();
         admin.post(realm.path() + "/users", Map.of("username", "dana", "enabled", true, "email", "dana@example.com",
                 "firstName", "Dana", "lastName", "Realmadmin", "credentials",
                 List.of(Map.of("type", "password", "value", danaPassword, "temporary", false)))).expect(201);
@@ -506,6 +506,54 @@ class ConsoleBrowserIT {
                 .contains("/realms/master/mintgate-console/?realm=" + realm.name() + "#identities");
         browser.screenshot("16-keycloak-wizard-refused-with-what-to-do");
         assertThat(admin.get(realm.path() + "/clients?clientId=wizard-orphan").expect(200).json()).isEmpty();
+    }
+
+    @Test
+    @Order(14)
+    void aScriptOfARealmAdminGetsTheSameDefaultsAndTheControlsCanSwitchThemOff() throws Exception {
+        // dana (a realm admin since the wizard step) through the admin REST API with her own token, as kcadm would
+        TokenResponse signedIn = new OidcClient(keycloak, realm.name()).tokenWithForm(Map.of("grant_type", "password",
+                "client_id", "admin-cli", "username", "dana", "password", danaPassword));
+        String token = signedIn.toSuccessResponse().getTokens().getAccessToken().getValue();
+        String dana = admin.userId(realm.name(), "dana");
+        java.net.http.HttpResponse<String> created = createAs(token, "script-made", "made by a script");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        JsonNode client = admin.get(realm.path() + "/clients?clientId=script-made").expect(200).json().get(0);
+        assertThat(client.at("/attributes/mintgate.owner").asText()).isEqualTo(dana);
+        assertThat(client.at("/attributes/mintgate.purpose").asText()).isEqualTo("made by a script");
+
+        // creator-defaults off: the same creation is refused, naming both attributes (no wizard hint: not the console)
+        JsonNode profiles = admin.get(realm.path() + "/client-policies/profiles").expect(200).json();
+        com.fasterxml.jackson.databind.node.ObjectNode off = profiles.deepCopy();
+        for (JsonNode profile : off.path("profiles")) {
+            for (JsonNode executor : profile.path("executors")) {
+                if ("nhi-issuance-controls".equals(executor.path("executor").asText())) {
+                    ((com.fasterxml.jackson.databind.node.ObjectNode) executor.path("configuration")).put("creator-defaults", false);
+                }
+            }
+        }
+        admin.put(realm.path() + "/client-policies/profiles", off).expect(204);
+        try {
+            java.net.http.HttpResponse<String> refused = createAs(token, "script-made-2", "made by a script");
+            assertThat(refused.statusCode()).isEqualTo(400);
+            assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(refused.body()).path("error_description").asText())
+                    .isEqualTo("attributes.mintgate.owner: required (the user who owns this identity);"
+                            + " attributes.mintgate.purpose: required (what this identity is for)");
+            assertThat(admin.get(realm.path() + "/clients?clientId=script-made-2").expect(200).json()).isEmpty();
+        } finally {
+            admin.put(realm.path() + "/client-policies/profiles", profiles).expect(204);
+        }
+    }
+
+    private java.net.http.HttpResponse<String> createAs(String token, String clientId, String description) throws Exception {
+        String body = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(Map.of("clientId", clientId,
+                "description", description, "publicClient", false, "serviceAccountsEnabled", true,
+                "standardFlowEnabled", false));
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(keycloak.baseUri() + realm.path() + "/clients"))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
     }
 
     private void next() {
