@@ -355,10 +355,57 @@ async function simulatorView() {
     const r = await api('POST', '/mintgate/replay', {policy: draft});
     replay.replaceChildren(r.status === 404 || r.status === 405
       ? h('p', {class: 'note'}, 'This server has no impact replay (POST .../mintgate/replay).')
-      : (r.ok ? json(r.body) : problemPanel('Replay failed', [errorText(r)])));
+      : (r.ok ? replayReport(r.body) : problemPanel('Replay failed', [errorText(r)])));
   }}, 'Replay recorded decisions against the draft');
   show(h('h2', {}, 'Simulator'), h('p', {class: 'note'}, 'What the live token path would decide and mint; nothing is minted or recorded.'),
     form, answer, h('h3', {}, 'Impact replay'), replayButton, replay);
+}
+
+// The impact-replay report (docs/changing-policy.md, "Replay") as tables; decision ids open the decision search.
+function decisionLinks(ids) {
+  return (ids || []).map(id => h('a', {href: '#decisions/' + encodeURIComponent(id), class: 'decision-link mono', 'data-decision': id}, id));
+}
+function countCell(n, cls) {
+  return h('td', {class: 'count' + (n ? ' ' + cls : ''), 'data-count': String(n || 0)}, String(n || 0));
+}
+function reasonsText(reasons) {
+  return Object.entries(reasons || {}).map(([k, v]) => k + ': ' + v).join('; ');
+}
+function replayReport(rep) {
+  const buckets = [
+    ['allowToDeny', 'Allowed then, refused by the draft', 'deny'],
+    ['denyToAllow', 'Refused then, allowed by the draft', 'allow'],
+    ['narrowingChanged', 'Allowed by both, narrowed differently', 'conditional'],
+    ['notReplayable', 'Not replayable', 'conditional'],
+    ['skipped', 'Skipped', '']];
+  const totals = h('table', {id: 'replay-totals'},
+    h('tr', {}, ['', 'Records', 'Example decisions', 'Why'].map(t => h('th', {}, t))),
+    h('tr', {'data-bucket': 'records'}, h('td', {}, 'Records read'), countCell(rep.records, ''), h('td'), h('td')),
+    h('tr', {'data-bucket': 'replayed'}, h('td', {}, 'Decided again'), countCell(rep.replayed, ''), h('td'), h('td')),
+    h('tr', {'data-bucket': 'unchanged'}, h('td', {}, 'Unchanged'), countCell(rep.unchanged, ''), h('td'), h('td')),
+    buckets.map(([member, label, cls]) => {
+      const b = rep[member] || {};
+      return h('tr', {'data-bucket': member, class: member === 'allowToDeny' && b.count ? 'flag' : null},
+        h('td', {}, label), countCell(b.count, cls), h('td', {}, decisionLinks(b.examples).flatMap(a => [a, ' '])),
+        h('td', {}, member === 'narrowingChanged' ? reasonsText(b.obligations) : reasonsText(b.reasons)));
+    }));
+  const ruleColumns = [['allowToDeny', 'allowed → refused', 'deny'], ['denyToAllow', 'refused → allowed', 'allow'],
+    ['notReplayable', 'not replayable', 'conditional']];
+  const clientColumns = [...ruleColumns.slice(0, 2), ['narrowingChanged', 'narrowing changed', 'conditional'],
+    ruleColumns[2], ['unchanged', 'unchanged', '']];
+  const byTable = (id, key, label, entries, columns) => h('table', {id},
+    h('tr', {}, [label, ...columns.map(c => c[1])].map(t => h('th', {}, t))),
+    entries.length ? entries.map(([name, counts]) => h('tr', {[key]: name, class: counts.allowToDeny ? 'flag' : null},
+      h('td', {class: 'mono'}, name), columns.map(([member, , cls]) => countCell(counts[member], cls))))
+      : h('tr', {}, h('td', {colspan: columns.length + 1, class: 'note'}, 'none')));
+  const span = [rep.from ? 'from ' + rep.from : '', rep.to ? 'to ' + rep.to : ''].filter(Boolean).join(' ') || 'the whole trail';
+  return h('div', {id: 'replay-report'},
+    h('p', {class: 'note'}, 'Draft ', h('code', {}, rep.policyVersion || ''), ' replayed over ' + span
+      + (rep.realm ? ' of realm ' + rep.realm : '') + ' (this node\'s audit file). Example decisions open the decision search.'),
+    h('h3', {}, 'Totals'), totals,
+    h('h3', {}, 'Changes per rule'), byTable('replay-by-rule', 'data-rule', 'Rule', Object.entries(rep.byRule || {}), ruleColumns),
+    h('h3', {}, 'Changes per client'), byTable('replay-by-client', 'data-client', 'Client', Object.entries(rep.byClient || {}), clientColumns),
+    h('details', {}, h('summary', {}, 'Full answer (JSON)'), json(rep)));
 }
 
 // ---------------------------------------------------------------- inventory
@@ -426,11 +473,38 @@ async function decisionsView(id) {
           h('td', {}, x.message || '', x.shadowDenials ? h('div', {class: 'conditional'}, 'shadow: ' + x.shadowDenials) : '', x.ruleErrors ? h('div', {class: 'deny'}, 'errors: ' + x.ruleErrors) : ''),
           h('td', {class: 'mono'}, x.decisionId)))));
   };
+  if (id) form.outcome.value = 'all';  // a decision looked up by its id is shown whatever its outcome
   show(h('h2', {}, 'Recent decisions'), h('p', {class: 'note'}, 'From Keycloak\'s event store. A refused client quotes the decision id from its error.'), form, out);
   load();
 }
 
 // ---------------------------------------------------------------- identities and owners
+function decisionText(d) {
+  if (!d) return '';
+  return h('span', {}, h('span', {class: d.outcome}, d.outcome === 'deny' ? 'refused' : 'allowed'),
+    d.rule ? [' · rule ', h('code', {}, d.rule)] : '', d.reason ? [' · reason ', h('code', {}, d.reason)] : '',
+    d.message ? ' · ' + d.message : '');
+}
+// What disabling the user would do, as the simulator decides it (GET .../owners/{id}/disable-impact).
+function disableImpact(impact) {
+  const t = impact.totals;
+  const sessions = x => x.activeSessions + ' active, ' + x.offlineSessions + ' offline';
+  return h('div', {id: 'disable-impact'},
+    h('h3', {}, 'If this user is disabled'),
+    h('p', {id: 'disable-impact-totals'}, h('span', {class: t.refused ? 'deny' : null}, t.refused + ' identit' + (t.refused === 1 ? 'y' : 'ies') + ' refused'),
+      ', ' + t.alreadyRefused + ' already refused, ' + t.stillAllowed + ' still allowed, ' + t.notEvaluated + ' not evaluated; sessions: '
+      + sessions(t) + (impact.revokeOnDisable ? ', revoked (offboarding revocation is on)' : ', not revoked (offboarding revocation is off): they stay valid until they expire')),
+    h('table', {id: 'disable-impact-table'},
+      h('tr', {}, ['Identity', 'Grant', 'Today', 'Once the owner is disabled', 'Sessions'].map(c => h('th', {}, c))),
+      impact.identities.map(x => h('tr', {'data-client': x.clientId, 'data-effect': x.effect,
+          'data-outcome': x.ifDisabled ? x.ifDisabled.outcome : '', 'data-rule': x.ifDisabled && x.ifDisabled.rule || '',
+          'data-reason': x.ifDisabled && x.ifDisabled.reason || '', class: x.effect === 'refused' ? 'flag' : null},
+        h('td', {}, h('strong', {}, x.clientId)), h('td', {}, x.grantType || ''),
+        h('td', {}, x.now ? decisionText(x.now) : h('span', {class: 'note'}, x.note || '')),
+        h('td', {}, x.ifDisabled ? decisionText(x.ifDisabled) : ''),
+        h('td', {}, sessions(x) + (x.revoked ? ' (revoked)' : ''))))));
+}
+
 function userPicker(name, onPick) {
   const input = h('input', {type: 'text', name, class: 'user-search', placeholder: 'search users', autocomplete: 'off'});
   const list = h('div', {class: 'picker', hidden: true});
@@ -550,8 +624,12 @@ async function identitiesView(clientId) {
     const o = r.body;
     ownedOut.replaceChildren(h('p', {}, h('strong', {}, o.user.username), o.user.enabled ? ' (enabled)' : ' (disabled)', ' owns ' + o.identities.length + ' identit' + (o.identities.length === 1 ? 'y' : 'ies') + '.'),
       o.identities.length ? table(o.identities, ['clientId', 'enabled', 'serviceAccount', 'purpose', 'expiresAt']) : '',
-      h('div', {class: 'panel warn', id: 'on-disable'}, h('strong', {}, 'Before disabling this user: '), o.onDisable));
+      h('div', {class: 'panel warn', id: 'on-disable'}, h('strong', {}, 'Before disabling this user: '), o.onDisable),
+      impactOut);
+    const i = await api('GET', '/mintgate/owners/' + encodeURIComponent(u.id) + '/disable-impact');
+    impactOut.replaceChildren(i.ok ? disableImpact(i.body) : problemPanel('Cannot evaluate what disabling would do', [errorText(i)]));
   });
+  const impactOut = h('div', {id: 'disable-impact-out'});
   panes.append(h('h2', {}, 'Identities and owners'), pick, edit, createForm,
     h('div', {class: 'panel'}, h('h3', {}, 'What a user owns'), h('label', {}, 'User '), ownerPicker.el, ownedOut));
   show(panes);

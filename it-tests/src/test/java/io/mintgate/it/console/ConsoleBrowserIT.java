@@ -49,6 +49,7 @@ class ConsoleBrowserIT {
     private String consoleClientId;
     private final String adminName = "console-admin-" + UUID.randomUUID().toString().substring(0, 6);
     private final String adminPassword = UUID.randomUUID().toString();
+    private final String danaPassword = UUID.randomUUID().toString();
 
     @RegisterExtension
     final AfterTestExecutionCallback screenshotOnFailure = context -> {
@@ -346,6 +347,233 @@ class ConsoleBrowserIT {
 
     @Test
     @Order(10)
+    void beforeDisablingAUserTheAdminSeesPerIdentityWhatTheLivePathWouldThenRefuse() {
+        go("identities");
+        browser.await(By.cssSelector("input[name='ownedBy']")).sendKeys("ali");
+        browser.await(By.cssSelector(".user-option[data-username='alice']")).click();
+        // nightly-backup (created by the page, owner alice) is allowed today and refused by the owner rule once
+        // alice is disabled; rogue-agent is refused today already, by the agents rule
+        WebElement backup = browser.await(By.cssSelector("#disable-impact-table tr[data-client='nightly-backup']"));
+        assertThat(backup.getAttribute("data-effect")).isEqualTo("refused");
+        assertThat(backup.getAttribute("data-rule")).isEqualTo("owner-active");
+        assertThat(backup.getAttribute("data-reason")).isEqualTo("owner_inactive");
+        assertThat(backup.getText()).contains("allowed").contains("refused").contains("owner_inactive");
+        WebElement agent = browser.await(By.cssSelector("#disable-impact-table tr[data-client='rogue-agent']"));
+        assertThat(agent.getAttribute("data-effect")).isEqualTo("already refused");
+        assertThat(agent.getAttribute("data-rule")).isEqualTo("no-agents");
+        assertThat(browser.await(By.id("disable-impact-totals")).getText())
+                .startsWith("1 identity refused, 1 already refused, 0 still allowed, 0 not evaluated")
+                .contains("not revoked");
+        ((org.openqa.selenium.JavascriptExecutor) browser.driver).executeScript("arguments[0].scrollIntoView(false)",
+                browser.await(By.id("disable-impact-table")));
+        browser.screenshot("12-disable-impact");
+
+        // what the page said is what the live path then does: alice disabled, nightly-backup's real token request
+        // is refused by that rule, and allowed again once she is enabled
+        String alice = admin.userId(realm.name(), "alice");
+        String backupId = admin.clientUuid(realm.name(), "nightly-backup");
+        String secret = admin.get(realm.path() + "/clients/" + backupId + "/client-secret").expect(200).json().path("value").asText();
+        OidcClient oidc = new OidcClient(keycloak, realm.name());
+        assertThat(oidc.clientCredentials("nightly-backup", secret, null).indicatesSuccess()).isTrue();
+        admin.put(realm.path() + "/users/" + alice, Map.of("enabled", false)).expect(204);
+        try {
+            TokenResponse refused = oidc.clientCredentials("nightly-backup", secret, null);
+            assertThat(refused.indicatesSuccess()).isFalse();
+            assertThat(((TokenErrorResponse) refused).getErrorObject().getDescription()).contains("owner_inactive");
+        } finally {
+            admin.put(realm.path() + "/users/" + alice, Map.of("enabled", true)).expect(204);
+        }
+        JsonNode impact = admin.get(realm.path() + "/mintgate/owners/" + alice + "/disable-impact").expect(200).json();
+        assertThat(impact.at("/totals/refused").asInt()).isEqualTo(1);
+        assertThat(impact.path("identities")).anySatisfy(i -> {
+            assertThat(i.path("clientId").asText()).isEqualTo("nightly-backup");
+            assertThat(i.at("/now/outcome").asText()).isEqualTo("allow");
+            assertThat(i.at("/ifDisabled/reason").asText()).isEqualTo("owner_inactive");
+        });
+    }
+
+    @Test
+    @Order(11)
+    void theReplayReportIsShownAsTablesWithItsCountsAndLinksToTheDecisions() {
+        // known traffic: three tokens of ci-runner (owner carol, allowed by the realm's policy)
+        OidcClient oidc = new OidcClient(keycloak, realm.name());
+        for (int i = 0; i < 3; i++) {
+            assertThat(oidc.clientCredentials("ci-runner", "ci-runner-secret", null).indicatesSuccess()).isTrue();
+        }
+        String draft = """
+                {"rules": [
+                  {"name": "no-agents", "reason": "agents_blocked", "message": "AI agents get no tokens here",
+                   "match": "client.attributes[?'mintgate.kind'].orValue('') == 'ai-agent'", "deny": "true"},
+                  {"name": "ci-paused", "reason": "ci_paused", "match": "client.clientId == 'ci-runner'", "deny": "true"}
+                ]}""";
+        // the audit file is written behind the token path: wait until the node's trail holds the three
+        JsonNode report = browser.until(d -> {
+            JsonNode r = admin.post(realm.path() + "/mintgate/replay", Map.of("policy", draft)).expect(200).json();
+            return r.at("/byClient/ci-runner/allowToDeny").asInt() >= 3 ? r : null;
+        });
+        assertThat(report.at("/byClient/ci-runner/allowToDeny").asInt()).isEqualTo(3);
+
+        go("policies/ci-policy");
+        browser.setText(browser.await(By.id("policy-text")), draft);
+        go("simulator");
+        browser.await(By.xpath("//button[normalize-space()='Replay recorded decisions against the draft']")).click();
+        WebElement byClient = browser.await(By.cssSelector("#replay-by-client tr[data-client='ci-runner']"));
+        assertThat(byClient.findElements(By.cssSelector("td.count")).get(0).getText()).isEqualTo("3");
+        WebElement byRule = browser.await(By.cssSelector("#replay-by-rule tr[data-rule='ci-paused']"));
+        assertThat(byRule.findElements(By.cssSelector("td.count")).get(0).getText()).isEqualTo("3");
+        WebElement allowToDeny = browser.await(By.cssSelector("#replay-totals tr[data-bucket='allowToDeny']"));
+        assertThat(allowToDeny.findElement(By.cssSelector("td.count")).getText())
+                .isEqualTo(report.at("/allowToDeny/count").asText());
+        List<WebElement> examples = allowToDeny.findElements(By.cssSelector("a.decision-link"));
+        assertThat(examples).extracting(a -> a.getAttribute("data-decision"))
+                .containsExactlyElementsOf(texts(report.at("/allowToDeny/examples")));
+        ((org.openqa.selenium.JavascriptExecutor) browser.driver).executeScript("arguments[0].scrollIntoView(false)",
+                browser.await(By.id("replay-by-client")));
+        browser.screenshot("13-replay-report");
+
+        // an example decision id opens the decision search on that decision (an allowed one, then)
+        String example = examples.get(0).getAttribute("data-decision");
+        examples.get(0).click();
+        WebElement row = browser.await(By.cssSelector("#decisions-table tr[data-decision='" + example + "']"));
+        assertThat(row.getText()).contains("ci-runner").contains("allow");
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> out = new java.util.ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
+    @Test
+    @Order(12)
+    void keycloaksOwnCreateClientWizardWithTheControlsOnMakesTheCreatingRealmAdminTheOwner() {
+        // an admin who is a user of the realm itself (realm-management's realm-admin), in Keycloak's own console
+        admin.post(realm.path() + "/users", Map.of("username", "dana", "enabled", true, "email", "dana@example.com",
+                "firstName", "Dana", "lastName", "Realmadmin", "credentials",
+                List.of(Map.of("type", "password", "value", danaPassword, "temporary", false)))).expect(201);
+        String dana = admin.userId(realm.name(), "dana");
+        String management = admin.clientUuid(realm.name(), "realm-management");
+        JsonNode realmAdmin = admin.get(realm.path() + "/clients/" + management + "/roles/realm-admin").expect(200).json();
+        admin.post(realm.path() + "/users/" + dana + "/role-mappings/clients/" + management, List.of(realmAdmin)).expect(204);
+
+        browser.open(keycloak.baseUri() + "/admin/" + realm.name() + "/console/");
+        browser.type(By.id("username"), "dana");
+        browser.type(By.id("password"), danaPassword);
+        browser.await(By.id("kc-login")).click();
+        browser.await(By.linkText("Clients"));
+        browser.open(keycloak.baseUri() + "/admin/" + realm.name() + "/console/#/" + realm.name() + "/clients/add-client");
+        browser.type(By.id("clientId"), "invoice-export");
+        browser.type(By.id("description"), "exports invoices to the ledger nightly");
+        browser.screenshot("14-keycloak-wizard-general");
+        next();
+        // a confidential client with a service account, no browser flow: what a non-human identity is
+        click(By.id("kc-authentication"));
+        click(By.id("kc-flow-service-account"));
+        click(By.id("kc-flow-standard"));
+        next();
+        browser.await(By.xpath("//footer//button[normalize-space()='Save'] | //button[normalize-space()='Save']")).click();
+        browser.until(d -> d.getCurrentUrl().contains("/clients/") && d.getCurrentUrl().endsWith("/settings") ? true : null);
+        browser.screenshot("15-keycloak-wizard-created");
+
+        JsonNode created = admin.get(realm.path() + "/clients?clientId=invoice-export").expect(200).json();
+        assertThat(created).hasSize(1);
+        assertThat(created.get(0).at("/attributes/mintgate.owner").asText()).isEqualTo(dana);
+        assertThat(created.get(0).at("/attributes/mintgate.purpose").asText()).isEqualTo("exports invoices to the ledger nightly");
+        assertThat(created.get(0).path("serviceAccountsEnabled").asBoolean()).isTrue();
+        // and it is dana's to answer for: the page lists it under her
+        JsonNode owned = admin.get(realm.path() + "/mintgate/owners/" + dana).expect(200).json();
+        assertThat(owned.path("identities")).extracting(n -> n.path("clientId").asText()).containsExactly("invoice-export");
+    }
+
+    @Test
+    @Order(13)
+    void anAdminOfAnotherRealmIsToldInTheWizardWhatToDo() {
+        // console-admin signs in to master: not a user of the realm, so not an owner it may have
+        browser.open("about:blank");
+        browser.open(keycloak.baseUri() + "/admin/master/console/#/" + realm.name() + "/clients/add-client");
+        browser.type(By.id("clientId"), "wizard-orphan");
+        browser.type(By.id("description"), "would have no owner");
+        next();
+        next();
+        browser.await(By.xpath("//footer//button[normalize-space()='Save'] | //button[normalize-space()='Save']")).click();
+        // Keycloak's alert: its title names the OAuth error, its description is the controls' error_description
+        WebElement alert = browser.until(d -> d.findElements(By.cssSelector("[class*='c-alert__description']")).stream()
+                .filter(a -> a.getText().contains("attributes.mintgate.owner")).findFirst().orElse(null));
+        assertThat(browser.driver.findElements(By.cssSelector("[class*='c-alert__title']")))
+                .anySatisfy(t -> assertThat(t.getText()).contains("Could not create client"));
+        assertThat(alert.getText()).contains("attributes.mintgate.owner: required (the user who owns this identity)")
+                .contains("you sign in to realm master, so you cannot own an identity of realm " + realm.name())
+                .contains("/realms/master/mintgate-console/?realm=" + realm.name() + "#identities");
+        browser.screenshot("16-keycloak-wizard-refused-with-what-to-do");
+        assertThat(admin.get(realm.path() + "/clients?clientId=wizard-orphan").expect(200).json()).isEmpty();
+    }
+
+    @Test
+    @Order(14)
+    void aScriptOfARealmAdminGetsTheSameDefaultsAndTheControlsCanSwitchThemOff() throws Exception {
+        // dana (a realm admin since the wizard step) through the admin REST API with her own token, as kcadm would
+        TokenResponse signedIn = new OidcClient(keycloak, realm.name()).tokenWithForm(Map.of("grant_type", "password",
+                "client_id", "admin-cli", "username", "dana", "password", danaPassword));
+        String token = signedIn.toSuccessResponse().getTokens().getAccessToken().getValue();
+        String dana = admin.userId(realm.name(), "dana");
+        java.net.http.HttpResponse<String> created = createAs(token, "script-made", "made by a script");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        JsonNode client = admin.get(realm.path() + "/clients?clientId=script-made").expect(200).json().get(0);
+        assertThat(client.at("/attributes/mintgate.owner").asText()).isEqualTo(dana);
+        assertThat(client.at("/attributes/mintgate.purpose").asText()).isEqualTo("made by a script");
+
+        // creator-defaults off: the same creation is refused, naming both attributes (no wizard hint: not the console)
+        JsonNode profiles = admin.get(realm.path() + "/client-policies/profiles").expect(200).json();
+        com.fasterxml.jackson.databind.node.ObjectNode off = profiles.deepCopy();
+        for (JsonNode profile : off.path("profiles")) {
+            for (JsonNode executor : profile.path("executors")) {
+                if ("nhi-issuance-controls".equals(executor.path("executor").asText())) {
+                    ((com.fasterxml.jackson.databind.node.ObjectNode) executor.path("configuration")).put("creator-defaults", false);
+                }
+            }
+        }
+        admin.put(realm.path() + "/client-policies/profiles", off).expect(204);
+        try {
+            java.net.http.HttpResponse<String> refused = createAs(token, "script-made-2", "made by a script");
+            assertThat(refused.statusCode()).isEqualTo(400);
+            assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(refused.body()).path("error_description").asText())
+                    .isEqualTo("attributes.mintgate.owner: required (the user who owns this identity);"
+                            + " attributes.mintgate.purpose: required (what this identity is for)");
+            assertThat(admin.get(realm.path() + "/clients?clientId=script-made-2").expect(200).json()).isEmpty();
+        } finally {
+            admin.put(realm.path() + "/client-policies/profiles", profiles).expect(204);
+        }
+    }
+
+    private java.net.http.HttpResponse<String> createAs(String token, String clientId, String description) throws Exception {
+        String body = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(Map.of("clientId", clientId,
+                "description", description, "publicClient", false, "serviceAccountsEnabled", true,
+                "standardFlowEnabled", false));
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(keycloak.baseUri() + realm.path() + "/clients"))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
+    private void next() {
+        browser.await(By.xpath("//button[normalize-space()='Next']")).click();
+    }
+
+    /**
+     * PatternFly hides its switch inputs behind their labels (so Selenium sees them as not displayed): a script click
+     * on the input, once it is enabled, is what a user's click on the label does.
+     */
+    private void click(By by) {
+        WebElement input = browser.until(d -> {
+            var found = d.findElements(by);
+            return !found.isEmpty() && found.get(0).isEnabled() ? found.get(0) : null;
+        });
+        ((org.openqa.selenium.JavascriptExecutor) browser.driver).executeScript("arguments[0].click()", input);
+    }
+
+    @Test
+    @Order(20)
     void theRestEquivalentsAnswerWhatThePageShows() {
         // a new stored policy through the save endpoint, then a refused save of it with the problem placed
         String good = "{\"rules\": [{\"name\": \"r\", \"reason\": \"x\", \"deny\": \"false\"}]}";
@@ -380,9 +608,10 @@ class ConsoleBrowserIT {
     }
 
     @Test
-    @Order(11)
+    @Order(21)
     void keycloaksConsoleLinksToThePageFromItsClientList() {
         // a fresh load of the console (from another document), straight onto the master realm's client list
+        browser.open("about:blank");
         browser.open(keycloak.baseUri() + "/admin/master/console/#/master/clients");
         WebElement search = browser.await(By.cssSelector("input[placeholder*='earch']"));
         search.sendKeys("mintgate-console" + org.openqa.selenium.Keys.ENTER);

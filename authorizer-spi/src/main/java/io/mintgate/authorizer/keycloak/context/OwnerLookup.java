@@ -25,10 +25,23 @@ public final class OwnerLookup {
      */
     public static UserModel person(KeycloakSession session, RealmModel realm, String idOrUsername) {
         String value = idOrUsername.trim();
-        UserModel user = session.users().getUserById(realm, value);
+        UserModel user = inRealm(session, realm, session.users().getUserById(realm, value));
         if (user == null) {
             user = session.users().getUserByUsername(realm, value);
         }
         return user == null || user.getServiceAccountClientLink() != null ? null : user;
+    }
+
+    /**
+     * Keycloak 26.7's user cache answers {@code getUserById(realm, id)} from the users already loaded in the session
+     * without checking their realm, so in an admin request the signed-in admin of {@code master} is "found" in any
+     * realm. A user of the realm is the one its username names there.
+     */
+    private static UserModel inRealm(KeycloakSession session, RealmModel realm, UserModel user) {
+        if (user == null) {
+            return null;
+        }
+        UserModel named = session.users().getUserByUsername(realm, user.getUsername());
+        return named != null && named.getId().equals(user.getId()) ? user : null;
     }
 }

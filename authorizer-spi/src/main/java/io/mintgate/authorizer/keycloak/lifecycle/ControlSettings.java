@@ -16,10 +16,12 @@ import java.util.Set;
  * @param maxLifetime null when no maximum is configured
  * @param serviceAccountRoles empty when service-account roles are not restricted; realm roles by name, client roles
  *                            as {@code <client-id>:<role>}
+ * @param creatorDefaults     whether an admin-API creation without owner, purpose or expiry gets them from its creator
+ *                            ({@link CreatorDefaults})
  */
 public record ControlSettings(boolean requireOwner, boolean requirePurpose, boolean requireExpiry,
                               TemporalAmount maxLifetime, String maxLifetimeText, Map<ControlledGrant, GrantControl> grants,
-                              Set<String> serviceAccountRoles) {
+                              Set<String> serviceAccountRoles, boolean creatorDefaults) {
 
     public ControlSettings {
         grants = Map.copyOf(grants);
@@ -33,7 +35,7 @@ public record ControlSettings(boolean requireOwner, boolean requirePurpose, bool
     /** Raw config values in, settings out; IllegalArgumentException names the config key that is wrong. */
     static ControlSettings parse(Boolean requireOwner, Boolean requirePurpose, Boolean requireExpiry, String maxLifetime,
                                  Map<ControlledGrant, String> grantModes, Map<ControlledGrant, GrantControl> defaults,
-                                 List<String> serviceAccountRoles) {
+                                 List<String> serviceAccountRoles, Boolean creatorDefaults) {
         TemporalAmount lifetime = parseLifetime(maxLifetime);
         Map<ControlledGrant, GrantControl> grants = new EnumMap<>(ControlledGrant.class);
         for (ControlledGrant grant : ControlledGrant.values()) {
@@ -58,7 +60,8 @@ public record ControlSettings(boolean requireOwner, boolean requirePurpose, bool
             }
         }
         return new ControlSettings(requireOwner == null || requireOwner, requirePurpose == null || requirePurpose,
-                Boolean.TRUE.equals(requireExpiry), lifetime, lifetime == null ? null : maxLifetime.trim(), grants, roles);
+                Boolean.TRUE.equals(requireExpiry), lifetime, lifetime == null ? null : maxLifetime.trim(), grants, roles,
+                creatorDefaults == null || creatorDefaults);
     }
 
     /** ISO-8601: a duration (PT720H, P90D) or a period with years/months/weeks (P1Y, P6M, P2W). */

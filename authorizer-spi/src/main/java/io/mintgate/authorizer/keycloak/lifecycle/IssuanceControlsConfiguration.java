@@ -25,6 +25,7 @@ public class IssuanceControlsConfiguration extends ClientPolicyExecutorConfigura
     public static final String FULL_SCOPE_ALLOWED = "full-scope-allowed";
     public static final String SERVICE_ACCOUNT_STANDARD_FLOW = "service-account-standard-flow";
     public static final String SERVICE_ACCOUNT_ROLES = "service-account-roles";
+    public static final String CREATOR_DEFAULTS = "creator-defaults";
 
     /** Defaults: the two grants that hand tokens or passwords around carelessly are refused; the rest allowed. */
     static final Map<ControlledGrant, GrantControl> DEFAULTS = Map.of(
@@ -51,6 +52,8 @@ public class IssuanceControlsConfiguration extends ClientPolicyExecutorConfigura
     private String serviceAccountStandardFlow;
     @JsonProperty(SERVICE_ACCOUNT_ROLES)
     private List<String> serviceAccountRoles;
+    @JsonProperty(CREATOR_DEFAULTS)
+    private Boolean creatorDefaults;
 
     @JsonIgnore
     private volatile ControlSettings settings;
@@ -75,7 +78,7 @@ public class IssuanceControlsConfiguration extends ClientPolicyExecutorConfigura
             putIfSet(modes, ControlledGrant.FULL_SCOPE_ALLOWED, fullScopeAllowed);
             putIfSet(modes, ControlledGrant.SERVICE_ACCOUNT_STANDARD_FLOW, serviceAccountStandardFlow);
             parsed = ControlSettings.parse(requireOwner, requirePurpose, requireExpiry, maxLifetime, modes, DEFAULTS,
-                    serviceAccountRoles);
+                    serviceAccountRoles, creatorDefaults);
             settings = parsed;
         }
         return parsed;
@@ -172,6 +175,14 @@ public class IssuanceControlsConfiguration extends ClientPolicyExecutorConfigura
 
     public void setServiceAccountRoles(List<String> serviceAccountRoles) {
         this.serviceAccountRoles = serviceAccountRoles;
+    }
+
+    public Boolean getCreatorDefaults() {
+        return creatorDefaults;
+    }
+
+    public void setCreatorDefaults(Boolean creatorDefaults) {
+        this.creatorDefaults = creatorDefaults;
     }
 
     /** Keycloak's contract for validateConfig is a boolean; a checked exception needs to get past it. */

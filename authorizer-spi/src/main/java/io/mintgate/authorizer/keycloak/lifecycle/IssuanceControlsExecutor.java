@@ -1,7 +1,9 @@
 package io.mintgate.authorizer.keycloak.lifecycle;
 
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -10,6 +12,7 @@ import io.mintgate.authorizer.keycloak.context.OwnerLookup;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.keycloak.models.ClientModel;
+import org.keycloak.models.Constants;
 import org.keycloak.models.GroupModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -18,6 +21,7 @@ import org.keycloak.models.UserModel;
 import org.keycloak.representations.idm.ClientRepresentation;
 import org.keycloak.services.clientpolicy.ClientPolicyContext;
 import org.keycloak.services.clientpolicy.ClientPolicyException;
+import org.keycloak.services.clientpolicy.context.AdminClientRegisterContext;
 import org.keycloak.services.clientpolicy.context.ClientCRUDContext;
 import org.keycloak.services.clientpolicy.context.DynamicClientRegisterContext;
 import org.keycloak.services.clientpolicy.context.DynamicClientUpdateContext;
@@ -81,10 +85,24 @@ public final class IssuanceControlsExecutor implements ClientPolicyExecutorProvi
         ClientModel target = context.getTargetClient();
         ProposedIdentity before = target == null ? null : ProposedIdentities.of(target);
         ProposedIdentity after = ProposedIdentities.of(rep, target);
-        IssuanceControls.Review review = IssuanceControls.review(settings(), before, after, owners(realm), Instant.now());
+        ControlSettings settings = settings();
+        Instant now = Instant.now();
+        boolean adminCreate = target == null && context instanceof AdminClientRegisterContext;
+        OwnerDirectory.Owner creator = adminCreate ? creator(context, realm) : null;
+        Map<String, String> filled = adminCreate
+                ? CreatorDefaults.fill(settings, after, rep.getDescription(), creator, now) : Map.of();
+        if (!filled.isEmpty()) {
+            Map<String, String> attributes = rep.getAttributes() == null ? new HashMap<>() : new HashMap<>(rep.getAttributes());
+            attributes.putAll(filled);
+            rep.setAttributes(attributes);
+            after = ProposedIdentities.of(rep, null);
+        }
+        IssuanceControls.Review review = IssuanceControls.review(settings, before, after, owners(realm), now);
         boolean registration = context instanceof DynamicClientRegisterContext || context instanceof DynamicClientUpdateContext;
         if (review.refused()) {
-            String description = review.description();
+            String description = adminCreate && fromKeycloaksConsole(context)
+                    ? wizardDescription(review, settings, creator != null, context.getAuthenticatedClient().getRealm(), realm)
+                    : review.description();
             LOG.infof("refused %s of client '%s' in realm %s (%s): %s", target == null ? "creation" : "change",
                     after.clientId(), realm.getName(), registration ? "client registration" : "admin API", description);
             if (registration) {
@@ -97,10 +115,65 @@ public final class IssuanceControlsExecutor implements ClientPolicyExecutorProvi
             // Saved as the person's id, so that a rename keeps the ownership and a new user with the name gets none.
             rep.getAttributes().put(NhiAttributes.OWNER, review.ownerId());
         }
+        if (!filled.isEmpty()) {
+            // The admin event (and so the audit record) carries the client as saved, owner included.
+            LOG.infof("creation of client '%s' in realm %s (admin API) without %s: taken from the creator (%s)",
+                    after.clientId(), realm.getName(), String.join(", ", filled.keySet()), filledFrom(filled, creator));
+        }
         for (ControlledGrant grant : review.stripped()) {
             ProposedIdentities.strip(rep, grant);
             LOG.debugf("stripped %s from client '%s' in realm %s", grant.field(), after.clientId(), realm.getName());
         }
+    }
+
+    /**
+     * The creating admin when they are a person of this realm: signed in to this realm (an admin's token is of the
+     * realm they are a user of) and not a service account. Never by username: an admin of master named like a user
+     * of this realm is not that user.
+     */
+    private static OwnerDirectory.Owner creator(ClientCRUDContext context, RealmModel realm) {
+        UserModel admin = context.getAuthenticatedUser();
+        ClientModel signedInWith = context.getAuthenticatedClient();
+        if (admin == null || signedInWith == null || !realm.getId().equals(signedInWith.getRealm().getId())
+                || admin.getServiceAccountClientLink() != null) {
+            return null;
+        }
+        return new OwnerDirectory.Owner(admin.getId(), admin.getUsername(), admin.isEnabled());
+    }
+
+    private static String filledFrom(Map<String, String> filled, OwnerDirectory.Owner creator) {
+        List<String> from = new java.util.ArrayList<>();
+        if (filled.containsKey(NhiAttributes.OWNER)) {
+            from.add("owner: the creating admin " + creator.username() + ", " + creator.id());
+        }
+        if (filled.containsKey(NhiAttributes.PURPOSE)) {
+            from.add("purpose: its description");
+        }
+        if (filled.containsKey(NhiAttributes.EXPIRES_AT)) {
+            from.add("expiry: now + max-lifetime, " + filled.get(NhiAttributes.EXPIRES_AT));
+        }
+        return String.join("; ", from);
+    }
+
+    /** Keycloak's own admin console signs its admins in through its {@code security-admin-console} client. */
+    private static boolean fromKeycloaksConsole(ClientCRUDContext context) {
+        ClientModel client = context.getAuthenticatedClient();
+        return client != null && Constants.ADMIN_CONSOLE_CLIENT_ID.equals(client.getClientId());
+    }
+
+    /**
+     * The refusal for Keycloak's Create client wizard, which cannot send what is missing: each missing attribute
+     * says what the admin can do instead.
+     */
+    private String wizardDescription(IssuanceControls.Review review, ControlSettings settings, boolean creatorIsPerson,
+                                     RealmModel signedInTo, RealmModel realm) {
+        String adminRealm = signedInTo.getName();
+        String page = session.getContext().getUri().getBaseUriBuilder().path("realms").path(adminRealm)
+                .path("mintgate-console/").build() + "?realm=" + realm.getName() + "#identities";
+        String elsewhere = "create it on Mintgate's console page (" + page + ", Create an identity) or with kcadm.sh"
+                + " and its mintgate.* attributes (docs/nhi-lifecycle.md)";
+        return String.join("; ", review.violations().stream().map(v -> v.description()
+                + CreatorDefaults.wizardHint(v, settings, creatorIsPerson, adminRealm, realm.getName(), elsewhere)).toList());
     }
 
     /**

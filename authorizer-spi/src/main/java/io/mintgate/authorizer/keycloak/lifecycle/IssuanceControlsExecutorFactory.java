@@ -46,6 +46,9 @@ public final class IssuanceControlsExecutorFactory implements ClientPolicyExecut
             .property().name(IssuanceControlsConfiguration.SERVICE_ACCOUNT_ROLES)
             .label("mintgate.controls.service-account-roles.label").helpText("mintgate.controls.service-account-roles.help")
             .type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE).add()
+            .property().name(IssuanceControlsConfiguration.CREATOR_DEFAULTS)
+            .label("mintgate.controls.creator-defaults.label").helpText("mintgate.controls.creator-defaults.help")
+            .type(ProviderConfigProperty.BOOLEAN_TYPE).defaultValue(true).add()
             .build();
 
     @Override

@@ -63,8 +63,29 @@ public final class OwnedIdentitiesResource {
                         + " (owner offboarding revocation is off for this realm).")
                   + " New tokens for them are refused by every policy rule that requires nhi.ownerEnabled (the"
                   + " documented owner rule, reason owner_inactive) until the user is enabled again or the"
-                  + " identities get a new owner.");
+                  + " identities get a new owner; GET .../disable-impact evaluates each identity's grant.");
         return m;
+    }
+
+    /**
+     * {@code GET .../mintgate/owners/{userId}/disable-impact}: for each identity the user owns, what the live path
+     * would decide once the user is disabled (the simulator's decision with {@code nhi.ownerEnabled} false, next to
+     * today's), and the sessions the offboarding revocation would take back. Needs {@code view-realm},
+     * {@code view-clients} and {@code view-users}, like the simulator; changes nothing.
+     */
+    @GET
+    @Path("{userId}/disable-impact")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Map<String, Object> disableImpact(@PathParam("userId") String userId) {
+        auth.realm().requireViewRealm();
+        auth.users().requireView();
+        auth.clients().requireView();
+        UserModel user = session.users().getUserById(realm, userId);
+        if (user == null) {
+            throw new NotFoundException("realm " + realm.getName() + " has no user with id " + userId);
+        }
+        return new DisableImpact(session, realm).of(user, OwnerRevocation.ownedBy(session, realm, user.getId()),
+                revokesOnOffboarding());
     }
 
     private boolean revokesOnOffboarding() {

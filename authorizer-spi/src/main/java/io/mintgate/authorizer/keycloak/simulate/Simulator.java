@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mintgate.authorizer.keycloak.context.IssuanceRequests;
@@ -22,6 +23,7 @@ import io.mintgate.authorizer.policy.Decision;
 import io.mintgate.authorizer.policy.DecisionTrace;
 import io.mintgate.authorizer.policy.IssuanceRequest;
 import io.mintgate.authorizer.policy.IssuanceRequestJson;
+import io.mintgate.authorizer.policy.NhiInfo;
 import io.mintgate.authorizer.policy.Obligations;
 import io.mintgate.authorizer.policy.PolicyCompiler;
 import io.mintgate.authorizer.policy.PolicySet;
@@ -106,17 +108,25 @@ public final class Simulator {
 
     /** @throws BadRequestException naming the member at fault; NotFoundException for an unknown client or subject */
     public Map<String, Object> simulate(JsonNode body) {
+        return simulate(body, UnaryOperator.identity());
+    }
+
+    /**
+     * The same simulation with the identity's owner facts changed before the policies decide, as if the owner had
+     * changed (e.g. been disabled): the question "what would the live path decide then", answered by the same parts.
+     */
+    public Map<String, Object> simulate(JsonNode body, UnaryOperator<NhiInfo> assumed) {
         // The context's client is the admin's (the console or a script); on the live path it is the requesting
         // client, which mappers and the policy request may read. Put back for the rest of the admin request.
         ClientModel adminClient = session.getContext().getClient();
         try {
-            return simulateInRealm(body);
+            return simulateInRealm(body, assumed);
         } finally {
             session.getContext().setClient(adminClient);
         }
     }
 
-    private Map<String, Object> simulateInRealm(JsonNode body) {
+    private Map<String, Object> simulateInRealm(JsonNode body, UnaryOperator<NhiInfo> assumed) {
         if (body == null || !body.isObject()) {
             throw new BadRequestException("the body must be a JSON object (docs/changing-policy.md)");
         }
@@ -173,7 +183,7 @@ public final class Simulator {
                     ? ExampleRefreshTokens.of(token, clientSessionCtx) : null;
             offlineAllowed(refresh, clientSessionCtx);
             IssuanceRequest request = request(IssuanceRequests.build(session, mint(grant, grantType, client, subject,
-                    token, params, stated)), stated);
+                    token, params, stated)), stated, assumed);
 
             List<Map<String, Object>> evaluated = new ArrayList<>();
             Decision deciding = null;
@@ -426,11 +436,11 @@ public final class Simulator {
     }
 
     /** The live request with the facts the hypothetical request states instead of the admin's own connection. */
-    private static IssuanceRequest request(IssuanceRequest live, IssuanceRequest stated) {
+    private static IssuanceRequest request(IssuanceRequest live, IssuanceRequest stated, UnaryOperator<NhiInfo> assumed) {
         return new IssuanceRequest(live.realm(), stated.time(), live.event(), live.grant(), live.client(),
                 live.subject(), stated.actor().present() ? stated.actor() : live.actor(), stated.network(), stated.workload().present() ? stated.workload()
                 : live.workload(), stated.organization().present() ? stated.organization() : live.organization(),
-                live.nhi());
+                assumed.apply(live.nhi()));
     }
 
     private static IssuanceRequest stated(JsonNode context) {

@@ -21,6 +21,8 @@ class OwnerLookupTest {
     /** id -> username */
     private final Map<String, String> users = new LinkedHashMap<>();
     private final java.util.Set<String> serviceAccounts = new java.util.HashSet<>();
+    /** id -> username of users of another realm that the id lookup still returns */
+    private final Map<String, String> foreign = new LinkedHashMap<>();
     private final RealmModel realm = proxy(RealmModel.class, (name, args) -> name.equals("getId") ? realmId : null);
     private final KeycloakSession session = proxy(KeycloakSession.class, (name, args) ->
             name.equals("users") ? proxy(UserProvider.class, this::users) : null);
@@ -50,6 +52,17 @@ class OwnerLookupTest {
         assertNull(OwnerLookup.person(session, realm, "nobody"));
     }
 
+    @Test
+    void aUserOfAnotherRealmThatKeycloakReturnsByIdIsNoPersonOfThisRealm() {
+        // Keycloak's cache answers an id lookup from the session's loaded users, whatever their realm
+        String masterAdmin = UUID.randomUUID().toString();
+        foreign.put(masterAdmin, "admin");
+        assertNull(OwnerLookup.person(session, realm, masterAdmin));
+        String localAdmin = add("admin"); // a user of this realm with the same username is not them either
+        assertEquals(localAdmin, OwnerLookup.person(session, realm, "admin").getId());
+        assertNull(OwnerLookup.person(session, realm, masterAdmin));
+    }
+
     private String add(String username) {
         String id = UUID.randomUUID().toString();
         users.put(id, username);
@@ -58,13 +71,22 @@ class OwnerLookupTest {
 
     private Object users(String method, Object[] args) {
         return switch (method) {
-            case "getUserById" -> user((String) args[1]);
+            case "getUserById" -> foreign.containsKey((String) args[1]) ? foreignUser((String) args[1]) : user((String) args[1]);
             case "getUserByUsername" -> {
                 yield users.entrySet().stream().filter(e -> e.getValue().equalsIgnoreCase((String) args[1]))
                         .map(e -> user(e.getKey())).findFirst().orElse(null);
             }
             default -> throw new UnsupportedOperationException(method);
         };
+    }
+
+    private UserModel foreignUser(String id) {
+        return proxy(UserModel.class, (name, args) -> switch (name) {
+            case "getId" -> id;
+            case "getUsername" -> foreign.get(id);
+            case "getServiceAccountClientLink" -> null;
+            default -> throw new UnsupportedOperationException(name);
+        });
     }
 
     private UserModel user(String id) {

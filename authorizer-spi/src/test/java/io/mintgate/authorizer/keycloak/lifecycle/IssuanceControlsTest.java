@@ -23,7 +23,7 @@ class IssuanceControlsTest {
 
     private static ControlSettings settings(boolean requireExpiry, String maxLifetime, Map<ControlledGrant, String> modes) {
         return ControlSettings.parse(null, null, requireExpiry, maxLifetime, modes,
-                IssuanceControlsConfiguration.DEFAULTS, List.of());
+                IssuanceControlsConfiguration.DEFAULTS, List.of(), null);
     }
 
     private static ProposedIdentity identity(String owner, String purpose, String expiresAt, boolean implicit,
