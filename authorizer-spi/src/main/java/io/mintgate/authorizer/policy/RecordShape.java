@@ -7,17 +7,12 @@ import java.lang.invoke.MethodType;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
-import java.util.Collection;
-import java.util.Map;
 import java.util.function.Function;
-import java.util.stream.IntStream;
 
 /**
  * A record class's components and canonical constructor, looked up once per class: reflection on records is slow,
- * and a capture walks every request's components ({@link RequestCapture}), a replay rebuilds some
- * ({@link CapturedRequest}). Each component is read through a function bound to its accessor (a lambda made once
- * per component): a reflective {@code Method.invoke} per component, or an uninlined method handle, was most of a
- * capture's cost on the request thread.
+ * and a replay rebuilds some of every request it reads ({@link CapturedRequest}). Each component is read through a function bound to its accessor (a lambda made once
+ * per component), cheaper than a reflective {@code Method.invoke} or an uninlined method handle.
  */
 final class RecordShape {
 
@@ -29,8 +24,6 @@ final class RecordShape {
     };
 
     final String[] names;
-    /** The components whose declared type is a collection or a map: the only ones a deferred fact can be. */
-    final int[] collections;
     private final Function<Object, Object>[] accessors;
     private final Constructor<?> canonical;
 
@@ -45,9 +38,6 @@ final class RecordShape {
             accessors[i] = accessor(type, components[i]);
             types[i] = components[i].getType();
         }
-        collections = IntStream.range(0, types.length)
-                .filter(i -> Collection.class.isAssignableFrom(types[i]) || Map.class.isAssignableFrom(types[i]))
-                .toArray();
         try {
             canonical = type.getDeclaredConstructor(types);
         } catch (NoSuchMethodException e) {

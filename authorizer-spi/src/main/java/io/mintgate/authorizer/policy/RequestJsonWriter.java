@@ -12,14 +12,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes a request's records straight to a JSON generator, walking their components ({@link RecordShape}) instead
- * of going through Jackson's bean serializers: a capture is written on the request thread of every decision, and
- * the bean path (property writers, serializer lookups, reflective accessors) cost several times the decision's own
- * evaluation. The output is byte for byte what {@link RequestCapture}'s Jackson configuration writes (pinned by
- * RequestCaptureTest): components in declaration order, empty ones left out (null, "", empty lists and maps; a
- * deferred list or map that was not fetched counts as not empty), {@link Instant} as its text, every map through
- * {@link RequestCapture#looksLikeCredentialKey} and {@link RequestCapture#looksLikeCredentialValue}. A value of any
- * other type is handed to {@code fallback}, the Jackson mapper of that configuration.
+ * Writes a request straight to a JSON generator, member by member, instead of going through Jackson's bean
+ * serializers or a reflective walk of its records: a capture is written on the request thread of every decision,
+ * and in a busy server the bean path (property writers, serializer lookups, reflective accessors) and even a walk
+ * through one accessor function per component (megamorphic calls, cold caches) cost several times the decision's
+ * own evaluation. The output is byte for byte what {@link RequestCapture}'s Jackson configuration writes, which
+ * RequestCaptureTest pins for a request with every component of every record filled, so a component added to a
+ * record and not here fails that test: components in declaration order, empty ones left out (null, "", empty
+ * lists and maps; a deferred list or map that was not fetched counts as not empty), {@link Instant} as its text,
+ * every map through {@link RequestCapture#looksLikeCredentialKey} and {@link RequestCapture#looksLikeCredentialValue}.
+ * A value of any other type is handed to {@code fallback}, the Jackson mapper of that configuration.
  */
 final class RequestJsonWriter {
     private final JsonGenerator gen;
@@ -30,34 +32,145 @@ final class RequestJsonWriter {
         this.fallback = fallback;
     }
 
-    void writeRecord(Record record) throws IOException {
+    /** The request's members, into the object being written. */
+    void writeMembers(IssuanceRequest r) throws IOException {
+        text("realm", r.realm());
+        instant("time", r.time());
+        text("event", r.event());
+        gen.writeFieldName("grant");
+        grant(r.grant());
+        gen.writeFieldName("client");
+        client(r.client());
+        gen.writeFieldName("subject");
+        subject(r.subject());
+        gen.writeFieldName("actor");
+        actor(r.actor());
+        gen.writeFieldName("network");
+        network(r.network());
+        gen.writeFieldName("workload");
+        workload(r.workload());
+        gen.writeFieldName("organization");
+        organization(r.organization());
+        gen.writeFieldName("nhi");
+        nhi(r.nhi());
+    }
+
+    private void grant(Grant g) throws IOException {
         gen.writeStartObject();
-        writeMembers(record);
+        text("type", g.type());
+        member("scopes", g.scopes());
+        member("audiences", g.audiences());
+        member("resources", g.resources());
+        text("requestedTokenType", g.requestedTokenType());
         gen.writeEndObject();
     }
 
-    /** The record's non-empty components as members of the object being written. */
-    void writeMembers(Record record) throws IOException {
-        RecordShape shape = RecordShape.of(record.getClass());
-        for (int i = 0; i < shape.names.length; i++) {
-            Object value = shape.get(record, i);
-            if (!isEmpty(value)) {
-                gen.writeFieldName(shape.names[i]);
-                writeValue(value);
+    private void client(ClientInfo c) throws IOException {
+        gen.writeStartObject();
+        text("id", c.id());
+        text("clientId", c.clientId());
+        text("authMethod", c.authMethod());
+        gen.writeBooleanField("publicClient", c.publicClient());
+        member("attributes", c.attributes());
+        member("roles", c.roles());
+        member("scopes", c.scopes());
+        gen.writeEndObject();
+    }
+
+    private void subject(SubjectInfo s) throws IOException {
+        gen.writeStartObject();
+        text("id", s.id());
+        text("username", s.username());
+        gen.writeBooleanField("enabled", s.enabled());
+        gen.writeBooleanField("serviceAccount", s.serviceAccount());
+        member("attributes", s.attributes());
+        member("realmRoles", s.realmRoles());
+        member("clientRoles", s.clientRoles());
+        member("groups", s.groups());
+        gen.writeEndObject();
+    }
+
+    private void actor(ActorInfo a) throws IOException {
+        gen.writeStartObject();
+        text("clientId", a.clientId());
+        text("subject", a.subject());
+        if (!a.prior().isEmpty()) {
+            gen.writeArrayFieldStart("prior");
+            for (ActorInfo.Prior p : a.prior()) {
+                if (p == null) {
+                    gen.writeNull();
+                    continue;
+                }
+                gen.writeStartObject();
+                text("clientId", p.clientId());
+                text("subject", p.subject());
+                gen.writeEndObject();
             }
+            gen.writeEndArray();
+        }
+        gen.writeEndObject();
+    }
+
+    private void network(NetworkInfo n) throws IOException {
+        gen.writeStartObject();
+        text("sourceAddress", n.sourceAddress());
+        text("tlsClientCertThumbprint", n.tlsClientCertThumbprint());
+        text("dpopThumbprint", n.dpopThumbprint());
+        gen.writeEndObject();
+    }
+
+    private void workload(WorkloadInfo w) throws IOException {
+        gen.writeStartObject();
+        text("issuer", w.issuer());
+        text("subject", w.subject());
+        member("claims", w.claims());
+        gen.writeEndObject();
+    }
+
+    private void organization(OrganizationInfo o) throws IOException {
+        gen.writeStartObject();
+        text("id", o.id());
+        text("alias", o.alias());
+        gen.writeEndObject();
+    }
+
+    private void nhi(NhiInfo n) throws IOException {
+        gen.writeStartObject();
+        text("owner", n.owner());
+        text("ownerUsername", n.ownerUsername());
+        gen.writeBooleanField("ownerExists", n.ownerExists());
+        gen.writeBooleanField("ownerEnabled", n.ownerEnabled());
+        instant("expiresAt", n.expiresAt());
+        text("purpose", n.purpose());
+        gen.writeEndObject();
+    }
+
+    private void text(String name, String value) throws IOException {
+        if (value != null && !value.isEmpty()) {
+            gen.writeStringField(name, value);
         }
     }
 
-    /** Jackson's NON_EMPTY, with the capture's rule for deferred facts: an unread one is written (and named partial). */
+    private void instant(String name, Instant value) throws IOException {
+        if (value != null) {
+            gen.writeStringField(name, value.toString());
+        }
+    }
+
+    /** A list or map component, unless empty (Jackson's NON_EMPTY, with the capture's rule for deferred facts). */
+    private void member(String name, Object value) throws IOException {
+        if (!isEmpty(value)) {
+            gen.writeFieldName(name);
+            writeValue(value);
+        }
+    }
+
     private static boolean isEmpty(Object value) {
         if (value == null) {
             return true;
         }
-        if (value instanceof String s) {
-            return s.isEmpty();
-        }
         if (value instanceof DeferredList<?> list) {
-            return list.fetched() && list.isEmpty();
+            return list.fetched() && list.isEmpty(); // an unread list is written ([]) and named in partial
         }
         if (value instanceof DeferredMap<?> map) {
             return map.fetched() && map.isEmpty();
@@ -108,8 +221,6 @@ final class RequestJsonWriter {
                 writeValue(item);
             }
             gen.writeEndArray();
-        } else if (value instanceof Record record) {
-            writeRecord(record);
         } else {
             fallback.writeValue(gen, value);
         }

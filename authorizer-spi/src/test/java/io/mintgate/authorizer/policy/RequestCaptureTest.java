@@ -130,4 +130,104 @@ class RequestCaptureTest {
             assertThat(RequestCapture.encode(request)).isEqualTo(RequestCapture.encodeWithJackson(request));
         }
     }
+
+    /**
+     * Every component of every record of a request, filled: the hand-written capture must write each one as the
+     * Jackson path does, so a component added to a record and not to the capture fails here.
+     */
+    @Test
+    void everyComponentOfEveryRecordIsCaptured() throws Exception {
+        IssuanceRequest full = (IssuanceRequest) filled(IssuanceRequest.class);
+
+        String capture = RequestCapture.encode(full);
+
+        assertThat(capture).isEqualTo(RequestCapture.encodeWithJackson(full));
+        for (java.lang.reflect.RecordComponent c : IssuanceRequest.class.getRecordComponents()) {
+            assertThat(capture).contains("\"" + c.getName() + "\":");
+        }
+    }
+
+    /** Every list and map component of the request's facts deferred and unread: each is named in partial. */
+    @Test
+    void everyDeferredComponentIsNamedInPartial() throws Exception {
+        IssuanceRequest full = (IssuanceRequest) filled(IssuanceRequest.class);
+        Object[] facts = RecordShape.of(IssuanceRequest.class).values(full);
+        Map<String, List<String>> expected = new java.util.TreeMap<>();
+        for (int i = 0; i < facts.length; i++) {
+            if (!(facts[i] instanceof Record fact)) {
+                continue;
+            }
+            RecordShape shape = RecordShape.of(fact.getClass());
+            Object[] values = shape.values(fact);
+            for (int j = 0; j < values.length; j++) {
+                if (values[j] instanceof List<?> || values[j] instanceof Map<?, ?>) {
+                    values[j] = values[j] instanceof List<?> list ? DeferredList.of(() -> list)
+                            : DeferredMap.ofMultimap(java.util.HashMap::new);
+                }
+            }
+            facts[i] = shape.construct(values);
+        }
+        IssuanceRequest deferred = (IssuanceRequest) RecordShape.of(IssuanceRequest.class).construct(facts);
+        // Expected: every component that is still an unread deferred fact once the records' constructors ran (a
+        // constructor that copies its list, as ActorInfo's does, reads it).
+        Object[] built = RecordShape.of(IssuanceRequest.class).values(deferred);
+        for (int i = 0; i < built.length; i++) {
+            if (built[i] instanceof Record fact) {
+                RecordShape shape = RecordShape.of(fact.getClass());
+                Object[] values = shape.values(fact);
+                for (int j = 0; j < values.length; j++) {
+                    if (values[j] instanceof DeferredList<?> l && !l.fetched()
+                            || values[j] instanceof DeferredMap<?> m && !m.fetched()) {
+                        expected.put(RecordShape.of(IssuanceRequest.class).names[i] + "." + shape.names[j], List.of());
+                    }
+                }
+            }
+        }
+        assertThat(expected).as("the deferred components the test could make").hasSizeGreaterThan(8);
+
+        assertThat(RequestCapture.partial(deferred)).isEqualTo(expected);
+        assertThat(RequestCapture.encode(deferred)).isEqualTo(RequestCapture.encodeWithJackson(deferred));
+    }
+
+    /** A record with every component set to a non-empty value of its type (nested records filled too). */
+    private static Object filled(Class<?> type) throws Exception {
+        java.lang.reflect.RecordComponent[] components = type.getRecordComponents();
+        Object[] values = new Object[components.length];
+        Class<?>[] types = new Class<?>[components.length];
+        for (int i = 0; i < components.length; i++) {
+            types[i] = components[i].getType();
+            values[i] = sample(components[i].getGenericType(), components[i].getName());
+        }
+        var constructor = type.getDeclaredConstructor(types);
+        constructor.setAccessible(true);
+        return constructor.newInstance(values);
+    }
+
+    private static Object sample(java.lang.reflect.Type type, String name) throws Exception {
+        Class<?> raw = type instanceof java.lang.reflect.ParameterizedType p ? (Class<?>) p.getRawType() : (Class<?>) type;
+        java.lang.reflect.Type[] args = type instanceof java.lang.reflect.ParameterizedType p
+                ? p.getActualTypeArguments() : new java.lang.reflect.Type[0];
+        if (raw == String.class) {
+            return name + "-value";
+        }
+        if (raw == boolean.class || raw == Boolean.class) {
+            return true;
+        }
+        if (raw == Instant.class) {
+            return Instant.parse("2026-05-06T07:08:09Z");
+        }
+        if (raw == Object.class) {
+            return name + "-object";
+        }
+        if (List.class.isAssignableFrom(raw)) {
+            return List.of(sample(args[0], name + "-item"));
+        }
+        if (Map.class.isAssignableFrom(raw)) {
+            return Map.of(name + "-key", sample(args[1], name + "-entry"));
+        }
+        if (raw.isRecord()) {
+            return filled(raw);
+        }
+        throw new IllegalStateException("no sample for " + type + " (component " + name + "): add one here");
+    }
 }
