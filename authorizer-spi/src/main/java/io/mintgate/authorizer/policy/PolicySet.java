@@ -249,6 +249,7 @@ public final class PolicySet {
                             obligations.add(o.keepScopes(), o.keepAudiences(), o.keepRoles(), o.maxAccessTokenLifetime(),
                                     o.refreshTokenAllowed(), o.maxRefreshTokenLifetime(),
                                     o.claims().isEmpty() ? null : new java.util.LinkedHashMap<>(o.claims()));
+                            obligations.limitAuthorizationDetails(o.authorizationDetails());
                         }
                     }
                     // Counted only once the rule fully passed (a rule whose obligations failed counts nothing).

@@ -71,7 +71,8 @@ public final class DecisionPlaces {
     /** Place 1: decides at a token-response event and narrows the tokens the builder is about to sign. */
     void atTokenResponse(IssuanceAuthorizerExecutor.PolicySource policy, EventMints.TokenResponse response)
             throws ClientPolicyException {
-        narrow(decide(policy, response.mint()), response.builder());
+        IssuanceRequest request = IssuanceRequests.forEvent(session, response.mint());
+        narrow(decide(policy, request), request, response.builder());
     }
 
     /**
@@ -82,7 +83,7 @@ public final class DecisionPlaces {
      */
     void atJwtAuthorizationGrant(IssuanceAuthorizerExecutor.PolicySource policy, IssuanceRequests.Mint mint)
             throws ClientPolicyException {
-        RequestLedger.of(session).narrowLater(decide(policy, mint).decision().obligations());
+        RequestLedger.of(session).narrowLater(decide(policy, IssuanceRequests.forEvent(session, mint)).decision().obligations());
     }
 
     /**
@@ -132,9 +133,9 @@ public final class DecisionPlaces {
         }
     }
 
-    private IssuanceDecisions.Outcome decide(IssuanceAuthorizerExecutor.PolicySource policy, IssuanceRequests.Mint mint)
+    private IssuanceDecisions.Outcome decide(IssuanceAuthorizerExecutor.PolicySource policy, IssuanceRequest request)
             throws ClientPolicyException {
-        IssuanceDecisions.Outcome outcome = IssuanceDecisions.decide(session, policy, IssuanceRequests.forEvent(session, mint));
+        IssuanceDecisions.Outcome outcome = IssuanceDecisions.decide(session, policy, request);
         if (outcome.denied()) {
             throw new ClientPolicyException(Denials.ERROR, outcome.description(), Response.Status.BAD_REQUEST);
         }
@@ -142,17 +143,22 @@ public final class DecisionPlaces {
     }
 
     /** At a token-response event the builder can also drop the refresh token, which the post-processor cannot. */
-    private void narrow(IssuanceDecisions.Outcome outcome, TokenManager.AccessTokenResponseBuilder builder) {
+    private void narrow(IssuanceDecisions.Outcome outcome, IssuanceRequest request,
+                        TokenManager.AccessTokenResponseBuilder builder) {
         Obligations obligations = outcome.decision().obligations();
         if (builder == null) {
             return;
         }
         // the post-processor may still narrow the access token's lifetime (carried narrowing on refresh)
         IdTokenLifetime.remember(session, builder.getIdToken());
+        String granted = GrantedAuthorizationDetails.apply(session, request, obligations, builder.getAccessToken(),
+                builder.getRefreshToken(), null);
         if (obligations.isEmpty()) {
+            IssuanceDecisions.recordNarrowing(session, granted);
             return;
         }
-        String removed = Narrowing.apply(session, obligations, builder.getAccessToken(), builder.getRefreshToken(), null);
+        String removed = join(Narrowing.apply(session, obligations, builder.getAccessToken(), builder.getRefreshToken(), null),
+                granted);
         IdTokenLifetime.follow(builder.getIdToken(), builder.getAccessToken());
         if (!obligations.refreshTokenAllowed() && builder.getRefreshToken() != null) {
             builder.removeRefreshToken();
@@ -164,7 +170,10 @@ public final class DecisionPlaces {
     private void enforce(IssuanceAuthorizerExecutor.PolicySource policy, IssuanceRequest request, TokenBuild build) {
         IssuanceDecisions.Outcome outcome = IssuanceDecisions.decide(session, policy, request);
         if (!outcome.denied()) {
-            IssuancePostProcessor.narrow(session, outcome.decision().obligations(), build.context());
+            Obligations obligations = outcome.decision().obligations();
+            IssuancePostProcessor.narrow(session, obligations, build.context());
+            IssuanceDecisions.recordNarrowing(session, GrantedAuthorizationDetails.apply(session, request, obligations,
+                    build.context().accessToken(), build.context().refreshToken(), build.context().clientSessionCtx()));
             return;
         }
         reportDenial(build, outcome);
@@ -173,6 +182,10 @@ public final class DecisionPlaces {
             throw new ErrorResponseException(Denials.ERROR, outcome.description(), Response.Status.BAD_REQUEST);
         }
         throw new TokenInterceptorException(Denials.ERROR, outcome.description());
+    }
+
+    private static String join(String a, String b) {
+        return a.isEmpty() ? b : b.isEmpty() ? a : a + ";" + b;
     }
 
     /** A refusal in the token build produces no Keycloak event by itself: send the {@code *_ERROR} an auditor expects. */

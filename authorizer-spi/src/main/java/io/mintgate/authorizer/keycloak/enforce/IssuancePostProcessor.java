@@ -86,10 +86,14 @@ public final class IssuancePostProcessor implements TokenPostProcessor {
         ActorInfo actor = OAuth2Constants.TOKEN_EXCHANGE_GRANT_TYPE.equals(grantType)
                 ? new ActorInfo(client.getClientId(), "", priorActors(subjectToken)) : ActorInfo.NONE;
         DecisionPlaces.TokenBuild build = new DecisionPlaces.TokenBuild(grantType, client, user, actor, form, context);
-        if (eventless) {
-            places.atEventlessGrant(build);
-        } else {
-            places.afterSubjectVerified(build, deferred);
+        try {
+            if (eventless) {
+                places.atEventlessGrant(build);
+            } else {
+                places.afterSubjectVerified(build, deferred);
+            }
+        } catch (IssuanceRequests.InvalidAuthorizationDetails e) {
+            throw new TokenInterceptorException(IssuanceRequests.InvalidAuthorizationDetails.ERROR, e.getMessage());
         }
     }
 

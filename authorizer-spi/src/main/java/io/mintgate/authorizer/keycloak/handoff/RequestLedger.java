@@ -42,6 +42,7 @@ public final class RequestLedger {
     private List<Map<String, Object>> awaitingDecisionId;
     private AccessToken cappedToken;
     private IDToken idToken;
+    private List<Map<String, Object>> grantedAuthorizationDetails;
 
     /** A policy whose client-policy event fired before Keycloak verified the subject, and that event's name. */
     public record Deferred(String event, IssuanceAuthorizerExecutor.PolicySource policy) {
@@ -150,6 +151,27 @@ public final class RequestLedger {
 
     public AccessToken cappedToken() {
         return cappedToken;
+    }
+
+    /**
+     * The RFC 9396 cells Mintgate granted the access token from the request (left by {@code
+     * GrantedAuthorizationDetails} after each allow, narrower each time), for the token response's
+     * {@code authorization_details} member ({@code NarrowedTokenManager} takes them).
+     */
+    public void grantAuthorizationDetails(List<Map<String, Object>> cells) {
+        grantedAuthorizationDetails = cells;
+    }
+
+    /** The cells granted so far in this request, or null when Mintgate granted none. */
+    public List<Map<String, Object>> grantedAuthorizationDetails() {
+        return grantedAuthorizationDetails;
+    }
+
+    /** Removes and returns the granted cells, or null: the response of a second token build does not repeat them. */
+    public List<Map<String, Object>> takeGrantedAuthorizationDetails() {
+        List<Map<String, Object>> taken = grantedAuthorizationDetails;
+        grantedAuthorizationDetails = null;
+        return taken;
     }
 
     public void rememberIdToken(IDToken token) {

@@ -1,6 +1,8 @@
 package io.mintgate.authorizer.policy.authzen;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mintgate.authorizer.policy.AuthorizationDetailLimits;
+import io.mintgate.authorizer.policy.AuthorizationDetails;
 import io.mintgate.authorizer.policy.Obligations;
 import io.mintgate.authorizer.policy.PolicyEvaluationException;
 import java.time.Duration;
@@ -61,9 +63,31 @@ public final class IssuanceShaping {
             survives[t] = permitted;
         }
         // Section 6.4.3: an `audience` key on a permitted item is that item's own target, or empty (withdrawn).
+        AuthorizationDetailTuples details = batch.details();
+        boolean[] cellPermitted = new boolean[details.size()];
+        for (int c = 0; c < cellPermitted.length; c++) {
+            cellPermitted[c] = answer.decision(batch.cellIndex(c));
+        }
         for (int i = 0; i < answer.size(); i++) {
             JsonNode audience = permitted(answer, i) ? issuance(answer, i, pdp).get("audience") : null;
             if (audience == null) {
+                continue;
+            }
+            if (batch.isCell(i)) {
+                // a cell's resource is its location: the value is that location, or empty, which denies the cell
+                AuthorizationDetailTuples.Cell cell = details.cells().get(i - batch.cellIndex(0));
+                if (!audience.isArray()) {
+                    throw failure(pdp, "issuance.audience of evaluation " + i + " is not an array");
+                }
+                for (JsonNode value : audience) {
+                    if (!value.isTextual() || !value.asText().equals(cell.location())) {
+                        throw failure(pdp, "issuance.audience of evaluation " + i + " names another resource than its"
+                                + " own (Section 6.4.3: broadening)");
+                    }
+                }
+                if (audience.isEmpty()) {
+                    cellPermitted[i - batch.cellIndex(0)] = false;
+                }
                 continue;
             }
             int t = batch.targetOf(i);
@@ -102,8 +126,23 @@ public final class IssuanceShaping {
         Set<String> granted = null;
         Map<String, Object> claims = null;
         Set<String> crit = null;
+        List<Map<String, Object>> returnedDetails = null;
+        Set<String> removedTargets = new LinkedHashSet<>();
+        for (int t = 0; t < targets; t++) {
+            if (!survives[t]) {
+                removedTargets.add(batch.targets().get(t));
+            }
+        }
         for (int i = 0; i < answer.size(); i++) {
-            if (!permitted(answer, i) || !survives[batch.targetOf(i)]) {
+            if (!permitted(answer, i)) {
+                continue;
+            }
+            if (batch.isCell(i)) {
+                AuthorizationDetailTuples.Cell cell = details.cells().get(i - batch.cellIndex(0));
+                if ((cell.target() >= 0 && !survives[cell.target()]) || removedTargets.contains(cell.location())) {
+                    continue; // Section 5.5.4: disregarded with its target
+                }
+            } else if (!survives[batch.targetOf(i)]) {
                 continue;
             }
             JsonNode issuance = issuance(answer, i, pdp);
@@ -136,8 +175,7 @@ public final class IssuanceShaping {
                     case "audience" -> {
                         // checked above
                     }
-                    case "authorization_details" -> throw failure(pdp, "issuance.authorization_details of evaluation "
-                            + i + " is mandatory-to-understand and Mintgate does not apply it (Section 6.2)");
+                    case "authorization_details" -> returnedDetails = union(returnedDetails, value, i, pdp);
                     case "crit" -> {
                         if (!value.isArray()) {
                             throw failure(pdp, "issuance.crit of evaluation " + i + " is not an array");
@@ -163,7 +201,30 @@ public final class IssuanceShaping {
         if (granted != null) {
             keptScopes.retainAll(granted);
         }
-        if (scopes > 0 && keptScopes.isEmpty()) {
+        // Sections 5.5.6 and 6.4.4: the entries rebuilt from the permitted cells, or the PDP's own entries, each
+        // covered by one requested entry and by one rebuilt entry (never a cell the PDP denied)
+        List<Map<String, Object>> requestedDetails = details.entries();
+        List<Map<String, Object>> grantedDetails = details.reassemble(cellPermitted, survives, batch.targets());
+        if (returnedDetails != null) {
+            List<String> survivingTargets = new ArrayList<>();
+            for (int t = 0; t < targets; t++) {
+                if (survives[t]) {
+                    survivingTargets.add(batch.targets().get(t));
+                }
+            }
+            for (Map<String, Object> entry : returnedDetails) {
+                if (!AuthorizationDetails.coveredByAny(entry, requestedDetails, batch.targets())
+                        || !AuthorizationDetails.coveredByAny(entry, grantedDetails, survivingTargets)) {
+                    throw failure(pdp, "issuance.authorization_details returns an entry of type '" + entry.get("type")
+                            + "' that no single requested and permitted entry covers (Section 6.4.4: broadening)");
+                }
+            }
+            grantedDetails = returnedDetails;
+        }
+        if (!requestedDetails.isEmpty() && grantedDetails.isEmpty()) {
+            return Outcome.refuse("no authorization details entry survives (Section 5.5.6)");
+        }
+        if (scopes > 0 && keptScopes.isEmpty() && grantedDetails.isEmpty()) {
             return Outcome.refuse("no requested scope survives (Section 5.5.5)");
         }
         if (claims != null) {
@@ -197,7 +258,27 @@ public final class IssuanceShaping {
         if (claims != null && !claims.isEmpty()) {
             obligations.claims(claims);
         }
+        if (!grantedDetails.equals(requestedDetails)) {
+            obligations.authorizationDetails(AuthorizationDetailLimits.onlyCells(grantedDetails));
+        }
         return new Outcome(false, null, obligations.build());
+    }
+
+    /** Section 6.6: the union of the entries permitted items return, each an RFC 9396 entry. */
+    private static List<Map<String, Object>> union(List<Map<String, Object>> entries, JsonNode value, int item, String pdp) {
+        List<Map<String, Object>> parsed;
+        try {
+            parsed = AuthorizationDetails.parse(value.toString());
+        } catch (AuthorizationDetails.Malformed e) {
+            throw failure(pdp, "issuance.authorization_details of evaluation " + item + ": " + e.getMessage());
+        }
+        List<Map<String, Object>> out = entries == null ? new ArrayList<>() : entries;
+        for (Map<String, Object> entry : parsed) {
+            if (!out.contains(entry)) {
+                out.add(entry);
+            }
+        }
+        return out;
     }
 
     private static Map<String, Object> mergeClaims(Map<String, Object> claims, JsonNode value, int item, String pdp) {
