@@ -232,7 +232,7 @@ public final class PolicySet {
                             findings.add(new RuleFinding(rule.name(), denial.reason(), Mode.SHADOW, false, denial.message()));
                             continue;
                         }
-                        return Decision.deny(id, denial.reason(), denial.message(), rule.name(), version, findings);
+                        return Decision.deny(id, denial, rule.name(), version, findings);
                     }
                     if (rule.mode() == Mode.ENFORCE) {
                         if (rule.obligations() != ObligationTemplate.NONE) {
@@ -285,7 +285,7 @@ public final class PolicySet {
                     if (denial != null && rule.mode() == Mode.SHADOW) {
                         findings.add(new RuleFinding(rule.name(), denial.reason(), Mode.SHADOW, false, denial.message()));
                     } else if (denial != null) {
-                        return Decision.deny(id, denial.reason(), denial.message(), rule.name(), version, findings);
+                        return Decision.deny(id, denial, rule.name(), version, findings);
                     }
                 } catch (PolicyEvaluationException e) {
                     findings.add(new RuleFinding(rule.name(), POLICY_ERROR, rule.mode(), true, e.getMessage()));

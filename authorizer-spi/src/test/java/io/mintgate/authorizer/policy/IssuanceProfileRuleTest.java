@@ -186,6 +186,7 @@ class IssuanceProfileRuleTest {
                   {"decision": false}, {"decision": false}]}"""));
         assertThat(noCell.allowed()).isFalse();
         assertThat(noCell.reason()).isEqualTo("pdp_denied");
+        assertThat(noCell.error()).as("Section 8").isEqualTo("invalid_authorization_details");
     }
 
     @Test
@@ -300,6 +301,7 @@ class IssuanceProfileRuleTest {
         assertThat(decision.allowed()).isFalse();
         assertThat(decision.reason()).isEqualTo("pdp_denied");
         assertThat(decision.message()).isEqualTo("The PDP said no.");
+        assertThat(decision.error()).as("Section 8: a denied gate fails the request; no error is named").isNull();
     }
 
     @Test
@@ -424,6 +426,7 @@ class IssuanceProfileRuleTest {
         // Binding Section 7: the client cannot tell which of the two gates refused.
         assertThat(subjectDenied.reason()).isEqualTo("pdp_denied").isEqualTo(partyDenied.reason());
         assertThat(subjectDenied.message()).isEqualTo(partyDenied.message());
+        assertThat(subjectDenied.error()).as("binding Section 7").isEqualTo("invalid_request").isEqualTo(partyDenied.error());
     }
 
     @Test
@@ -467,6 +470,7 @@ class IssuanceProfileRuleTest {
 
         assertThat(decision.allowed()).isFalse();
         assertThat(decision.reason()).isEqualTo("pdp_denied");
+        assertThat(decision.error()).as("Section 8").isEqualTo("invalid_scope");
     }
 
     @Test
@@ -479,6 +483,7 @@ class IssuanceProfileRuleTest {
 
         assertThat(zero.allowed()).isFalse();
         assertThat(zero.reason()).isEqualTo("pdp_denied");
+        assertThat(zero.error()).as("a denial, no error named").isNull();
         assertThat(two.obligations().maxAccessTokenLifetime()).isEqualTo(Duration.ofSeconds(120));
     }
 
@@ -548,6 +553,19 @@ class IssuanceProfileRuleTest {
 
         assertThat(decision.allowed()).isFalse();
         assertThat(decision.reason()).isEqualTo("pdp_denied");
+        assertThat(decision.error()).as("Section 8: an emptied audience set").isEqualTo("invalid_target");
+    }
+
+    @Test
+    void aBatchThatAuthorizationDetailsOverranIsInvalidAuthorizationDetails() {
+        String nine = "[" + String.join(",", java.util.Collections.nCopies(8,
+                "{\"type\": \"t\", \"actions\": [\"a\"]}")) + "]";
+        ProfilePdp pdp = new ProfilePdp("{}");
+        Decision decision = policy().evaluate(withDetails(List.of("api"), nine), pdp); // 1 gate + 8 cells > 8
+
+        assertThat(decision.reason()).isEqualTo("pdp_batch_too_large");
+        assertThat(decision.error()).isEqualTo("invalid_authorization_details");
+        assertThat(pdp.queries).isEmpty();
     }
 
     @Test
@@ -558,6 +576,8 @@ class IssuanceProfileRuleTest {
         Decision decision = policy().evaluate(large, pdp);
 
         assertThat(decision.reason()).isEqualTo("pdp_batch_too_large");
+        assertThat(decision.error()).as("Section 5.5.3: the error of the parameter that overran the bound")
+                .isEqualTo("invalid_scope");
         assertThat(pdp.queries).isEmpty();
     }
 

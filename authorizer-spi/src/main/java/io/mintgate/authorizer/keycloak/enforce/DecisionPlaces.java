@@ -99,7 +99,7 @@ public final class DecisionPlaces {
         IssuanceDecisions.Outcome outcome = IssuanceDecisions.decideBeforeAuthentication(session, policy,
                 () -> IssuanceRequests.forEvent(session, mint), FrontChannel.knownFacts(context.getEvent()));
         if (outcome != null && outcome.denied()) {
-            throw new ClientPolicyException(Denials.ERROR, outcome.description(), Response.Status.BAD_REQUEST);
+            throw new ClientPolicyException(Denials.error(outcome.decision()), outcome.description(), Response.Status.BAD_REQUEST);
         }
     }
 
@@ -137,7 +137,8 @@ public final class DecisionPlaces {
             throws ClientPolicyException {
         IssuanceDecisions.Outcome outcome = IssuanceDecisions.decide(session, policy, request);
         if (outcome.denied()) {
-            throw new ClientPolicyException(Denials.ERROR, outcome.description(), Response.Status.BAD_REQUEST);
+            throw new ClientPolicyException(Denials.error(outcome.decision()), outcome.description(),
+                    Response.Status.BAD_REQUEST);
         }
         return outcome;
     }
@@ -179,9 +180,10 @@ public final class DecisionPlaces {
         reportDenial(build, outcome);
         if (OAuth2Constants.UMA_GRANT_TYPE.equals(build.grantType())) {
             // The UMA endpoint turns any other exception (TokenInterceptorException included) into a 500.
-            throw new ErrorResponseException(Denials.ERROR, outcome.description(), Response.Status.BAD_REQUEST);
+            throw new ErrorResponseException(Denials.error(outcome.decision()), outcome.description(),
+                    Response.Status.BAD_REQUEST);
         }
-        throw new TokenInterceptorException(Denials.ERROR, outcome.description());
+        throw new TokenInterceptorException(Denials.error(outcome.decision()), outcome.description());
     }
 
     private static String join(String a, String b) {
@@ -195,7 +197,7 @@ public final class DecisionPlaces {
                 .client(build.client())
                 .detail("grant_type", build.grantType())
                 .detail("reason", "client_policy_error")
-                .detail("client_policy_error", Denials.ERROR)
+                .detail("client_policy_error", Denials.error(outcome.decision()))
                 .detail("client_policy_error_detail", outcome.description());
         if (build.user() != null) {
             event.user(build.user());
@@ -203,6 +205,6 @@ public final class DecisionPlaces {
         for (Map.Entry<String, String> detail : DecisionDetails.of(outcome.decision()).entrySet()) {
             event.detail(detail.getKey(), detail.getValue());
         }
-        event.error(Denials.ERROR);
+        event.error(Denials.error(outcome.decision()));
     }
 }

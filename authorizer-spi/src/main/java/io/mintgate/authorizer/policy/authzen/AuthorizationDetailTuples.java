@@ -10,7 +10,7 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The authorization detail tuples of the AuthZEN token issuance profile (Draft 1, Section 5.3.5) for the request's
+ * The authorization detail tuples of the AuthZEN token issuance profile (Draft 1, Section 5.3.4) for the request's
  * RFC 9396 entries, and the entries reassembled from the cells the PDP permitted (Section 5.5.6).
  *
  * <p>An entry is a product: one tuple per cell, {@code resource.type} the entry's {@code type}, {@code resource.id}
@@ -20,7 +20,7 @@ import java.util.Set;
  */
 record AuthorizationDetailTuples(List<Map<String, Object>> entries, List<Cell> cells) {
 
-    /** Section 5.3.5: the action of an entry without {@code actions}. */
+    /** Section 5.3.4: the action of an entry without {@code actions}. */
     static final String NO_ACTION = "authorization_detail";
 
     static final AuthorizationDetailTuples NONE = new AuthorizationDetailTuples(List.of(), List.of());

@@ -17,7 +17,7 @@ import java.util.Map;
  *
  * <p>Layout (Section 5.5.1: gate tuples at the leading indices): per requested target one gate tuple (two for a
  * token exchange, subject gate then requesting-party gate, binding Section 4.6), then per target one scope tuple per
- * scope, then one authorization detail tuple per cell of the request's RFC 9396 entries (Section 5.3.5). Gate of
+ * scope, then one authorization detail tuple per cell of the request's RFC 9396 entries (Section 5.3.4). Gate of
  * target {@code t}: index {@code t * gates}; scope {@code s} at target {@code t}: index
  * {@code targets * gates + t * scopes + s}; cell {@code c}: {@code targets * (gates + scopes) + c}.
  */
@@ -198,7 +198,7 @@ public record IssuanceEvaluations(AuthzenQuery query, List<String> targets, List
                     }
                 }
                 for (AuthorizationDetailTuples.Cell cell : details.cells()) {
-                    // Section 5.3.5: the entry's type and the cell's location are the resource; an exchange's
+                    // Section 5.3.4: the entry's type and the cell's location are the resource; an exchange's
                     // tuples name the exchange subject, as its scope tuples do (binding Section 4.3.4).
                     item(json, exchange ? subjectType : null, exchange ? subjectId : null, cell.actionName(),
                             details.type(cell), cell.location());

@@ -32,11 +32,23 @@ public final class IssuanceShaping {
     private static final Set<String> KNOWN_KEYS = Set.of("granted_scope", "token_lifetime", "audience",
             "authorization_details", "crit", "claims");
 
-    /** What the answer means for the token: a refusal (with why, for the log), or the narrowing to apply. */
-    public record Outcome(boolean refused, String why, Obligations obligations) {
+    /** RFC 6749 Section 5.2: every requested scope refused (profile Section 8, binding Section 7). */
+    static final String INVALID_SCOPE = "invalid_scope";
+    /** RFC 8693 Section 2.2.2 (and RFC 8707): no target the token may be issued for. */
+    static final String INVALID_TARGET = "invalid_target";
+    /** RFC 9396 Section 6: no authorization details entry granted. */
+    static final String INVALID_AUTHORIZATION_DETAILS = "invalid_authorization_details";
+    /** Binding Section 7: a denied gate of a token exchange, whichever of its two gates it was. */
+    static final String INVALID_REQUEST = "invalid_request";
 
-        static Outcome refuse(String why) {
-            return new Outcome(true, why, null);
+    /**
+     * What the answer means for the token: a refusal (with why, for the log, and the OAuth error the profile names
+     * for it, null where it names none), or the narrowing to apply.
+     */
+    public record Outcome(boolean refused, String why, Obligations obligations, String error) {
+
+        static Outcome refuse(String why, String error) {
+            return new Outcome(true, why, null, error);
         }
     }
 
@@ -52,13 +64,15 @@ public final class IssuanceShaping {
         // Section 5.5.4 (and binding Section 4.6: a token exchange fails if either gate is denied).
         boolean[] survives = new boolean[targets];
         int surviving = 0;
+        boolean withdrawn = false;
         for (int t = 0; t < targets; t++) {
             boolean permitted = true;
             for (int g = 0; g < batch.gates(); g++) {
                 permitted &= answer.decision(batch.gateIndex(t, g));
             }
             if (!permitted && batch.exchange()) {
-                return Outcome.refuse("gate tuple denied at " + batch.targets().get(t) + " (token exchange)");
+                return Outcome.refuse("gate tuple denied at " + batch.targets().get(t) + " (token exchange)",
+                        INVALID_REQUEST);
             }
             survives[t] = permitted;
         }
@@ -102,13 +116,16 @@ public final class IssuanceShaping {
             }
             if (audience.isEmpty()) {
                 survives[t] = false;
+                withdrawn = true;
             }
         }
         for (boolean s : survives) {
             surviving += s ? 1 : 0;
         }
         if (surviving == 0) {
-            return Outcome.refuse("no issuance target survives (Sections 5.5.4, 6.4.3)");
+            // Section 8: a denied gate fails the request; a target set that shaping emptied is invalid_target
+            return Outcome.refuse("no issuance target survives (Sections 5.5.4, 6.4.3)",
+                    withdrawn || batch.exchange() ? INVALID_TARGET : null);
         }
         // Section 5.5.5: a scope is kept only where it was permitted at every surviving target.
         Set<String> keptScopes = new LinkedHashSet<>();
@@ -196,7 +213,7 @@ public final class IssuanceShaping {
             }
         }
         if (lifetime == 0) {
-            return Outcome.refuse("token_lifetime 0 (Section 6.4.2)");
+            return Outcome.refuse("token_lifetime 0 (Section 6.4.2)", null);
         }
         if (granted != null) {
             keptScopes.retainAll(granted);
@@ -222,10 +239,11 @@ public final class IssuanceShaping {
             grantedDetails = returnedDetails;
         }
         if (!requestedDetails.isEmpty() && grantedDetails.isEmpty()) {
-            return Outcome.refuse("no authorization details entry survives (Section 5.5.6)");
+            return Outcome.refuse("no authorization details entry survives (Section 5.5.6)",
+                    INVALID_AUTHORIZATION_DETAILS);
         }
         if (scopes > 0 && keptScopes.isEmpty() && grantedDetails.isEmpty()) {
-            return Outcome.refuse("no requested scope survives (Section 5.5.5)");
+            return Outcome.refuse("no requested scope survives (Section 5.5.5)", INVALID_SCOPE);
         }
         if (claims != null) {
             // Mintgate leaves Keycloak's own claims alone, so it does not apply these (Section 6.5.1: advisory).
@@ -261,7 +279,7 @@ public final class IssuanceShaping {
         if (!grantedDetails.equals(requestedDetails)) {
             obligations.authorizationDetails(AuthorizationDetailLimits.onlyCells(grantedDetails));
         }
-        return new Outcome(false, null, obligations.build());
+        return new Outcome(false, null, obligations.build(), null);
     }
 
     /** Section 6.6: the union of the entries permitted items return, each an RFC 9396 entry. */
