@@ -47,11 +47,11 @@ final class GrantedAuthorizationDetails {
         }
         AuthorizationDetailLimits limits = obligations == null ? null : obligations.authorizationDetails();
         List<Map<String, Object>> requested = request.grant().authorizationDetails();
+        if (access.getAuthorizationDetails() == null && requested.isEmpty()) {
+            return ""; // the common case: no parameter, no cells
+        }
         RequestLedger ledger = RequestLedger.of(session);
         if (access.getAuthorizationDetails() == null) {
-            if (requested.isEmpty()) {
-                return "";
-            }
             List<Map<String, Object>> granted = AuthorizationDetails.narrow(requested, limits);
             access.setAuthorizationDetails(representations(granted));
             ledger.grantAuthorizationDetails(granted);

@@ -35,7 +35,9 @@ final class NarrowedTokenManager extends TokenManager {
     public AccessTokenResponse transformAccessTokenResponse(KeycloakSession session, AccessTokenResponse response,
                                                             UserSessionModel userSession, ClientSessionContext clientSessionCtx) {
         AccessTokenResponse answer = super.transformAccessTokenResponse(session, response, userSession, clientSessionCtx);
-        List<Map<String, Object>> granted = RequestLedger.of(session).takeGrantedAuthorizationDetails();
+        // a request no policy decided opens no ledger here
+        RequestLedger ledger = RequestLedger.ifOpen(session);
+        List<Map<String, Object>> granted = ledger == null ? null : ledger.takeGrantedAuthorizationDetails();
         if (granted != null && answer.getAuthorizationDetails() == null) {
             answer.setOtherClaims(OAuth2Constants.AUTHORIZATION_DETAILS, granted);
         }

@@ -66,6 +66,11 @@ public final class RequestLedger {
         return ledger;
     }
 
+    /** The ledger of {@code session}'s request if a step already opened it, else null (opens nothing). */
+    public static RequestLedger ifOpen(KeycloakSession session) {
+        return session.getAttribute(ATTRIBUTE, RequestLedger.class);
+    }
+
     /** The ledger of the request this thread serves, or null when none is open. */
     public static RequestLedger onThisThread() {
         return ON_THIS_THREAD.get();
