@@ -146,6 +146,17 @@ class RichAuthorizationRequestsIT {
         JsonNode introspection = introspect(accessToken, "payments-api");
         assertThat(introspection.path("active").asBoolean()).as("introspection: %s", introspection).isTrue();
         assertThat(introspection.get("authorization_details")).as("introspection").isEqualTo(expected);
+
+        // decided in the token build, after Keycloak verified the subject token: the amount rule refuses there too
+        HttpResponse<String> tooMuch = token("agent", Map.of("grant_type", EXCHANGE, "subject_token", subjectToken,
+                "subject_token_type", "urn:ietf:params:oauth:token-type:access_token",
+                "authorization_details", "[{\"type\": \"payment_initiation\", \"actions\": [\"initiate\"], "
+                        + "\"instructedAmount\": {\"currency\": \"EUR\", \"amount\": \"1000.01\"}}]"));
+        assertThat(tooMuch.statusCode()).as(tooMuch.body()).isEqualTo(400);
+        JsonNode refusal = JSON.readTree(tooMuch.body());
+        assertThat(refusal.path("error").asText()).isEqualTo("access_denied");
+        assertThat(refusal.path("error_description").asText())
+                .startsWith("Payments above 1000 EUR need a person. (reason: amount_too_high, decision: ");
     }
 
     private HttpResponse<String> password() throws IOException, InterruptedException {
