@@ -6,10 +6,12 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -183,11 +185,11 @@ public final class AuthorizationDetails {
         if (requested.containsKey("identifier") && !requested.get("identifier").equals(cell.get("identifier"))) {
             return false;
         }
-        Set<String> own = new java.util.HashSet<>(requested.keySet());
+        Set<String> own = new HashSet<>(requested.keySet());
         own.addAll(cell.keySet());
         own.removeAll(COMMON_MEMBERS);
         for (String member : own) {
-            if (!java.util.Objects.equals(requested.get(member), cell.get(member))) {
+            if (!Objects.equals(requested.get(member), cell.get(member))) {
                 return false;
             }
         }

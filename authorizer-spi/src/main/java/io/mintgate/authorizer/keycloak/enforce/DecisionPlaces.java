@@ -83,7 +83,8 @@ public final class DecisionPlaces {
      */
     void atJwtAuthorizationGrant(IssuanceAuthorizerExecutor.PolicySource policy, IssuanceRequests.Mint mint)
             throws ClientPolicyException {
-        RequestLedger.of(session).narrowLater(decide(policy, IssuanceRequests.forEvent(session, mint)).decision().obligations());
+        IssuanceRequest request = IssuanceRequests.forEvent(session, mint);
+        RequestLedger.of(session).narrowLater(decide(policy, request).decision().obligations());
     }
 
     /**
@@ -99,7 +100,8 @@ public final class DecisionPlaces {
         IssuanceDecisions.Outcome outcome = IssuanceDecisions.decideBeforeAuthentication(session, policy,
                 () -> IssuanceRequests.forEvent(session, mint), FrontChannel.knownFacts(context.getEvent()));
         if (outcome != null && outcome.denied()) {
-            throw new ClientPolicyException(Denials.error(outcome.decision()), outcome.description(), Response.Status.BAD_REQUEST);
+            throw new ClientPolicyException(Denials.error(outcome.decision()), outcome.description(),
+                    Response.Status.BAD_REQUEST);
         }
     }
 

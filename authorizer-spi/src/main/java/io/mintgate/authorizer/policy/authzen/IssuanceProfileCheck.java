@@ -1,6 +1,7 @@
 package io.mintgate.authorizer.policy.authzen;
 
 import io.mintgate.authorizer.policy.DecisionServices;
+import io.mintgate.authorizer.policy.IssuanceRequest;
 import io.mintgate.authorizer.policy.RuleCheck;
 import io.mintgate.authorizer.policy.cel.RequestActivation;
 
@@ -53,7 +54,7 @@ final class IssuanceProfileCheck implements RuleCheck {
     }
 
     /** Which parameter made the batch too large: the authorization details, else the scopes, else the targets. */
-    private static String overrun(io.mintgate.authorizer.policy.IssuanceRequest request) {
+    private static String overrun(IssuanceRequest request) {
         if (!request.grant().authorizationDetails().isEmpty()) {
             return IssuanceShaping.INVALID_AUTHORIZATION_DETAILS;
         }

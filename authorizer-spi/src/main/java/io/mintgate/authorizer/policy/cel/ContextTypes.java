@@ -10,6 +10,7 @@ import dev.cel.common.types.ListType;
 import dev.cel.common.types.MapType;
 import dev.cel.common.types.SimpleType;
 import io.mintgate.authorizer.policy.ActorInfo;
+import io.mintgate.authorizer.policy.AuthorizationDetails;
 import io.mintgate.authorizer.policy.ClientInfo;
 import io.mintgate.authorizer.policy.Grant;
 import io.mintgate.authorizer.policy.NetworkInfo;
@@ -108,7 +109,7 @@ public final class ContextTypes {
             return List.of();
         }
         return CelValues.toCel(grant.authorizationDetails().stream()
-                .map(io.mintgate.authorizer.policy.AuthorizationDetails::withCommonMembers).toList());
+                .map(AuthorizationDetails::withCommonMembers).toList());
     }
 
     private static Object priorActors(ActorInfo actor) {
