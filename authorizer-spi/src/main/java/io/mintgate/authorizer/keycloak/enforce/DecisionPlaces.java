@@ -84,7 +84,11 @@ public final class DecisionPlaces {
     void atJwtAuthorizationGrant(IssuanceAuthorizerExecutor.PolicySource policy, IssuanceRequests.Mint mint)
             throws ClientPolicyException {
         IssuanceRequest request = IssuanceRequests.forEvent(session, mint);
-        RequestLedger.of(session).narrowLater(decide(policy, request).decision().obligations());
+        RequestLedger ledger = RequestLedger.of(session);
+        ledger.narrowLater(decide(policy, request).decision().obligations());
+        if (!request.grant().authorizationDetails().isEmpty()) {
+            ledger.grantLater(request.grant().authorizationDetails());
+        }
     }
 
     /**

@@ -42,11 +42,16 @@ final class GrantedAuthorizationDetails {
      */
     static String apply(KeycloakSession session, IssuanceRequest request, Obligations obligations, AccessToken access,
                         RefreshToken refresh, ClientSessionContext clientSessionCtx) {
+        return apply(session, request.grant().authorizationDetails(), obligations, access, refresh, clientSessionCtx);
+    }
+
+    /** The same for a request decided earlier, whose cells were left in the ledger (the JWT authorization grant). */
+    static String apply(KeycloakSession session, List<Map<String, Object>> requested, Obligations obligations,
+                        AccessToken access, RefreshToken refresh, ClientSessionContext clientSessionCtx) {
         if (access == null) {
             return "";
         }
         AuthorizationDetailLimits limits = obligations == null ? null : obligations.authorizationDetails();
-        List<Map<String, Object>> requested = request.grant().authorizationDetails();
         if (access.getAuthorizationDetails() == null && requested.isEmpty()) {
             return ""; // the common case: no parameter, no cells
         }

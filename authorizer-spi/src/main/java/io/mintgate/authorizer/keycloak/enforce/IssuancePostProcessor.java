@@ -1,6 +1,7 @@
 package io.mintgate.authorizer.keycloak.enforce;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -64,6 +65,11 @@ public final class IssuancePostProcessor implements TokenPostProcessor {
         Obligations pendingNarrowing = RequestLedger.of(session).takePendingNarrowing();
         if (pendingNarrowing != null) {
             narrow(pendingNarrowing, context);
+        }
+        List<Map<String, Object>> pendingCells = RequestLedger.of(session).takePendingAuthorizationDetails();
+        if (pendingCells != null) {
+            IssuanceDecisions.recordNarrowing(session, GrantedAuthorizationDetails.apply(session, pendingCells,
+                    pendingNarrowing, context.accessToken(), context.refreshToken(), context.clientSessionCtx()));
         }
         MultivaluedMap<String, String> form = EventMints.formOf(session);
         String formGrantType = IssuanceRequests.first(form, OAuth2Constants.GRANT_TYPE);

@@ -39,6 +39,7 @@ public final class RequestLedger {
     private Obligations allowed;
     private List<Deferred> deferred;
     private Obligations pendingNarrowing;
+    private List<Map<String, Object>> pendingAuthorizationDetails;
     private List<Map<String, Object>> awaitingDecisionId;
     private AccessToken cappedToken;
     private IDToken idToken;
@@ -125,6 +126,21 @@ public final class RequestLedger {
             return;
         }
         pendingNarrowing = pendingNarrowing == null ? obligations : pendingNarrowing.intersect(obligations);
+    }
+
+    /**
+     * The RFC 9396 cells of a request decided before its token is built (the JWT authorization grant), for the
+     * post-processor to grant under the pending obligations ({@code GrantedAuthorizationDetails}).
+     */
+    public void grantLater(List<Map<String, Object>> cells) {
+        pendingAuthorizationDetails = cells;
+    }
+
+    /** Removes and returns the cells left by {@link #grantLater}, or null. */
+    public List<Map<String, Object>> takePendingAuthorizationDetails() {
+        List<Map<String, Object>> taken = pendingAuthorizationDetails;
+        pendingAuthorizationDetails = null;
+        return taken;
     }
 
     /** Removes and returns the pending obligations, or null: a second token build in the request does not reapply. */

@@ -12,12 +12,21 @@ import io.mintgate.authorizer.policy.AuthorizationDetails;
 import io.mintgate.authorizer.policy.Grant;
 import io.mintgate.authorizer.policy.IssuanceRequest;
 import io.mintgate.authorizer.policy.Obligations;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.keycloak.representations.AccessToken;
 import org.keycloak.representations.AuthorizationDetailsJSONRepresentation;
 import org.keycloak.util.JsonSerialization;
 
 class GrantedAuthorizationDetailsTest {
+
+    /** Each test's request; its transaction ends after the test, so no ledger stays on the test thread. */
+    private final FakeRequestSession request = new FakeRequestSession();
+
+    @AfterEach
+    void endTheRequest() {
+        request.commit();
+    }
 
     private static final String CELLS = """
             [{"type": "payment_initiation", "actions": ["initiate", "cancel"],
@@ -40,7 +49,6 @@ class GrantedAuthorizationDetailsTest {
 
     @Test
     void aRequestWithoutTheParameterLeavesTheTokenAloneAndOpensNoLedger() {
-        FakeRequestSession request = new FakeRequestSession();
         AccessToken token = new AccessToken();
 
         assertThat(GrantedAuthorizationDetails.apply(request.session, request(null), keep(List.of("x"), null), token,
@@ -51,7 +59,6 @@ class GrantedAuthorizationDetailsTest {
 
     @Test
     void theRequestedCellsAreGrantedNarrowedAndASecondAllowNarrowsWhatTheFirstLeft() {
-        FakeRequestSession request = new FakeRequestSession();
         AccessToken token = new AccessToken();
 
         String first = GrantedAuthorizationDetails.apply(request.session, request(CELLS), Obligations.NONE, token, null, null);
@@ -76,7 +83,6 @@ class GrantedAuthorizationDetailsTest {
 
     @Test
     void cellsKeycloakGrantedItselfAreNarrowedNeverReplaced() {
-        FakeRequestSession request = new FakeRequestSession();
         AccessToken token = new AccessToken();
         AuthorizationDetailsJSONRepresentation own = new AuthorizationDetailsJSONRepresentation();
         own.setType("openid_credential");
