@@ -159,6 +159,34 @@ class RichAuthorizationRequestsIT {
                 .startsWith("Payments above 1000 EUR need a person. (reason: amount_too_high, decision: ");
     }
 
+    @Test
+    void anExchangedTokenIsGrantedNoCellBeyondItsSubjectTokensCells() throws Exception {
+        String statusOnly = """
+                [{"type": "payment_initiation", "actions": ["status"], "locations": ["https://example.com/payments"],
+                  "instructedAmount": {"currency": "EUR", "amount": "5.00"}}]""";
+        JsonNode cell = JSON.readTree(statusOnly);
+        JsonNode user = success(token("portal", Map.of("grant_type", "password", "username", "alice",
+                "password", "alice-password", "authorization_details", statusOnly)));
+        String subjectToken = user.path("access_token").asText();
+        assertThat((JsonNode) JSON.valueToTree(oidc.verify(subjectToken).getClaim("authorization_details")))
+                .as("the password grant's token").isEqualTo(cell);
+
+        JsonNode same = success(token("agent", Map.of("grant_type", EXCHANGE, "subject_token", subjectToken,
+                "subject_token_type", "urn:ietf:params:oauth:token-type:access_token", "authorization_details", statusOnly)));
+        assertThat((JsonNode) JSON.valueToTree(oidc.verify(same.path("access_token").asText())
+                .getClaim("authorization_details"))).as("asking for the subject token's cell").isEqualTo(cell);
+
+        // initiate is allowed by every rule, but the subject token was granted status only: the cell is not granted
+        JsonNode more = success(token("agent", Map.of("grant_type", EXCHANGE, "subject_token", subjectToken,
+                "subject_token_type", "urn:ietf:params:oauth:token-type:access_token", "authorization_details", """
+                        [{"type": "payment_initiation", "actions": ["initiate", "status"],
+                          "locations": ["https://example.com/payments"],
+                          "instructedAmount": {"currency": "EUR", "amount": "5.00"}}]""")));
+        assertThat((JsonNode) JSON.valueToTree(oidc.verify(more.path("access_token").asText())
+                .getClaim("authorization_details"))).as("signed token").isEqualTo(JSON.readTree("[]"));
+        assertThat(more.get("authorization_details")).as("token response").isEqualTo(JSON.readTree("[]"));
+    }
+
     private HttpResponse<String> password() throws IOException, InterruptedException {
         return token("portal", Map.of("grant_type", "password", "username", "alice", "password", "alice-password"));
     }

@@ -57,7 +57,7 @@ final class GrantedAuthorizationDetails {
         }
         RequestLedger ledger = RequestLedger.of(session);
         if (access.getAuthorizationDetails() == null) {
-            List<Map<String, Object>> granted = AuthorizationDetails.narrow(requested, limits);
+            List<Map<String, Object>> granted = AuthorizationDetails.narrow(within(requested, ledger), limits);
             access.setAuthorizationDetails(representations(granted));
             ledger.grantAuthorizationDetails(granted);
             return removed(requested, granted);
@@ -77,6 +77,21 @@ final class GrantedAuthorizationDetails {
             keycloaksOwnFollow(session, granted, refresh, clientSessionCtx);
         }
         return removed(before, granted);
+    }
+
+    /** The requested cells that a cell of the exchanged subject token covers, when it carries any. */
+    private static List<Map<String, Object>> within(List<Map<String, Object>> requested, RequestLedger ledger) {
+        List<Map<String, Object>> bound = ledger.authorizationDetailsBound();
+        if (bound == null) {
+            return requested;
+        }
+        List<Map<String, Object>> kept = new ArrayList<>(requested.size());
+        for (Map<String, Object> cell : requested) {
+            if (AuthorizationDetails.coveredByAny(cell, bound, null)) {
+                kept.add(cell);
+            }
+        }
+        return kept;
     }
 
     /** Keycloak's own cells are also in its refresh token and, through the client session context, its response. */

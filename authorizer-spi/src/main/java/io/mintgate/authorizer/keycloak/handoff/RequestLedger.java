@@ -40,6 +40,7 @@ public final class RequestLedger {
     private List<Deferred> deferred;
     private Obligations pendingNarrowing;
     private List<Map<String, Object>> pendingAuthorizationDetails;
+    private List<Map<String, Object>> authorizationDetailsBound;
     private List<Map<String, Object>> awaitingDecisionId;
     private AccessToken cappedToken;
     private IDToken idToken;
@@ -134,6 +135,19 @@ public final class RequestLedger {
      */
     public void grantLater(List<Map<String, Object>> cells) {
         pendingAuthorizationDetails = cells;
+    }
+
+    /**
+     * The cells a token exchange's subject token carries (the post-processor leaves them): no cell the exchanged token
+     * is granted may ask for more than one of them ({@code GrantedAuthorizationDetails}).
+     */
+    public void boundAuthorizationDetails(List<Map<String, Object>> cells) {
+        authorizationDetailsBound = cells;
+    }
+
+    /** The bound left by {@link #boundAuthorizationDetails}, or null when there is none. */
+    public List<Map<String, Object>> authorizationDetailsBound() {
+        return authorizationDetailsBound;
     }
 
     /** Removes and returns the cells left by {@link #grantLater}, or null. */
