@@ -82,6 +82,26 @@ class GrantedAuthorizationDetailsTest {
     }
 
     @Test
+    void anExchangeIsGrantedOnlyTheRequestedCellsThatTheSubjectTokensCellsCover() {
+        RequestLedger.of(request.session).boundAuthorizationDetails(AuthorizationDetails.parse("""
+                [{"type": "payment_initiation", "actions": ["initiate", "status"],
+                  "instructedAmount": {"currency": "EUR", "amount": "12.00"}}]"""));
+        AccessToken token = new AccessToken();
+
+        String removed = GrantedAuthorizationDetails.apply(request.session, request(CELLS), Obligations.NONE, token,
+                null, null);
+        // asks cancel, beyond the subject token's cell; and a type the subject token does not have
+        assertThat(token.getAuthorizationDetails()).isEmpty();
+        assertThat(removed).isEqualTo("authorization_details:-payment_initiation;authorization_details:-account_information");
+
+        AccessToken within = new AccessToken();
+        GrantedAuthorizationDetails.apply(request.session, request("""
+                [{"type": "payment_initiation", "actions": ["status"],
+                  "instructedAmount": {"currency": "EUR", "amount": "12.00"}}]"""), Obligations.NONE, within, null, null);
+        assertThat(within.getAuthorizationDetails()).hasSize(1);
+    }
+
+    @Test
     void cellsKeycloakGrantedItselfAreNarrowedNeverReplaced() {
         AccessToken token = new AccessToken();
         AuthorizationDetailsJSONRepresentation own = new AuthorizationDetailsJSONRepresentation();
