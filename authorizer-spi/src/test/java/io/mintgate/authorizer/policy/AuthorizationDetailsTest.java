@@ -128,6 +128,46 @@ class AuthorizationDetailsTest {
         assertThat(policy.evaluate(r).allowed()).isTrue(); // no parameter: an empty list, nothing fails
     }
 
+    /** The example of docs/policy-reference.md, "Rich authorization requests (RFC 9396)", verbatim. */
+    static final String DOCUMENTED = """
+            {"rules": [
+              {"name": "payments-cap", "reason": "amount_too_high", "message": "Payments above 1000 EUR need a person.",
+               "deny": "grant.authorizationDetails.exists(d, d.type == 'payment_initiation' && double(d.instructedAmount.amount) > 1000.0)"},
+              {"name": "payments-read-only-for-agents", "reason": "x", "match": "client.attributes[?'mintgate.kind'].orValue('') == 'ai-agent'",
+               "deny": "false",
+               "obligations": {"keepAuthorizationDetailTypes": "['payment_initiation', 'account_information']",
+                               "keepAuthorizationDetailActions": "['status', 'read_balances']"}}]}
+            """;
+
+    /** The rule of docs/agents.md, "Asking for exactly one payment (RFC 9396)", verbatim. */
+    static final String AGENTS_RULE = """
+            {"name": "agents-pay-small", "reason": "amount_too_high", "match": "client.attributes[?'mintgate.kind'].orValue('') == 'ai-agent'",
+             "deny": "grant.authorizationDetails.exists(d, d.type == 'payment_initiation' && double(d.instructedAmount.amount) > 100.0)",
+             "obligations": {"keepAuthorizationDetailTypes": "['payment_initiation']", "keepAuthorizationDetailActions": "['initiate']"}}
+            """;
+
+    @Test
+    void theDocumentedExamplesAreInTheDocsCompileAndDecideAsTheySay() throws Exception {
+        assertThat(java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "policy-reference.md")))
+                .contains(DOCUMENTED.strip());
+        assertThat(java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "agents.md")))
+                .contains(AGENTS_RULE.strip());
+        IssuanceRequest r = with(ciRunner(), Requests.withAttribute(ciRunner().client(), "mintgate.kind", "ai-agent"));
+        Grant g = r.grant();
+        IssuanceRequest agentPaying = with(r, new Grant(g.type(), g.scopes(), g.audiences(), g.resources(),
+                g.requestedTokenType(), AuthorizationDetails.parse(RFC_EXAMPLE)));
+
+        Decision documented = compile(DOCUMENTED).evaluate(agentPaying);
+        assertThat(documented.allowed()).as("123.50 EUR is below the cap").isTrue();
+        assertThat(AuthorizationDetails.narrow(agentPaying.grant().authorizationDetails(),
+                documented.obligations().authorizationDetails()))
+                .extracting(c -> c.get("actions")).containsExactly(List.of("status"), List.of("read_balances"));
+
+        Decision agents = compile("{\"rules\": [" + AGENTS_RULE + "]}").evaluate(agentPaying);
+        assertThat(agents.allowed()).as("123.50 EUR is above the agents' 100").isFalse();
+        assertThat(agents.reason()).isEqualTo("amount_too_high");
+    }
+
     @Test
     void anObligationOfTheWrongTypeIsRefusedWhenThePolicyIsSaved() {
         assertThatThrownBy(() -> PolicyCompiler.compile("""
