@@ -12,14 +12,17 @@ import java.util.Map;
 record ObligationTemplate(CompiledExpression keepScopes, CompiledExpression keepAudiences, CompiledExpression keepRoles,
                           CompiledExpression maxAccessTokenLifetime, CompiledExpression refreshToken,
                           CompiledExpression maxRefreshTokenLifetime, Map<String, CompiledExpression> claims,
-                          CompiledExpression decisionIdClaim, CompiledExpression actClaim) {
+                          CompiledExpression decisionIdClaim, CompiledExpression actClaim,
+                          CompiledExpression keepAuthorizationDetailTypes, CompiledExpression keepAuthorizationDetailActions,
+                          CompiledExpression keepAuthorizationDetailLocations) {
 
     /** Claim that carries the decision id, so a resource server (or an investigator) can join a token to its audit record. */
     static final String DECISION_ID_CLAIM = "mintgate_decision_id";
     /** RFC 8693 section 4.1: the acting party of a delegation. */
     static final String ACT_CLAIM = "act";
 
-    static final ObligationTemplate NONE = new ObligationTemplate(null, null, null, null, null, null, Map.of(), null, null);
+    static final ObligationTemplate NONE = new ObligationTemplate(null, null, null, null, null, null, Map.of(), null, null,
+            null, null, null);
 
     /**
      * Evaluates every expression, then narrows {@code into} by the result; if any expression fails, {@code into}
@@ -53,7 +56,10 @@ record ObligationTemplate(CompiledExpression keepScopes, CompiledExpression keep
         Duration maxAccess = duration(maxAccessTokenLifetime, activation);
         boolean refresh = refreshToken == null || refreshToken.evalBool(activation);
         Duration maxRefresh = duration(maxRefreshTokenLifetime, activation);
+        AuthorizationDetailLimits details = AuthorizationDetailLimits.of(strings(keepAuthorizationDetailTypes, activation),
+                strings(keepAuthorizationDetailActions, activation), strings(keepAuthorizationDetailLocations, activation));
         into.add(scopes, audiences, roles, maxAccess, refresh, maxRefresh, claimValues);
+        into.limitAuthorizationDetails(details);
     }
 
     /**

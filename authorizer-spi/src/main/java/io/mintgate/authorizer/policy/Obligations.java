@@ -10,13 +10,23 @@ import java.util.Set;
 /**
  * How an allowed token must be narrowed. A {@code null} set or lifetime means "no restriction".
  * Combining obligations always narrows: sets intersect, lifetimes take the minimum, refresh is ANDed,
- * claims merge with the later (argument) side winning on conflicting keys.
+ * claims merge with the later (argument) side winning on conflicting keys, {@code authorization_details} limits
+ * intersect part by part.
  */
 public record Obligations(Set<String> keepScopes, Set<String> keepAudiences, Set<String> keepRoles,
                           Duration maxAccessTokenLifetime, boolean refreshTokenAllowed,
-                          Duration maxRefreshTokenLifetime, Map<String, Object> claims) {
+                          Duration maxRefreshTokenLifetime, Map<String, Object> claims,
+                          AuthorizationDetailLimits authorizationDetails) {
 
-    public static final Obligations NONE = new Obligations(null, null, null, null, true, null, Map.of());
+    public static final Obligations NONE = new Obligations(null, null, null, null, true, null, Map.of(), null);
+
+    /** Obligations without {@code authorization_details} limits. */
+    public Obligations(Set<String> keepScopes, Set<String> keepAudiences, Set<String> keepRoles,
+                       Duration maxAccessTokenLifetime, boolean refreshTokenAllowed,
+                       Duration maxRefreshTokenLifetime, Map<String, Object> claims) {
+        this(keepScopes, keepAudiences, keepRoles, maxAccessTokenLifetime, refreshTokenAllowed, maxRefreshTokenLifetime,
+                claims, null);
+    }
 
     public Obligations {
         keepScopes = readOnly(keepScopes);
@@ -43,7 +53,8 @@ public record Obligations(Set<String> keepScopes, Set<String> keepAudiences, Set
                 min(maxAccessTokenLifetime, other.maxAccessTokenLifetime),
                 refreshTokenAllowed && other.refreshTokenAllowed,
                 min(maxRefreshTokenLifetime, other.maxRefreshTokenLifetime),
-                merged);
+                merged,
+                AuthorizationDetailLimits.intersect(authorizationDetails, other.authorizationDetails));
     }
 
     /**
@@ -58,7 +69,7 @@ public record Obligations(Set<String> keepScopes, Set<String> keepAudiences, Set
     public boolean isEmpty() {
         return keepScopes == null && keepAudiences == null && keepRoles == null
                 && maxAccessTokenLifetime == null && refreshTokenAllowed
-                && maxRefreshTokenLifetime == null && claims.isEmpty();
+                && maxRefreshTokenLifetime == null && claims.isEmpty() && authorizationDetails == null;
     }
 
     /** A read-only copy, except for sets the engine built for this purpose ({@link FrozenSet}), kept as they are. */
@@ -105,6 +116,7 @@ public record Obligations(Set<String> keepScopes, Set<String> keepAudiences, Set
         private boolean refreshTokenAllowed = true;
         private Duration maxRefreshTokenLifetime;
         private Map<String, Object> claims = Map.of();
+        private AuthorizationDetailLimits authorizationDetails;
 
         private Builder() {
         }
@@ -144,9 +156,14 @@ public record Obligations(Set<String> keepScopes, Set<String> keepAudiences, Set
             return this;
         }
 
+        public Builder authorizationDetails(AuthorizationDetailLimits limits) {
+            authorizationDetails = limits;
+            return this;
+        }
+
         public Obligations build() {
             return new Obligations(keepScopes, keepAudiences, keepRoles, maxAccessTokenLifetime, refreshTokenAllowed,
-                    maxRefreshTokenLifetime, claims);
+                    maxRefreshTokenLifetime, claims, authorizationDetails);
         }
     }
 }

@@ -21,6 +21,12 @@ final class ObligationsAccumulator {
     private boolean refreshTokenAllowed = true;
     private Duration maxRefreshTokenLifetime;
     private LinkedHashMap<String, Object> claims;
+    private AuthorizationDetailLimits authorizationDetails;
+
+    /** Narrows the {@code authorization_details} limits by one rule's (null = no restriction). */
+    void limitAuthorizationDetails(AuthorizationDetailLimits limits) {
+        authorizationDetails = AuthorizationDetailLimits.intersect(authorizationDetails, limits);
+    }
 
     /**
      * Narrows by one rule's (already fully evaluated) obligations; {@code null} means "no restriction". A
@@ -49,7 +55,7 @@ final class ObligationsAccumulator {
     Obligations build() {
         Obligations result = new Obligations(frozen(keepScopes), frozen(keepAudiences), frozen(keepRoles),
                 maxAccessTokenLifetime, refreshTokenAllowed, maxRefreshTokenLifetime,
-                claims == null ? null : new FrozenMap<>(claims));
+                claims == null ? null : new FrozenMap<>(claims), authorizationDetails);
         return result.isEmpty() ? Obligations.NONE : result;
     }
 

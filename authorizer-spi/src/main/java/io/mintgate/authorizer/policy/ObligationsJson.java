@@ -34,6 +34,14 @@ public final class ObligationsJson {
             out.put("refreshToken", false);
         }
         duration(out, "maxRefreshTokenLifetime", o.maxRefreshTokenLifetime());
+        if (o.authorizationDetails() != null) {
+            set(out, "keepAuthorizationDetailTypes", o.authorizationDetails().types());
+            set(out, "keepAuthorizationDetailActions", o.authorizationDetails().actions());
+            set(out, "keepAuthorizationDetailLocations", o.authorizationDetails().locations());
+            if (o.authorizationDetails().cells() != null) {
+                out.set("authorizationDetails", MAPPER.valueToTree(o.authorizationDetails().cells()));
+            }
+        }
         if (!o.claims().isEmpty()) {
             ObjectNode claims = out.putObject("claims");
             for (Map.Entry<String, Object> claim : o.claims().entrySet()) {

@@ -232,7 +232,7 @@ public final class PolicySet {
                             findings.add(new RuleFinding(rule.name(), denial.reason(), Mode.SHADOW, false, denial.message()));
                             continue;
                         }
-                        return Decision.deny(id, denial.reason(), denial.message(), rule.name(), version, findings);
+                        return Decision.deny(id, denial, rule.name(), version, findings);
                     }
                     if (rule.mode() == Mode.ENFORCE) {
                         if (rule.obligations() != ObligationTemplate.NONE) {
@@ -249,6 +249,7 @@ public final class PolicySet {
                             obligations.add(o.keepScopes(), o.keepAudiences(), o.keepRoles(), o.maxAccessTokenLifetime(),
                                     o.refreshTokenAllowed(), o.maxRefreshTokenLifetime(),
                                     o.claims().isEmpty() ? null : new java.util.LinkedHashMap<>(o.claims()));
+                            obligations.limitAuthorizationDetails(o.authorizationDetails());
                         }
                     }
                     // Counted only once the rule fully passed (a rule whose obligations failed counts nothing).
@@ -284,7 +285,7 @@ public final class PolicySet {
                     if (denial != null && rule.mode() == Mode.SHADOW) {
                         findings.add(new RuleFinding(rule.name(), denial.reason(), Mode.SHADOW, false, denial.message()));
                     } else if (denial != null) {
-                        return Decision.deny(id, denial.reason(), denial.message(), rule.name(), version, findings);
+                        return Decision.deny(id, denial, rule.name(), version, findings);
                     }
                 } catch (PolicyEvaluationException e) {
                     findings.add(new RuleFinding(rule.name(), POLICY_ERROR, rule.mode(), true, e.getMessage()));

@@ -25,7 +25,8 @@ public final class PolicyTests {
     private static final Set<String> CASE_FIELDS = Set.of("name", "request", "expect");
     private static final Set<String> EXPECT_FIELDS = Set.of("outcome", "reason", "rule", "obligations", "shadowDenials");
     private static final Set<String> OBLIGATION_FIELDS = Set.of("keepScopes", "keepAudiences", "keepRoles",
-            "maxAccessTokenLifetime", "refreshToken", "maxRefreshTokenLifetime", "claims");
+            "maxAccessTokenLifetime", "refreshToken", "maxRefreshTokenLifetime", "claims",
+            "keepAuthorizationDetailTypes", "keepAuthorizationDetailActions", "keepAuthorizationDetailLocations");
     private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
 
     private PolicyTests() {
@@ -169,6 +170,13 @@ public final class PolicyTests {
             compareSet(out, "keepScopes", o.get("keepScopes"), a.keepScopes());
             compareSet(out, "keepAudiences", o.get("keepAudiences"), a.keepAudiences());
             compareSet(out, "keepRoles", o.get("keepRoles"), a.keepRoles());
+            AuthorizationDetailLimits details = a.authorizationDetails();
+            compareSet(out, "keepAuthorizationDetailTypes", o.get("keepAuthorizationDetailTypes"),
+                    details == null ? null : details.types());
+            compareSet(out, "keepAuthorizationDetailActions", o.get("keepAuthorizationDetailActions"),
+                    details == null ? null : details.actions());
+            compareSet(out, "keepAuthorizationDetailLocations", o.get("keepAuthorizationDetailLocations"),
+                    details == null ? null : details.locations());
             compareDuration(out, "maxAccessTokenLifetime", o.get("maxAccessTokenLifetime"), a.maxAccessTokenLifetime());
             compareDuration(out, "maxRefreshTokenLifetime", o.get("maxRefreshTokenLifetime"), a.maxRefreshTokenLifetime());
             if (o.has("refreshToken") && o.get("refreshToken").asBoolean() != a.refreshTokenAllowed()) {

@@ -48,7 +48,19 @@ public interface RuleCheck {
         return false;
     }
 
-    /** Why a check refused: a reason code and a client-safe message (it may be computed, e.g. when a window resets). */
-    record CheckDenial(String reason, String message) {
+    /**
+     * Why a check refused: a reason code and a client-safe message (it may be computed, e.g. when a window resets),
+     * and the OAuth error the client gets, or null for the default ({@code access_denied}).
+     */
+    record CheckDenial(String reason, String message, String error) {
+
+        public CheckDenial(String reason, String message) {
+            this(reason, message, null);
+        }
+
+        /** This denial answered with another OAuth error. */
+        public CheckDenial withError(String oauthError) {
+            return new CheckDenial(reason, message, oauthError);
+        }
     }
 }

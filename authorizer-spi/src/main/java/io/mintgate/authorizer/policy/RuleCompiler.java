@@ -24,7 +24,8 @@ final class RuleCompiler {
         RULE_FIELDS = Set.copyOf(fields);
     }
     private static final Set<String> OBLIGATION_FIELDS = Set.of("keepScopes", "keepAudiences", "keepRoles",
-            "maxAccessTokenLifetime", "refreshToken", "maxRefreshTokenLifetime", "claims", "decisionIdClaim", "actClaim");
+            "maxAccessTokenLifetime", "refreshToken", "maxRefreshTokenLifetime", "claims", "decisionIdClaim", "actClaim",
+            "keepAuthorizationDetailTypes", "keepAuthorizationDetailActions", "keepAuthorizationDetailLocations");
     private static final Pattern REASON = Pattern.compile("[a-z0-9_]+");
     private static final int MAX_MESSAGE_LENGTH = 500;
 
@@ -219,7 +220,10 @@ final class RuleCompiler {
                 expression(node, "maxRefreshTokenLifetime", path, rule, ExpectedType.DURATION),
                 claims,
                 expression(node, "decisionIdClaim", path, rule, ExpectedType.BOOL),
-                expression(node, "actClaim", path, rule, ExpectedType.BOOL));
+                expression(node, "actClaim", path, rule, ExpectedType.BOOL),
+                expression(node, "keepAuthorizationDetailTypes", path, rule, ExpectedType.STRING_LIST),
+                expression(node, "keepAuthorizationDetailActions", path, rule, ExpectedType.STRING_LIST),
+                expression(node, "keepAuthorizationDetailLocations", path, rule, ExpectedType.STRING_LIST));
     }
 
     /** Compiles the CEL expression at {@code parent[key]}; null when absent or invalid. */

@@ -110,6 +110,10 @@ public final class DecisionJson {
         m.put("refreshToken", o.refreshTokenAllowed());
         m.put("maxRefreshTokenLifetime", o.maxRefreshTokenLifetime() == null ? null : o.maxRefreshTokenLifetime().toSeconds());
         m.put("claims", o.claims());
+        m.put("keepAuthorizationDetailTypes", o.authorizationDetails() == null ? null : sorted(o.authorizationDetails().types()));
+        m.put("keepAuthorizationDetailActions", o.authorizationDetails() == null ? null : sorted(o.authorizationDetails().actions()));
+        m.put("keepAuthorizationDetailLocations", o.authorizationDetails() == null ? null : sorted(o.authorizationDetails().locations()));
+        m.put("authorizationDetails", o.authorizationDetails() == null ? null : o.authorizationDetails().cells());
         return m;
     }
 

@@ -105,6 +105,148 @@ class IssuanceProfileRuleTest {
                 List.of("files.read", "files.write", "files.delete"), null);
     }
 
+    /** A code grant for U0405936 at chatterbox with the RFC 9396 entries {@code details} (Sections 9.4, 9.5). */
+    private static IssuanceRequest withDetails(List<String> targets, String details) {
+        return new IssuanceRequest("acme", Requests.TUESDAY_MORNING, "TOKEN_RESPONSE",
+                new Grant("authorization_code", List.of(), targets, List.of(), null, AuthorizationDetails.parse(details)),
+                new ClientInfo("c-1", "chatterbox", "client-secret", false, Map.of(), List.of(), List.of()),
+                new SubjectInfo("U0405936", "U0405936", true, false, Map.of(), List.of(), Map.of(), List.of()),
+                null, null, null, null, null);
+    }
+
+    private static final String TWO_LOCATIONS = """
+            [{"type": "customer_information",
+              "locations": ["https://example.com/customers", "https://eu.example.com/customers"],
+              "actions": ["read"], "datatypes": ["contacts", "photos"]}]""";
+
+    @Test
+    void theOneEntryExampleIsOneCellTupleBesideTheGateAndReassemblesToItselfAsSection9_4Shows() throws Exception {
+        ProfilePdp pdp = new ProfilePdp("{\"evaluations\": [{\"decision\": true}, {\"decision\": true}]}");
+        Decision decision = policy().evaluate(withDetails(List.of("https://example.com/customers"), """
+                [{"type": "customer_information", "locations": ["https://example.com/customers"],
+                  "actions": ["read"], "datatypes": ["contacts"]}]"""), pdp);
+
+        assertThat(pdp.body()).isEqualTo(JSON.readTree("""
+                {"subject": {"type": "user", "id": "U0405936"},
+                 "context": {"client_id": "chatterbox"},
+                 "evaluations": [
+                   {"action": {"name": "issue:access_token:authorization_code"},
+                    "resource": {"type": "audience", "id": "https://example.com/customers"}},
+                   {"action": {"name": "read:contacts"},
+                    "resource": {"type": "customer_information", "id": "https://example.com/customers"}}],
+                 "options": {"evaluations_semantic": "execute_all"}}"""));
+        assertThat(decision.allowed()).isTrue();
+        assertThat(decision.obligations().authorizationDetails()).as("reassembled to the request: nothing to narrow")
+                .isNull();
+    }
+
+    @Test
+    void theTwoTargetExampleSplitsTheEntryWhereOneCellIsDeniedAsSection9_5Shows() throws Exception {
+        List<String> targets = List.of("https://example.com/customers", "https://eu.example.com/customers");
+        ProfilePdp pdp = new ProfilePdp("""
+                {"evaluations": [{"decision": true}, {"decision": true}, {"decision": true}, {"decision": true},
+                  {"decision": true}, {"decision": false, "context": {"reason_admin": {"403": "residency R-4"}}}]}""");
+        Decision decision = policy().evaluate(withDetails(targets, TWO_LOCATIONS), pdp);
+
+        JsonNode items = pdp.body().get("evaluations");
+        assertThat(pdp.body().has("resource")).isFalse();
+        assertThat(items).hasSize(6);
+        assertThat(items.get(2)).isEqualTo(JSON.readTree("""
+                {"action": {"name": "read:contacts"},
+                 "resource": {"type": "customer_information", "id": "https://example.com/customers"}}"""));
+        assertThat(items.get(5)).isEqualTo(JSON.readTree("""
+                {"action": {"name": "read:photos"},
+                 "resource": {"type": "customer_information", "id": "https://eu.example.com/customers"}}"""));
+        assertThat(decision.allowed()).isTrue();
+        assertThat((JsonNode) JSON.valueToTree(decision.obligations().authorizationDetails().cells())).isEqualTo(JSON.readTree("""
+                [{"type": "customer_information", "locations": ["https://example.com/customers"],
+                  "actions": ["read"], "datatypes": ["contacts", "photos"]},
+                 {"type": "customer_information", "locations": ["https://eu.example.com/customers"],
+                  "actions": ["read"], "datatypes": ["contacts"]}]"""));
+        // the token keeps exactly those cells
+        List<Map<String, Object>> kept = AuthorizationDetails.narrow(AuthorizationDetails.parse(TWO_LOCATIONS),
+                decision.obligations().authorizationDetails());
+        assertThat(kept).isEqualTo(decision.obligations().authorizationDetails().cells());
+    }
+
+    @Test
+    void aDeniedGateDisregardsTheCellsAtItsTargetAndNoSurvivingEntryRefuses() {
+        List<String> targets = List.of("https://example.com/customers", "https://eu.example.com/customers");
+        Decision gateDenied = policy().evaluate(withDetails(targets, TWO_LOCATIONS), new ProfilePdp("""
+                {"evaluations": [{"decision": true}, {"decision": false}, {"decision": true}, {"decision": false},
+                  {"decision": true}, {"decision": true}]}"""));
+        assertThat(gateDenied.allowed()).isTrue();
+        assertThat(gateDenied.obligations().keepAudiences()).containsExactly("https://example.com/customers");
+        assertThat(gateDenied.obligations().authorizationDetails().cells()).singleElement()
+                .satisfies(e -> assertThat(e).containsEntry("locations", List.of("https://example.com/customers"))
+                        .containsEntry("datatypes", List.of("contacts")));
+
+        Decision noCell = policy().evaluate(withDetails(targets, TWO_LOCATIONS), new ProfilePdp("""
+                {"evaluations": [{"decision": true}, {"decision": true}, {"decision": false}, {"decision": false},
+                  {"decision": false}, {"decision": false}]}"""));
+        assertThat(noCell.allowed()).isFalse();
+        assertThat(noCell.reason()).isEqualTo("pdp_denied");
+        assertThat(noCell.error()).as("Section 8").isEqualTo("invalid_authorization_details");
+    }
+
+    @Test
+    void anEntryWithoutLocationsOrActionsIsAskedAtEveryTargetAndSurvivesOnlyWhereEveryTargetPermits() throws Exception {
+        List<String> targets = List.of("api-a", "api-b");
+        String entry = "[{\"type\": \"payment_initiation\", \"instructedAmount\": {\"amount\": \"5\"}}]";
+        ProfilePdp pdp = new ProfilePdp("""
+                {"evaluations": [{"decision": true}, {"decision": true}, {"decision": true}, {"decision": false}]}""");
+        Decision decision = policy().evaluate(withDetails(targets, entry), pdp);
+        JsonNode items = pdp.body().get("evaluations");
+        assertThat(items.get(2)).isEqualTo(JSON.readTree("""
+                {"action": {"name": "authorization_detail"}, "resource": {"type": "payment_initiation", "id": "api-a"}}"""));
+        assertThat(items.get(3).at("/resource/id").asText()).isEqualTo("api-b");
+        assertThat(decision.allowed()).as("denied at one surviving target: no entry survives").isFalse();
+
+        Decision bothPermit = policy().evaluate(withDetails(targets, entry), new ProfilePdp("""
+                {"evaluations": [{"decision": true}, {"decision": false}, {"decision": true}, {"decision": false}]}"""));
+        assertThat(bothPermit.allowed()).as("the denial at a removed target is disregarded").isTrue();
+        assertThat(bothPermit.obligations().authorizationDetails()).isNull();
+        assertThat(bothPermit.obligations().keepAudiences()).containsExactly("api-a");
+    }
+
+    @Test
+    void aPdpsAuthorizationDetailsNarrowingIsAppliedAndOneThatWouldBroadenFailsClosed() {
+        List<String> targets = List.of("https://example.com/customers", "https://eu.example.com/customers");
+        String permitAll = "{\"decision\": true}, {\"decision\": true}, {\"decision\": true}, {\"decision\": true}, "
+                + "{\"decision\": true}, ";
+        Decision narrowed = policy().evaluate(withDetails(targets, TWO_LOCATIONS), new ProfilePdp(
+                "{\"evaluations\": [" + permitAll + """
+                {"decision": true, "context": {"issuance": {"authorization_details": [
+                  {"type": "customer_information", "locations": ["https://eu.example.com/customers"],
+                   "actions": ["read"], "datatypes": ["photos"]}]}}}]}"""));
+        assertThat(narrowed.allowed()).isTrue();
+        assertThat(narrowed.obligations().authorizationDetails().cells()).singleElement()
+                .satisfies(e -> assertThat(e).containsEntry("datatypes", List.of("photos")));
+
+        Map<String, String> broadening = Map.of(
+                "a datatype not asked for", "{\"type\": \"customer_information\", \"locations\": [\"https://example.com/customers\"], \"actions\": [\"read\"], \"datatypes\": [\"salary\"]}",
+                "an action not asked for", "{\"type\": \"customer_information\", \"locations\": [\"https://example.com/customers\"], \"actions\": [\"write\"], \"datatypes\": [\"contacts\"]}",
+                "no actions (any)", "{\"type\": \"customer_information\", \"locations\": [\"https://example.com/customers\"], \"datatypes\": [\"contacts\"]}",
+                "another type", "{\"type\": \"payment_initiation\", \"locations\": [\"https://example.com/customers\"], \"actions\": [\"read\"]}",
+                "a member of its own", "{\"type\": \"customer_information\", \"locations\": [\"https://example.com/customers\"], \"actions\": [\"read\"], \"datatypes\": [\"contacts\"], \"maxRecords\": 10}");
+        broadening.forEach((what, returned) -> {
+            Decision decision = policy().evaluate(withDetails(targets, TWO_LOCATIONS), new ProfilePdp(
+                    "{\"evaluations\": [" + permitAll + "{\"decision\": true, \"context\": {\"issuance\": "
+                            + "{\"authorization_details\": [" + returned + "]}}}]}"));
+            assertThat(decision.allowed()).as(what).isFalse();
+            assertThat(decision.reason()).as(what).isEqualTo("policy_error");
+        });
+
+        // a returned entry within what was asked but naming a cell the PDP denied is refused too, never trimmed
+        Decision deniedCell = policy().evaluate(withDetails(targets, TWO_LOCATIONS), new ProfilePdp("""
+                {"evaluations": [{"decision": true}, {"decision": true}, {"decision": true}, {"decision": true},
+                  {"decision": true, "context": {"issuance": {"authorization_details": [
+                    {"type": "customer_information", "locations": ["https://eu.example.com/customers"],
+                     "actions": ["read"], "datatypes": ["contacts", "photos"]}]}}},
+                  {"decision": false}]}"""));
+        assertThat(deniedCell.reason()).isEqualTo("policy_error");
+    }
+
     @Test
     void theClientCredentialsExampleIsFormedAsSection9_1ShowsAndItsLifetimeCeilingApplies() throws Exception {
         ProfilePdp pdp = new ProfilePdp("""
@@ -159,6 +301,7 @@ class IssuanceProfileRuleTest {
         assertThat(decision.allowed()).isFalse();
         assertThat(decision.reason()).isEqualTo("pdp_denied");
         assertThat(decision.message()).isEqualTo("The PDP said no.");
+        assertThat(decision.error()).as("Section 8: a denied gate fails the request; no error is named").isNull();
     }
 
     @Test
@@ -283,6 +426,7 @@ class IssuanceProfileRuleTest {
         // Binding Section 7: the client cannot tell which of the two gates refused.
         assertThat(subjectDenied.reason()).isEqualTo("pdp_denied").isEqualTo(partyDenied.reason());
         assertThat(subjectDenied.message()).isEqualTo(partyDenied.message());
+        assertThat(subjectDenied.error()).as("binding Section 7").isEqualTo("invalid_request").isEqualTo(partyDenied.error());
     }
 
     @Test
@@ -326,6 +470,7 @@ class IssuanceProfileRuleTest {
 
         assertThat(decision.allowed()).isFalse();
         assertThat(decision.reason()).isEqualTo("pdp_denied");
+        assertThat(decision.error()).as("Section 8").isEqualTo("invalid_scope");
     }
 
     @Test
@@ -338,6 +483,7 @@ class IssuanceProfileRuleTest {
 
         assertThat(zero.allowed()).isFalse();
         assertThat(zero.reason()).isEqualTo("pdp_denied");
+        assertThat(zero.error()).as("a denial, no error named").isNull();
         assertThat(two.obligations().maxAccessTokenLifetime()).isEqualTo(Duration.ofSeconds(120));
     }
 
@@ -407,6 +553,19 @@ class IssuanceProfileRuleTest {
 
         assertThat(decision.allowed()).isFalse();
         assertThat(decision.reason()).isEqualTo("pdp_denied");
+        assertThat(decision.error()).as("Section 8: an emptied audience set").isEqualTo("invalid_target");
+    }
+
+    @Test
+    void aBatchThatAuthorizationDetailsOverranIsInvalidAuthorizationDetails() {
+        String nine = "[" + String.join(",", java.util.Collections.nCopies(8,
+                "{\"type\": \"t\", \"actions\": [\"a\"]}")) + "]";
+        ProfilePdp pdp = new ProfilePdp("{}");
+        Decision decision = policy().evaluate(withDetails(List.of("api"), nine), pdp); // 1 gate + 8 cells > 8
+
+        assertThat(decision.reason()).isEqualTo("pdp_batch_too_large");
+        assertThat(decision.error()).isEqualTo("invalid_authorization_details");
+        assertThat(pdp.queries).isEmpty();
     }
 
     @Test
@@ -417,6 +576,8 @@ class IssuanceProfileRuleTest {
         Decision decision = policy().evaluate(large, pdp);
 
         assertThat(decision.reason()).isEqualTo("pdp_batch_too_large");
+        assertThat(decision.error()).as("Section 5.5.3: the error of the parameter that overran the bound")
+                .isEqualTo("invalid_scope");
         assertThat(pdp.queries).isEmpty();
     }
 

@@ -53,6 +53,28 @@ class PolicyTestsTest {
     }
 
     @Test
+    void aCaseStatesAuthorizationDetailsInItsRequestAndTheirLimitsInItsExpectation() throws Exception {
+        String source = """
+                {"rules": [{"name": "pay", "reason": "amount_too_high",
+                            "deny": "grant.authorizationDetails.exists(d, double(d.instructedAmount.amount) > 100.0)",
+                            "obligations": {"keepAuthorizationDetailTypes": "['payment_initiation']",
+                                            "keepAuthorizationDetailActions": "['status']"}}],
+                 "tests": [
+                  {"name": "small payment", "request": {"grant": {"authorizationDetails": [
+                     {"type": "payment_initiation", "actions": ["initiate"], "instructedAmount": {"amount": "5"}}]}},
+                   "expect": {"outcome": "allow", "obligations": {"keepAuthorizationDetailTypes": ["payment_initiation"],
+                              "keepAuthorizationDetailActions": ["status"], "keepAuthorizationDetailLocations": null}}},
+                  {"name": "large payment", "request": {"grant": {"authorizationDetails": [
+                     {"type": "payment_initiation", "instructedAmount": {"amount": "500"}}]}},
+                   "expect": {"outcome": "deny", "reason": "amount_too_high"}},
+                  {"name": "wrong", "request": {}, "expect": {"outcome": "allow",
+                   "obligations": {"keepAuthorizationDetailActions": ["initiate"]}}}]}""";
+        assertThat(PolicyTests.problems(source, PolicyCompiler.compile(source))).extracting(PolicyProblem::toString)
+                .containsExactly("tests[2]: case 'wrong' failed: obligations.keepAuthorizationDetailActions expected "
+                        + "[initiate], got [status]");
+    }
+
+    @Test
     void malformedCasesAreNamedByFieldAndNotRun() throws Exception {
         List<PolicyProblem> problems = problems("""
                 [{"name": "typo", "request": {"client": {"clientid": "x"}}, "expect": {"outcome": "allow"}},

@@ -82,6 +82,25 @@ class JwtAuthorizationGrantIT {
         assertMintgateRefusal(present("assertion-client-flagged", "alice"), "client_flagged");
     }
 
+    @Test
+    void theAuthorizationDetailsOfAnAllowedAssertionGrantAreInTheTokenAndTheResponse() {
+        String cells = "[{\"type\": \"payment_initiation\", \"actions\": [\"initiate\"], "
+                + "\"instructedAmount\": {\"currency\": \"EUR\", \"amount\": \"7.00\"}}]";
+        TokenResponse response = oidc.tokenWithForm(java.util.Map.of(
+                "grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer",
+                "assertion", partner.assertion(oidc, "alice", Duration.ofMinutes(2)).serialize(),
+                "client_id", "assertion-client", "client_secret", "assertion-client-secret",
+                "authorization_details", cells));
+        java.util.List<java.util.Map<String, Object>> expected = java.util.List.of(java.util.Map.of(
+                "type", "payment_initiation", "actions", java.util.List.of("initiate"),
+                "instructedAmount", java.util.Map.of("currency", "EUR", "amount", "7.00")));
+        // decided at the grant's own event, granted when Keycloak builds the token
+        assertThat(assertMinted(oidc, response).getClaim("authorization_details")).as("signed token").isEqualTo(expected);
+        assertThat(com.nimbusds.oauth2.sdk.rar.AuthorizationDetail.toJSONArray(
+                response.toSuccessResponse().getTokens().getAccessToken().getAuthorizationDetails()))
+                .as("token response").isEqualTo(expected);
+    }
+
     // helpers
 
     /** {@link GrantAssertions#assertRefused}, with the whole error response in the message when the code differs. */

@@ -243,10 +243,16 @@ class AuthzenIssuanceProfileIT {
         assertThat(request.toString()).as("no raw token in the request")
                 .doesNotContain(subject.getTokens().getAccessToken().getValue());
 
+        // binding Section 7: either gate denied is invalid_request, and the two are indistinguishable
         pdp.policy(denyFor("issue:*", "exchanger"));
-        refused(oneBatch(() -> exchange(subject)), "pdp_denied");
+        TokenResponse requester = oneBatch(() -> exchange(subject));
+        refused(requester, "pdp_denied", "invalid_request");
         pdp.policy(denyFor("issue:*", aliceId));
-        refused(oneBatch(() -> exchange(subject)), "pdp_denied");
+        TokenResponse subjectGate = oneBatch(() -> exchange(subject));
+        refused(subjectGate, "pdp_denied", "invalid_request");
+        assertThat(subjectGate.toErrorResponse().getErrorObject().getDescription().replaceAll("decision: [0-9a-f-]+", ""))
+                .isEqualTo(requester.toErrorResponse().getErrorObject().getDescription()
+                        .replaceAll("decision: [0-9a-f-]+", ""));
     }
 
     @Test
@@ -257,6 +263,71 @@ class AuthzenIssuanceProfileIT {
 
         refused(late, "policy_error");
         assertThat(late.indicatesSuccess()).isFalse();
+    }
+
+    @Test
+    @Order(11)
+    void everyScopeDeniedIsInvalidScopeAsSection8Maps() {
+        pdp.policy(deny("read", API_A), deny("write", API_A));
+        refused(agent("agent-one", "read write"), "pdp_denied", "invalid_scope");
+    }
+
+    /** RFC 9396 entries: an initiate-or-cancel payment at API A, whose cells the PDP decides one by one. */
+    private static final String PAYMENT = "[{\"type\": \"payment_initiation\", \"locations\": [\"" + API_A
+            + "\"], \"actions\": [\"initiate\", \"cancel\"], \"instructedAmount\": {\"currency\": \"EUR\", \"amount\": \"12.00\"}}]";
+
+    private TokenResponse withDetails(String details) {
+        return oneBatch(() -> oidc.tokenWithForm(Map.of("grant_type", "client_credentials", "client_id", "agent-one",
+                "client_secret", "agent-one-secret", "scope", "read", "authorization_details", details)));
+    }
+
+    @Test
+    @Order(12)
+    void eachAuthorizationDetailCellIsOneTupleAndADeniedCellNarrowsTheEntryInTokenAndResponse() throws Exception {
+        pdp.policy(deny("cancel", API_A));
+        TokenResponse response = withDetails(PAYMENT);
+        JWTClaimsSet claims = minted(oidc, response);
+
+        JsonNode request = pdp.lastReceived().body();
+        List<String> actions = actions(request);
+        assertThat(actions).startsWith(GATE_CC).endsWith("initiate", "cancel");
+        JsonNode cell = request.get("evaluations").get(actions.size() - 2);
+        assertThat(cell.at("/resource/type").asText()).isEqualTo("payment_initiation");
+        assertThat(cell.at("/resource/id").asText()).isEqualTo(API_A);
+        List<Map<String, Object>> expected = List.of(Map.of("type", "payment_initiation", "locations", List.of(API_A),
+                "actions", List.of("initiate"), "instructedAmount", Map.of("currency", "EUR", "amount", "12.00")));
+        assertThat(claims.getClaim("authorization_details")).as("signed token").isEqualTo(expected);
+        // Nimbus reads the response's RFC 9396 member into the access token it parsed
+        assertThat(com.nimbusds.oauth2.sdk.rar.AuthorizationDetail.toJSONArray(
+                response.toSuccessResponse().getTokens().getAccessToken().getAuthorizationDetails()))
+                .as("token response").isEqualTo(expected);
+    }
+
+    @Test
+    @Order(13)
+    void aPdpsAuthorizationDetailsNarrowingIsAppliedAndOneThatWouldBroadenIsRefused() throws Exception {
+        Map<String, Object> initiateOnly = Map.of("type", "payment_initiation", "locations", List.of(API_A),
+                "actions", List.of("initiate"), "instructedAmount", Map.of("currency", "EUR", "amount", "12.00"));
+        pdp.policy(permitWith("issue:*", API_A, Map.of("authorization_details", List.of(initiateOnly))));
+        assertThat(minted(oidc, withDetails(PAYMENT)).getClaim("authorization_details")).isEqualTo(List.of(initiateOnly));
+
+        for (Map<String, Object> broadening : List.<Map<String, Object>>of(
+                Map.of("type", "payment_initiation", "locations", List.of(API_A), "actions", List.of("initiate", "refund"),
+                        "instructedAmount", Map.of("currency", "EUR", "amount", "12.00")),
+                Map.of("type", "payment_initiation", "locations", List.of(API_A), "actions", List.of("initiate"),
+                        "instructedAmount", Map.of("currency", "EUR", "amount", "9000.00")),
+                Map.of("type", "payment_initiation", "locations", List.of(API_B), "actions", List.of("initiate"),
+                        "instructedAmount", Map.of("currency", "EUR", "amount", "12.00")))) {
+            pdp.policy(permitWith("issue:*", API_A, Map.of("authorization_details", List.of(broadening))));
+            refused(withDetails(PAYMENT), "policy_error");
+        }
+    }
+
+    @Test
+    @Order(14)
+    void noSurvivingAuthorizationDetailIsInvalidAuthorizationDetailsAsSection8Maps() {
+        pdp.policy(deny("initiate", API_A), deny("cancel", API_A));
+        refused(withDetails(PAYMENT), "pdp_denied", "invalid_authorization_details");
     }
 
     private TokenResponse exchange(AccessTokenResponse subject) {

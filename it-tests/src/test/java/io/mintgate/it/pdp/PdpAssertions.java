@@ -30,9 +30,14 @@ final class PdpAssertions {
     }
 
     static void refused(TokenResponse response, String reason) {
+        refused(response, reason, "access_denied");
+    }
+
+    /** A refusal with this OAuth error (an AuthZEN token issuance profile PDP's refusals name their own). */
+    static void refused(TokenResponse response, String reason, String oauthError) {
         assertThat(response.indicatesSuccess()).as("expected a refusal (%s) but a token was minted", reason).isFalse();
         ErrorObject error = response.toErrorResponse().getErrorObject();
-        assertThat(error.getCode()).isEqualTo("access_denied");
+        assertThat(error.getCode()).isEqualTo(oauthError);
         assertThat(error.getDescription()).containsPattern("\\(reason: " + reason + ", decision: [0-9a-f-]{36}\\)$");
     }
 }

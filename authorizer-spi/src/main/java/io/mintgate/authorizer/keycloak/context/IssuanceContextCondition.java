@@ -46,6 +46,9 @@ public final class IssuanceContextCondition implements ClientPolicyConditionProv
                     context.getEvent(), e.getMessage());
             // Inverted by Keycloak under negative logic: answer so that the policy applies either way.
             return isNegativeLogic() ? ClientPolicyVote.NO : ClientPolicyVote.YES;
+        } catch (IssuanceRequests.InvalidAuthorizationDetails e) {
+            // The policy applies, and its issuance-authorizer refuses the request with invalid_authorization_details.
+            return isNegativeLogic() ? ClientPolicyVote.NO : ClientPolicyVote.YES;
         }
         // Keycloak inverts the vote of a condition whose isNegativeLogic() is true (DefaultClientPolicyManager), so
         // the vote here is the expression's plain value; inverting it here as well would cancel negative logic out.

@@ -18,6 +18,7 @@ import io.mintgate.authorizer.policy.ActorInfo;
 import io.mintgate.authorizer.policy.ClientInfo;
 import io.mintgate.authorizer.policy.DeferredList;
 import io.mintgate.authorizer.policy.DeferredMap;
+import io.mintgate.authorizer.policy.AuthorizationDetails;
 import io.mintgate.authorizer.policy.Grant;
 import io.mintgate.authorizer.policy.IssuanceRequest;
 import io.mintgate.authorizer.policy.NetworkInfo;
@@ -114,7 +115,39 @@ public final class IssuanceRequests {
         List<String> resources = mint.params() == null ? List.of()
                 : mint.params().getOrDefault("resource", List.of());
         return new Grant(mint.grantType(), scopes, audiences, resources,
-                first(mint.params(), OAuth2Constants.REQUESTED_TOKEN_TYPE));
+                first(mint.params(), OAuth2Constants.REQUESTED_TOKEN_TYPE), authorizationDetails(mint));
+    }
+
+    /**
+     * The request's RFC 9396 cells, parsed only when the parameter is there. A refresh does not read them: its
+     * refresh token carries no cells to bound a new request by, so a refresh is never granted cells (see
+     * docs/policy-reference.md, "Rich authorization requests").
+     *
+     * @throws InvalidAuthorizationDetails when the parameter is not an array of objects with a string type
+     */
+    private static List<Map<String, Object>> authorizationDetails(Mint mint) {
+        String parameter = mint.params() == null ? null : mint.params().getFirst(OAuth2Constants.AUTHORIZATION_DETAILS);
+        if (parameter == null || OAuth2Constants.REFRESH_TOKEN.equals(mint.grantType())) {
+            return List.of();
+        }
+        try {
+            return AuthorizationDetails.parse(parameter);
+        } catch (AuthorizationDetails.Malformed e) {
+            throw new InvalidAuthorizationDetails(e.getMessage());
+        }
+    }
+
+    /**
+     * A request whose {@code authorization_details} cannot be read: refused with RFC 9396 section 5's
+     * {@value #ERROR}, never decided.
+     */
+    public static final class InvalidAuthorizationDetails extends RuntimeException {
+        /** RFC 9396 section 5. */
+        public static final String ERROR = "invalid_authorization_details";
+
+        InvalidAuthorizationDetails(String message) {
+            super(message, null, false, false);
+        }
     }
 
     private static ClientInfo client(ClientModel client) {

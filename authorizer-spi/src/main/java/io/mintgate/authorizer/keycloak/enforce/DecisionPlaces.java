@@ -74,7 +74,8 @@ public final class DecisionPlaces {
     /** Place 1: decides at a token-response event and narrows the tokens the builder is about to sign. */
     void atTokenResponse(IssuanceAuthorizerExecutor.PolicySource policy, EventMints.TokenResponse response)
             throws ClientPolicyException {
-        narrow(decide(policy, response.mint()), response.builder());
+        IssuanceRequest request = IssuanceRequests.forEvent(session, response.mint());
+        narrow(decide(policy, request), request, response.builder());
     }
 
     /**
@@ -85,7 +86,12 @@ public final class DecisionPlaces {
      */
     void atJwtAuthorizationGrant(IssuanceAuthorizerExecutor.PolicySource policy, IssuanceRequests.Mint mint)
             throws ClientPolicyException {
-        RequestLedger.of(session).narrowLater(decide(policy, mint).decision().obligations());
+        IssuanceRequest request = IssuanceRequests.forEvent(session, mint);
+        RequestLedger ledger = RequestLedger.of(session);
+        ledger.narrowLater(decide(policy, request).decision().obligations());
+        if (!request.grant().authorizationDetails().isEmpty()) {
+            ledger.grantLater(request.grant().authorizationDetails());
+        }
     }
 
     /**
@@ -101,7 +107,8 @@ public final class DecisionPlaces {
         IssuanceDecisions.Outcome outcome = IssuanceDecisions.decideBeforeAuthentication(session, policy,
                 () -> IssuanceRequests.forEvent(session, mint), FrontChannel.knownFacts(context.getEvent()));
         if (outcome != null && outcome.denied()) {
-            throw new ClientPolicyException(Denials.ERROR, outcome.description(), Response.Status.BAD_REQUEST);
+            throw new ClientPolicyException(Denials.error(outcome.decision()), outcome.description(),
+                    Response.Status.BAD_REQUEST);
         }
     }
 
@@ -135,27 +142,33 @@ public final class DecisionPlaces {
         }
     }
 
-    private IssuanceDecisions.Outcome decide(IssuanceAuthorizerExecutor.PolicySource policy, IssuanceRequests.Mint mint)
+    private IssuanceDecisions.Outcome decide(IssuanceAuthorizerExecutor.PolicySource policy, IssuanceRequest request)
             throws ClientPolicyException {
-        IssuanceDecisions.Outcome outcome = IssuanceDecisions.decide(session, policy, IssuanceRequests.forEvent(session, mint));
+        IssuanceDecisions.Outcome outcome = IssuanceDecisions.decide(session, policy, request);
         if (outcome.denied()) {
-            throw new ClientPolicyException(Denials.ERROR, outcome.description(), Response.Status.BAD_REQUEST);
+            throw new ClientPolicyException(Denials.error(outcome.decision()), outcome.description(),
+                    Response.Status.BAD_REQUEST);
         }
         return outcome;
     }
 
     /** At a token-response event the builder can also drop the refresh token, which the post-processor cannot. */
-    private void narrow(IssuanceDecisions.Outcome outcome, TokenManager.AccessTokenResponseBuilder builder) {
+    private void narrow(IssuanceDecisions.Outcome outcome, IssuanceRequest request,
+                        TokenManager.AccessTokenResponseBuilder builder) {
         Obligations obligations = outcome.decision().obligations();
         if (builder == null) {
             return;
         }
         // the post-processor may still narrow the access token's lifetime (carried narrowing on refresh)
         IdTokenLifetime.remember(session, builder.getIdToken());
+        String granted = GrantedAuthorizationDetails.apply(session, request, obligations, builder.getAccessToken(),
+                builder.getRefreshToken(), null);
         if (obligations.isEmpty()) {
+            IssuanceDecisions.recordNarrowing(session, granted);
             return;
         }
-        String removed = Narrowing.apply(session, obligations, builder.getAccessToken(), builder.getRefreshToken(), null);
+        String removed = join(Narrowing.apply(session, obligations, builder.getAccessToken(), builder.getRefreshToken(), null),
+                granted);
         IdTokenLifetime.follow(builder.getIdToken(), builder.getAccessToken());
         if (!obligations.refreshTokenAllowed() && builder.getRefreshToken() != null) {
             builder.removeRefreshToken();
@@ -167,15 +180,23 @@ public final class DecisionPlaces {
     private void enforce(IssuanceAuthorizerExecutor.PolicySource policy, IssuanceRequest request, TokenBuild build) {
         IssuanceDecisions.Outcome outcome = IssuanceDecisions.decide(session, policy, request);
         if (!outcome.denied()) {
-            IssuancePostProcessor.narrow(session, outcome.decision().obligations(), build.context());
+            Obligations obligations = outcome.decision().obligations();
+            IssuancePostProcessor.narrow(session, obligations, build.context());
+            IssuanceDecisions.recordNarrowing(session, GrantedAuthorizationDetails.apply(session, request, obligations,
+                    build.context().accessToken(), build.context().refreshToken(), build.context().clientSessionCtx()));
             return;
         }
         reportDenial(build, outcome);
         if (OAuth2Constants.UMA_GRANT_TYPE.equals(build.grantType())) {
             // The UMA endpoint turns any other exception (TokenInterceptorException included) into a 500.
-            throw new ErrorResponseException(Denials.ERROR, outcome.description(), Response.Status.BAD_REQUEST);
+            throw new ErrorResponseException(Denials.error(outcome.decision()), outcome.description(),
+                    Response.Status.BAD_REQUEST);
         }
-        throw new TokenInterceptorException(Denials.ERROR, outcome.description());
+        throw new TokenInterceptorException(Denials.error(outcome.decision()), outcome.description());
+    }
+
+    private static String join(String a, String b) {
+        return a.isEmpty() ? b : b.isEmpty() ? a : a + ";" + b;
     }
 
     /** A refusal in the token build produces no Keycloak event by itself: send the {@code *_ERROR} an auditor expects. */
@@ -185,7 +206,7 @@ public final class DecisionPlaces {
                 .client(build.client())
                 .detail("grant_type", build.grantType())
                 .detail("reason", "client_policy_error")
-                .detail("client_policy_error", Denials.ERROR)
+                .detail("client_policy_error", Denials.error(outcome.decision()))
                 .detail("client_policy_error_detail", outcome.description());
         if (build.user() != null) {
             event.user(build.user());
@@ -193,6 +214,6 @@ public final class DecisionPlaces {
         for (Map.Entry<String, String> detail : DecisionDetails.of(outcome.decision()).entrySet()) {
             event.detail(detail.getKey(), detail.getValue());
         }
-        event.error(Denials.ERROR);
+        event.error(Denials.error(outcome.decision()));
     }
 }

@@ -11,6 +11,11 @@ final class Denials {
     private Denials() {
     }
 
+    /** The OAuth error of a refusal: the decision's own (a token issuance profile PDP's), else {@value #ERROR}. */
+    static String error(Decision decision) {
+        return decision.error() == null ? ERROR : decision.error();
+    }
+
     /** Never the rule's name or expression: only the admin-written message, the reason code and the decision id. */
     static String description(Decision decision) {
         String message = decision.message() == null || decision.message().isBlank()

@@ -9,8 +9,10 @@ import io.mintgate.authorizer.keycloak.IssuanceAuthorizerExecutorFactory;
 import io.mintgate.authorizer.keycloak.clientpolicy.SharedConfiguration;
 import io.mintgate.authorizer.keycloak.context.EventMints;
 import io.mintgate.authorizer.keycloak.context.FrontChannel;
+import io.mintgate.authorizer.keycloak.context.IssuanceRequests;
 import io.mintgate.authorizer.policy.PolicySet;
 import io.mintgate.authorizer.policy.PolicyValidationException;
+import jakarta.ws.rs.core.Response;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.services.clientpolicy.ClientPolicyContext;
 import org.keycloak.services.clientpolicy.ClientPolicyEvent;
@@ -75,6 +77,15 @@ public final class IssuanceAuthorizerExecutor implements ClientPolicyExecutorPro
             // here too, under any condition, so the two cannot drift apart into a silently skipped decision.
             return;
         }
+        try {
+            decide(context);
+        } catch (IssuanceRequests.InvalidAuthorizationDetails e) {
+            throw new ClientPolicyException(IssuanceRequests.InvalidAuthorizationDetails.ERROR, e.getMessage(),
+                    Response.Status.BAD_REQUEST);
+        }
+    }
+
+    private void decide(ClientPolicyContext context) throws ClientPolicyException {
         switch (context.getEvent()) {
             case TOKEN_EXCHANGE_REQUEST -> places.deferUntilSubjectVerified(context.getEvent().name(), policy());
             case JWT_AUTHORIZATION_GRANT -> places.atJwtAuthorizationGrant(policy(),

@@ -1,6 +1,7 @@
 package io.mintgate.authorizer.keycloak.enforce;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -10,6 +11,7 @@ import io.mintgate.authorizer.keycloak.context.IssuanceRequests;
 import io.mintgate.authorizer.keycloak.context.SubjectTokens;
 import io.mintgate.authorizer.keycloak.handoff.RequestLedger;
 import io.mintgate.authorizer.policy.ActorInfo;
+import io.mintgate.authorizer.policy.AuthorizationDetails;
 import io.mintgate.authorizer.policy.Obligations;
 import jakarta.ws.rs.core.MultivaluedMap;
 import org.keycloak.OAuth2Constants;
@@ -25,6 +27,7 @@ import org.keycloak.protocol.oidc.token.TokenInterceptorException;
 import org.keycloak.protocol.oidc.token.TokenPostProcessor;
 import org.keycloak.protocol.oidc.token.TokenPostProcessorContext;
 import org.keycloak.representations.JsonWebToken;
+import org.keycloak.util.JsonSerialization;
 
 /**
  * Runs inside every token build, after the client-policy events: takes the decisions that had to wait for Keycloak
@@ -65,12 +68,18 @@ public final class IssuancePostProcessor implements TokenPostProcessor {
         if (pendingNarrowing != null) {
             narrow(pendingNarrowing, context);
         }
+        List<Map<String, Object>> pendingCells = RequestLedger.of(session).takePendingAuthorizationDetails();
+        if (pendingCells != null) {
+            IssuanceDecisions.recordNarrowing(session, GrantedAuthorizationDetails.apply(session, pendingCells,
+                    pendingNarrowing, context.accessToken(), context.refreshToken(), context.clientSessionCtx()));
+        }
         MultivaluedMap<String, String> form = EventMints.formOf(session);
         String formGrantType = IssuanceRequests.first(form, OAuth2Constants.GRANT_TYPE);
         JsonWebToken subjectToken = null;
         if (OAuth2Constants.TOKEN_EXCHANGE_GRANT_TYPE.equals(formGrantType)) {
             subjectToken = subjectToken(form);
             applySubjectTokenNarrowing(subjectToken, context);
+            boundBySubjectToken(subjectToken);
         }
         List<RequestLedger.Deferred> deferred = RequestLedger.of(session).takeDeferred();
         boolean eventless = EVENTLESS_GRANT_TYPES.contains(formGrantType) && !IssuanceDecisions.decided(session);
@@ -86,10 +95,14 @@ public final class IssuancePostProcessor implements TokenPostProcessor {
         ActorInfo actor = OAuth2Constants.TOKEN_EXCHANGE_GRANT_TYPE.equals(grantType)
                 ? new ActorInfo(client.getClientId(), "", priorActors(subjectToken)) : ActorInfo.NONE;
         DecisionPlaces.TokenBuild build = new DecisionPlaces.TokenBuild(grantType, client, user, actor, form, context);
-        if (eventless) {
-            places.atEventlessGrant(build);
-        } else {
-            places.afterSubjectVerified(build, deferred);
+        try {
+            if (eventless) {
+                places.atEventlessGrant(build);
+            } else {
+                places.afterSubjectVerified(build, deferred);
+            }
+        } catch (IssuanceRequests.InvalidAuthorizationDetails e) {
+            throw new TokenInterceptorException(IssuanceRequests.InvalidAuthorizationDetails.ERROR, e.getMessage());
         }
     }
 
@@ -122,6 +135,24 @@ public final class IssuancePostProcessor implements TokenPostProcessor {
         } catch (SubjectTokens.Unreadable e) {
             throw new TokenInterceptorException(OAuthErrorException.INVALID_REQUEST, "The subject token's narrowing cannot be read.");
         }
+    }
+
+    /**
+     * An exchanged token is granted no RFC 9396 cell beyond the subject token's, when the subject token carries
+     * {@code authorization_details}; one that carries them unreadably bounds them to nothing (fail closed).
+     */
+    private void boundBySubjectToken(JsonWebToken subjectToken) {
+        Object cells = subjectToken == null ? null : subjectToken.getOtherClaims().get(OAuth2Constants.AUTHORIZATION_DETAILS);
+        if (cells == null) {
+            return;
+        }
+        List<Map<String, Object>> bound;
+        try {
+            bound = AuthorizationDetails.parse(JsonSerialization.writeValueAsString(cells));
+        } catch (AuthorizationDetails.Malformed | java.io.IOException e) {
+            bound = List.of();
+        }
+        RequestLedger.of(session).boundAuthorizationDetails(bound);
     }
 
     private void applySubjectTokenNarrowing(JsonWebToken subjectToken, TokenPostProcessorContext context) {

@@ -14,7 +14,8 @@ import org.keycloak.representations.AccessToken;
  * issued. Keycloak answers from a copy of the token's basic claims plus its introspection mappers, re-run now, so
  * without this a narrowed token's introspection would list the audiences and roles that narrowing removed. A token
  * that carries no narrowing is answered exactly as Keycloak answers it; one whose narrowing claim cannot be read is
- * reported inactive (fail closed).
+ * reported inactive (fail closed). The answer carries the token's {@code authorization_details} (RFC 9396 section 9.2)
+ * as the token has them, already narrowed when it was issued.
  */
 public final class NarrowedIntrospectionProvider extends AccessTokenIntrospectionProvider<AccessToken> {
 
@@ -29,6 +30,10 @@ public final class NarrowedIntrospectionProvider extends AccessTokenIntrospectio
     @Override
     public AccessToken transformAccessToken(AccessToken issued, UserSessionModel userSession) {
         AccessToken answer = super.transformAccessToken(issued, userSession);
+        if (answer != issued && issued.getAuthorizationDetails() != null) {
+            // RFC 9396 section 9.2: the cells the token was granted, which Keycloak does not copy into its answer.
+            answer.setAuthorizationDetails(issued.getAuthorizationDetails());
+        }
         Obligations carried;
         try {
             carried = CarriedObligations.read(issued);

@@ -39,9 +39,12 @@ public final class RequestLedger {
     private Obligations allowed;
     private List<Deferred> deferred;
     private Obligations pendingNarrowing;
+    private List<Map<String, Object>> pendingAuthorizationDetails;
+    private List<Map<String, Object>> authorizationDetailsBound;
     private List<Map<String, Object>> awaitingDecisionId;
     private AccessToken cappedToken;
     private IDToken idToken;
+    private List<Map<String, Object>> grantedAuthorizationDetails;
 
     /** A policy whose client-policy event fired before Keycloak verified the subject, and that event's name. */
     public record Deferred(String event, IssuanceAuthorizerExecutor.PolicySource policy) {
@@ -63,6 +66,11 @@ public final class RequestLedger {
             session.getTransactionManager().enlistAfterCompletion(new ClearWhenDone(session, ledger));
         }
         return ledger;
+    }
+
+    /** The ledger of {@code session}'s request if a step already opened it, else null (opens nothing). */
+    public static RequestLedger ifOpen(KeycloakSession session) {
+        return session.getAttribute(ATTRIBUTE, RequestLedger.class);
     }
 
     /** The ledger of the request this thread serves, or null when none is open. */
@@ -121,6 +129,34 @@ public final class RequestLedger {
         pendingNarrowing = pendingNarrowing == null ? obligations : pendingNarrowing.intersect(obligations);
     }
 
+    /**
+     * The RFC 9396 cells of a request decided before its token is built (the JWT authorization grant), for the
+     * post-processor to grant under the pending obligations ({@code GrantedAuthorizationDetails}).
+     */
+    public void grantLater(List<Map<String, Object>> cells) {
+        pendingAuthorizationDetails = cells;
+    }
+
+    /**
+     * The cells a token exchange's subject token carries (the post-processor leaves them): no cell the exchanged token
+     * is granted may ask for more than one of them ({@code GrantedAuthorizationDetails}).
+     */
+    public void boundAuthorizationDetails(List<Map<String, Object>> cells) {
+        authorizationDetailsBound = cells;
+    }
+
+    /** The bound left by {@link #boundAuthorizationDetails}, or null when there is none. */
+    public List<Map<String, Object>> authorizationDetailsBound() {
+        return authorizationDetailsBound;
+    }
+
+    /** Removes and returns the cells left by {@link #grantLater}, or null. */
+    public List<Map<String, Object>> takePendingAuthorizationDetails() {
+        List<Map<String, Object>> taken = pendingAuthorizationDetails;
+        pendingAuthorizationDetails = null;
+        return taken;
+    }
+
     /** Removes and returns the pending obligations, or null: a second token build in the request does not reapply. */
     public Obligations takePendingNarrowing() {
         Obligations taken = pendingNarrowing;
@@ -150,6 +186,27 @@ public final class RequestLedger {
 
     public AccessToken cappedToken() {
         return cappedToken;
+    }
+
+    /**
+     * The RFC 9396 cells Mintgate granted the access token from the request (left by {@code
+     * GrantedAuthorizationDetails} after each allow, narrower each time), for the token response's
+     * {@code authorization_details} member ({@code NarrowedTokenManager} takes them).
+     */
+    public void grantAuthorizationDetails(List<Map<String, Object>> cells) {
+        grantedAuthorizationDetails = cells;
+    }
+
+    /** The cells granted so far in this request, or null when Mintgate granted none. */
+    public List<Map<String, Object>> grantedAuthorizationDetails() {
+        return grantedAuthorizationDetails;
+    }
+
+    /** Removes and returns the granted cells, or null: the response of a second token build does not repeat them. */
+    public List<Map<String, Object>> takeGrantedAuthorizationDetails() {
+        List<Map<String, Object>> taken = grantedAuthorizationDetails;
+        grantedAuthorizationDetails = null;
+        return taken;
     }
 
     public void rememberIdToken(IDToken token) {

@@ -17,11 +17,12 @@ import java.util.Map;
  *
  * <p>Layout (Section 5.5.1: gate tuples at the leading indices): per requested target one gate tuple (two for a
  * token exchange, subject gate then requesting-party gate, binding Section 4.6), then per target one scope tuple per
- * scope. Gate of target {@code t}: index {@code t * gates}; scope {@code s} at target {@code t}: index
- * {@code targets * gates + t * scopes + s}.
+ * scope, then one authorization detail tuple per cell of the request's RFC 9396 entries (Section 5.3.4). Gate of
+ * target {@code t}: index {@code t * gates}; scope {@code s} at target {@code t}: index
+ * {@code targets * gates + t * scopes + s}; cell {@code c}: {@code targets * (gates + scopes) + c}.
  */
 public record IssuanceEvaluations(AuthzenQuery query, List<String> targets, List<String> scopes, int gates,
-                                  boolean exchange) {
+                                  boolean exchange, AuthorizationDetailTuples details) {
 
     /** Section 13.3 (grant type short names), keyed by the {@code grant_type} value. */
     static final Map<String, String> GRANT_SHORT_NAMES = Map.of(
@@ -57,10 +58,20 @@ public record IssuanceEvaluations(AuthzenQuery query, List<String> targets, List
     }
 
     public int size() {
-        return targets.size() * (gates + scopes.size());
+        return targets.size() * (gates + scopes.size()) + details.size();
     }
 
-    /** Which target the item at {@code index} was evaluated for. */
+    /** The index of authorization detail cell {@code cell}. */
+    public int cellIndex(int cell) {
+        return targets.size() * (gates + scopes.size()) + cell;
+    }
+
+    /** Whether the item at {@code index} is an authorization detail tuple. */
+    public boolean isCell(int index) {
+        return index >= targets.size() * (gates + scopes.size());
+    }
+
+    /** Which target the gate or scope item at {@code index} was evaluated for. */
     public int targetOf(int index) {
         int gateItems = targets.size() * gates;
         return index < gateItems ? index / gates : (index - gateItems) / scopes.size();
@@ -110,7 +121,8 @@ public record IssuanceEvaluations(AuthzenQuery query, List<String> targets, List
             }
         }
         int gates = exchange ? 2 : 1;
-        long size = (long) targets.size() * (gates + scopes.size());
+        AuthorizationDetailTuples details = AuthorizationDetailTuples.form(request.grant().authorizationDetails(), targets);
+        long size = (long) targets.size() * (gates + scopes.size()) + details.size();
         if (size > pdp.maxEvaluations()) {
             return null;
         }
@@ -120,10 +132,10 @@ public record IssuanceEvaluations(AuthzenQuery query, List<String> targets, List
             throw failure(pdp, "the token has no subject (Section 5.1)");
         }
         String action = "issue:" + tokenType + ":" + grant;
-        String body = write(pdp, request, targets, scopes, exchange, subjectType, subjectId, action, size,
+        String body = write(pdp, request, targets, scopes, details, exchange, subjectType, subjectId, action, size,
                 exchange ? exchangeContext : Map.of());
         return new IssuanceEvaluations(new AuthzenQuery(pdp, body, size == 1 ? 0 : (int) size), targets,
-                List.copyOf(scopes), gates, exchange);
+                List.copyOf(scopes), gates, exchange, details);
     }
 
     /**
@@ -139,12 +151,14 @@ public record IssuanceEvaluations(AuthzenQuery query, List<String> targets, List
     }
 
     private static String write(PdpConfig pdp, IssuanceRequest request, List<String> targets, List<String> scopes,
-                                boolean exchange, String subjectType, String subjectId, String action, long size,
+                                AuthorizationDetailTuples details, boolean exchange, String subjectType, String subjectId, String action, long size,
                                 Map<String, Object> exchangeContext) {
         StringWriter out = new StringWriter(256 + 96 * (int) size);
         try (JsonGenerator json = JSON.createGenerator(out)) {
             json.writeStartObject();
-            boolean oneTarget = targets.size() == 1;
+            // One resource shared by every item goes at the top (Section 5.2.2); authorization detail tuples carry
+            // their own, so then every item names its resource, as the profile's examples 9.4 and 9.5 do.
+            boolean oneTarget = targets.size() == 1 && details.size() == 0;
             if (!exchange) {
                 entity(json, "subject", subjectType, subjectId);
             }
@@ -182,6 +196,12 @@ public record IssuanceEvaluations(AuthzenQuery query, List<String> targets, List
                             item(json, null, null, scope, oneTarget ? null : "audience", target);
                         }
                     }
+                }
+                for (AuthorizationDetailTuples.Cell cell : details.cells()) {
+                    // Section 5.3.4: the entry's type and the cell's location are the resource; an exchange's
+                    // tuples name the exchange subject, as its scope tuples do (binding Section 4.3.4).
+                    item(json, exchange ? subjectType : null, exchange ? subjectId : null, cell.actionName(),
+                            details.type(cell), cell.location());
                 }
                 json.writeEndArray();
                 // Section 5.5.1: execute_all, so that a denial narrows rather than fails the grant.

@@ -1,6 +1,7 @@
 package io.mintgate.authorizer.policy.authzen;
 
 import io.mintgate.authorizer.policy.DecisionServices;
+import io.mintgate.authorizer.policy.IssuanceRequest;
 import io.mintgate.authorizer.policy.RuleCheck;
 import io.mintgate.authorizer.policy.cel.RequestActivation;
 
@@ -38,16 +39,26 @@ final class IssuanceProfileCheck implements RuleCheck {
         IssuanceEvaluations batch = IssuanceEvaluations.form(pdp, activation.request(),
                 exchange == null ? java.util.Map.of() : exchange.members());
         if (batch == null) {
-            return tooLarge; // Section 5.5.3: the AS rejects a request beyond its bound
+            // Section 5.5.3: the AS rejects a request beyond its bound, with the error of the parameter that overran it
+            return tooLarge.withError(overrun(activation.request()));
         }
         AuthzenAnswer answer = services.require(AuthzenClient.class).answer(batch.query());
         IssuanceShaping.Outcome outcome = IssuanceShaping.compose(batch, answer, pdp.name());
         if (outcome.refused()) {
-            // Section 8: the PDP's reasons are never relayed to the client; the rule's own reason and message are.
-            return denial;
+            // Section 8: the PDP's reasons are never relayed to the client; the rule's own reason and message are,
+            // with the OAuth error Section 8 (binding Section 7) names for the refusal.
+            return outcome.error() == null ? denial : denial.withError(outcome.error());
         }
         narrowing.narrow(outcome.obligations());
         return null;
+    }
+
+    /** Which parameter made the batch too large: the authorization details, else the scopes, else the targets. */
+    private static String overrun(IssuanceRequest request) {
+        if (!request.grant().authorizationDetails().isEmpty()) {
+            return IssuanceShaping.INVALID_AUTHORIZATION_DETAILS;
+        }
+        return request.grant().scopes().isEmpty() ? IssuanceShaping.INVALID_TARGET : IssuanceShaping.INVALID_SCOPE;
     }
 
     @Override

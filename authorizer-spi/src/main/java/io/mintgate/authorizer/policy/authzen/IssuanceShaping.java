@@ -1,6 +1,8 @@
 package io.mintgate.authorizer.policy.authzen;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mintgate.authorizer.policy.AuthorizationDetailLimits;
+import io.mintgate.authorizer.policy.AuthorizationDetails;
 import io.mintgate.authorizer.policy.Obligations;
 import io.mintgate.authorizer.policy.PolicyEvaluationException;
 import java.time.Duration;
@@ -30,11 +32,23 @@ public final class IssuanceShaping {
     private static final Set<String> KNOWN_KEYS = Set.of("granted_scope", "token_lifetime", "audience",
             "authorization_details", "crit", "claims");
 
-    /** What the answer means for the token: a refusal (with why, for the log), or the narrowing to apply. */
-    public record Outcome(boolean refused, String why, Obligations obligations) {
+    /** RFC 6749 Section 5.2: every requested scope refused (profile Section 8, binding Section 7). */
+    static final String INVALID_SCOPE = "invalid_scope";
+    /** RFC 8693 Section 2.2.2 (and RFC 8707): no target the token may be issued for. */
+    static final String INVALID_TARGET = "invalid_target";
+    /** RFC 9396 Section 6: no authorization details entry granted. */
+    static final String INVALID_AUTHORIZATION_DETAILS = "invalid_authorization_details";
+    /** Binding Section 7: a denied gate of a token exchange, whichever of its two gates it was. */
+    static final String INVALID_REQUEST = "invalid_request";
 
-        static Outcome refuse(String why) {
-            return new Outcome(true, why, null);
+    /**
+     * What the answer means for the token: a refusal (with why, for the log, and the OAuth error the profile names
+     * for it, null where it names none), or the narrowing to apply.
+     */
+    public record Outcome(boolean refused, String why, Obligations obligations, String error) {
+
+        static Outcome refuse(String why, String error) {
+            return new Outcome(true, why, null, error);
         }
     }
 
@@ -50,20 +64,44 @@ public final class IssuanceShaping {
         // Section 5.5.4 (and binding Section 4.6: a token exchange fails if either gate is denied).
         boolean[] survives = new boolean[targets];
         int surviving = 0;
+        boolean withdrawn = false;
         for (int t = 0; t < targets; t++) {
             boolean permitted = true;
             for (int g = 0; g < batch.gates(); g++) {
                 permitted &= answer.decision(batch.gateIndex(t, g));
             }
             if (!permitted && batch.exchange()) {
-                return Outcome.refuse("gate tuple denied at " + batch.targets().get(t) + " (token exchange)");
+                return Outcome.refuse("gate tuple denied at " + batch.targets().get(t) + " (token exchange)",
+                        INVALID_REQUEST);
             }
             survives[t] = permitted;
         }
         // Section 6.4.3: an `audience` key on a permitted item is that item's own target, or empty (withdrawn).
+        AuthorizationDetailTuples details = batch.details();
+        boolean[] cellPermitted = new boolean[details.size()];
+        for (int c = 0; c < cellPermitted.length; c++) {
+            cellPermitted[c] = answer.decision(batch.cellIndex(c));
+        }
         for (int i = 0; i < answer.size(); i++) {
             JsonNode audience = permitted(answer, i) ? issuance(answer, i, pdp).get("audience") : null;
             if (audience == null) {
+                continue;
+            }
+            if (batch.isCell(i)) {
+                // a cell's resource is its location: the value is that location, or empty, which denies the cell
+                AuthorizationDetailTuples.Cell cell = details.cells().get(i - batch.cellIndex(0));
+                if (!audience.isArray()) {
+                    throw failure(pdp, "issuance.audience of evaluation " + i + " is not an array");
+                }
+                for (JsonNode value : audience) {
+                    if (!value.isTextual() || !value.asText().equals(cell.location())) {
+                        throw failure(pdp, "issuance.audience of evaluation " + i + " names another resource than its"
+                                + " own (Section 6.4.3: broadening)");
+                    }
+                }
+                if (audience.isEmpty()) {
+                    cellPermitted[i - batch.cellIndex(0)] = false;
+                }
                 continue;
             }
             int t = batch.targetOf(i);
@@ -78,13 +116,16 @@ public final class IssuanceShaping {
             }
             if (audience.isEmpty()) {
                 survives[t] = false;
+                withdrawn = true;
             }
         }
         for (boolean s : survives) {
             surviving += s ? 1 : 0;
         }
         if (surviving == 0) {
-            return Outcome.refuse("no issuance target survives (Sections 5.5.4, 6.4.3)");
+            // Section 8: a denied gate fails the request; a target set that shaping emptied is invalid_target
+            return Outcome.refuse("no issuance target survives (Sections 5.5.4, 6.4.3)",
+                    withdrawn || batch.exchange() ? INVALID_TARGET : null);
         }
         // Section 5.5.5: a scope is kept only where it was permitted at every surviving target.
         Set<String> keptScopes = new LinkedHashSet<>();
@@ -102,8 +143,23 @@ public final class IssuanceShaping {
         Set<String> granted = null;
         Map<String, Object> claims = null;
         Set<String> crit = null;
+        List<Map<String, Object>> returnedDetails = null;
+        Set<String> removedTargets = new LinkedHashSet<>();
+        for (int t = 0; t < targets; t++) {
+            if (!survives[t]) {
+                removedTargets.add(batch.targets().get(t));
+            }
+        }
         for (int i = 0; i < answer.size(); i++) {
-            if (!permitted(answer, i) || !survives[batch.targetOf(i)]) {
+            if (!permitted(answer, i)) {
+                continue;
+            }
+            if (batch.isCell(i)) {
+                AuthorizationDetailTuples.Cell cell = details.cells().get(i - batch.cellIndex(0));
+                if ((cell.target() >= 0 && !survives[cell.target()]) || removedTargets.contains(cell.location())) {
+                    continue; // Section 5.5.4: disregarded with its target
+                }
+            } else if (!survives[batch.targetOf(i)]) {
                 continue;
             }
             JsonNode issuance = issuance(answer, i, pdp);
@@ -136,8 +192,7 @@ public final class IssuanceShaping {
                     case "audience" -> {
                         // checked above
                     }
-                    case "authorization_details" -> throw failure(pdp, "issuance.authorization_details of evaluation "
-                            + i + " is mandatory-to-understand and Mintgate does not apply it (Section 6.2)");
+                    case "authorization_details" -> returnedDetails = union(returnedDetails, value, i, pdp);
                     case "crit" -> {
                         if (!value.isArray()) {
                             throw failure(pdp, "issuance.crit of evaluation " + i + " is not an array");
@@ -158,13 +213,37 @@ public final class IssuanceShaping {
             }
         }
         if (lifetime == 0) {
-            return Outcome.refuse("token_lifetime 0 (Section 6.4.2)");
+            return Outcome.refuse("token_lifetime 0 (Section 6.4.2)", null);
         }
         if (granted != null) {
             keptScopes.retainAll(granted);
         }
-        if (scopes > 0 && keptScopes.isEmpty()) {
-            return Outcome.refuse("no requested scope survives (Section 5.5.5)");
+        // Sections 5.5.6 and 6.4.4: the entries rebuilt from the permitted cells, or the PDP's own entries, each
+        // covered by one requested entry and by one rebuilt entry (never a cell the PDP denied)
+        List<Map<String, Object>> requestedDetails = details.entries();
+        List<Map<String, Object>> grantedDetails = details.reassemble(cellPermitted, survives, batch.targets());
+        if (returnedDetails != null) {
+            List<String> survivingTargets = new ArrayList<>();
+            for (int t = 0; t < targets; t++) {
+                if (survives[t]) {
+                    survivingTargets.add(batch.targets().get(t));
+                }
+            }
+            for (Map<String, Object> entry : returnedDetails) {
+                if (!AuthorizationDetails.coveredByAny(entry, requestedDetails, batch.targets())
+                        || !AuthorizationDetails.coveredByAny(entry, grantedDetails, survivingTargets)) {
+                    throw failure(pdp, "issuance.authorization_details returns an entry of type '" + entry.get("type")
+                            + "' that no single requested and permitted entry covers (Section 6.4.4: broadening)");
+                }
+            }
+            grantedDetails = returnedDetails;
+        }
+        if (!requestedDetails.isEmpty() && grantedDetails.isEmpty()) {
+            return Outcome.refuse("no authorization details entry survives (Section 5.5.6)",
+                    INVALID_AUTHORIZATION_DETAILS);
+        }
+        if (scopes > 0 && keptScopes.isEmpty() && grantedDetails.isEmpty()) {
+            return Outcome.refuse("no requested scope survives (Section 5.5.5)", INVALID_SCOPE);
         }
         if (claims != null) {
             // Mintgate leaves Keycloak's own claims alone, so it does not apply these (Section 6.5.1: advisory).
@@ -197,7 +276,27 @@ public final class IssuanceShaping {
         if (claims != null && !claims.isEmpty()) {
             obligations.claims(claims);
         }
-        return new Outcome(false, null, obligations.build());
+        if (!grantedDetails.equals(requestedDetails)) {
+            obligations.authorizationDetails(AuthorizationDetailLimits.onlyCells(grantedDetails));
+        }
+        return new Outcome(false, null, obligations.build(), null);
+    }
+
+    /** Section 6.6: the union of the entries permitted items return, each an RFC 9396 entry. */
+    private static List<Map<String, Object>> union(List<Map<String, Object>> entries, JsonNode value, int item, String pdp) {
+        List<Map<String, Object>> parsed;
+        try {
+            parsed = AuthorizationDetails.parse(value.toString());
+        } catch (AuthorizationDetails.Malformed e) {
+            throw failure(pdp, "issuance.authorization_details of evaluation " + item + ": " + e.getMessage());
+        }
+        List<Map<String, Object>> out = entries == null ? new ArrayList<>() : entries;
+        for (Map<String, Object> entry : parsed) {
+            if (!out.contains(entry)) {
+                out.add(entry);
+            }
+        }
+        return out;
     }
 
     private static Map<String, Object> mergeClaims(Map<String, Object> claims, JsonNode value, int item, String pdp) {

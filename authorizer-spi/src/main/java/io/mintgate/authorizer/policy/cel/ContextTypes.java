@@ -10,6 +10,7 @@ import dev.cel.common.types.ListType;
 import dev.cel.common.types.MapType;
 import dev.cel.common.types.SimpleType;
 import io.mintgate.authorizer.policy.ActorInfo;
+import io.mintgate.authorizer.policy.AuthorizationDetails;
 import io.mintgate.authorizer.policy.ClientInfo;
 import io.mintgate.authorizer.policy.Grant;
 import io.mintgate.authorizer.policy.NetworkInfo;
@@ -36,13 +37,16 @@ public final class ContextTypes {
     private static final CelType INT = SimpleType.INT;
     /** The delegation chain's earlier actors, each {@code {"clientId": ..., "subject": ...}}. */
     private static final CelType PRIOR_ACTORS = ListType.create(STRING_MAP);
+    /** RFC 9396 cells, each a JSON object read as a map with its common members always present. */
+    private static final CelType AUTHORIZATION_DETAILS = ListType.create(CLAIMS);
 
     public static final ContextType<Grant> GRANT = new ContextType<>("mintgate.Grant", List.of(
             of("type", STRING, Grant::type),
             list("scopes", STRINGS, Grant::scopes),
             list("audiences", STRINGS, Grant::audiences),
             list("resources", STRINGS, Grant::resources),
-            of("requestedTokenType", STRING, Grant::requestedTokenType)));
+            of("requestedTokenType", STRING, Grant::requestedTokenType),
+            converted("authorizationDetails", AUTHORIZATION_DETAILS, ContextTypes::authorizationDetails)));
 
     public static final ContextType<ClientInfo> CLIENT = new ContextType<>("mintgate.Client", List.of(
             of("id", STRING, ClientInfo::id),
@@ -97,6 +101,15 @@ public final class ContextTypes {
             of("purpose", STRING, NhiInfo::purpose)));
 
     private ContextTypes() {
+    }
+
+    /** Only a request with the parameter pays for the conversion. */
+    private static Object authorizationDetails(Grant grant) {
+        if (grant.authorizationDetails().isEmpty()) {
+            return List.of();
+        }
+        return CelValues.toCel(grant.authorizationDetails().stream()
+                .map(AuthorizationDetails::withCommonMembers).toList());
     }
 
     private static Object priorActors(ActorInfo actor) {

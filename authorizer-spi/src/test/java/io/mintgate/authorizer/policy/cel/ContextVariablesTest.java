@@ -48,7 +48,8 @@ class ContextVariablesTest {
 
     /** Every part of the request set, each to a distinct object, so a value can be traced to the part it came from. */
     static final IssuanceRequest FULL = new IssuanceRequest("acme", Instant.parse("2025-03-04T09:00:00Z"), "LOGIN",
-            new Grant("authorization_code", List.of("read"), List.of("api"), List.of("https://api.acme"), "urn:x"),
+            new Grant("authorization_code", List.of("read"), List.of("api"), List.of("https://api.acme"), "urn:x",
+                    List.of(java.util.Map.of("type", "payment_initiation", "actions", List.of("initiate")))),
             new ClientInfo("c-1", "portal", "client-secret", false, Map.of("mintgate.tenant", "blue"), List.of("r"),
                     List.of("read")),
             new SubjectInfo("u-1", "alice", true, false, Map.of("team", List.of("blue")), List.of("staff"),
