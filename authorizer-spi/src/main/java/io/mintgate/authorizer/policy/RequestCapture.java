@@ -141,6 +141,7 @@ public final class RequestCapture {
         partial = unread(partial, "grant.scopes", r.grant().scopes());
         partial = unread(partial, "grant.audiences", r.grant().audiences());
         partial = unread(partial, "grant.resources", r.grant().resources());
+        partial = unread(partial, "grant.authorizationDetails", r.grant().authorizationDetails());
         partial = unread(partial, "client.attributes", r.client().attributes());
         partial = unread(partial, "client.roles", r.client().roles());
         partial = unread(partial, "client.scopes", r.client().scopes());

@@ -62,6 +62,7 @@ final class RequestJsonWriter {
         member("audiences", g.audiences());
         member("resources", g.resources());
         text("requestedTokenType", g.requestedTokenType());
+        member("authorizationDetails", g.authorizationDetails());
         gen.writeEndObject();
     }
 
