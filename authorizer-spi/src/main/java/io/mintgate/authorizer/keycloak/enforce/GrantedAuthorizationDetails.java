@@ -25,9 +25,10 @@ import org.keycloak.util.JsonSerialization;
  * allow, Mintgate grants the request's cells, narrowed by the allow's {@code keepAuthorizationDetail*} obligations
  * (RFC 9396 section 7: the token carries the authorization details as granted). Cells Keycloak itself put in the
  * token are narrowed the same way, never replaced. A later allow in the same request narrows what an earlier one
- * left, so several rules' obligations intersect. Costs nothing for a request without the parameter.
+ * left, so several rules' obligations intersect. Costs nothing for a request without the parameter. The simulator
+ * grants a hypothetical request's cells with the same {@link #apply}.
  */
-final class GrantedAuthorizationDetails {
+public final class GrantedAuthorizationDetails {
 
     private static final TypeReference<List<Map<String, Object>>> CELLS = new TypeReference<>() {
     };
@@ -40,7 +41,7 @@ final class GrantedAuthorizationDetails {
      *
      * @return what was removed, for the audit trail ({@code mintgate_narrowed}); empty when nothing was
      */
-    static String apply(KeycloakSession session, IssuanceRequest request, Obligations obligations, AccessToken access,
+    public static String apply(KeycloakSession session, IssuanceRequest request, Obligations obligations, AccessToken access,
                         RefreshToken refresh, ClientSessionContext clientSessionCtx) {
         return apply(session, request.grant().authorizationDetails(), obligations, access, refresh, clientSessionCtx);
     }
@@ -138,7 +139,7 @@ final class GrantedAuthorizationDetails {
         return true;
     }
 
-    static List<AuthorizationDetailsJSONRepresentation> representations(List<Map<String, Object>> cells) {
+    public static List<AuthorizationDetailsJSONRepresentation> representations(List<Map<String, Object>> cells) {
         List<AuthorizationDetailsJSONRepresentation> out = new ArrayList<>(cells.size());
         for (Map<String, Object> cell : cells) {
             out.add(JsonSerialization.mapper.convertValue(cell, AuthorizationDetailsJSONRepresentation.class));

@@ -12,6 +12,7 @@ import io.mintgate.authorizer.policy.Obligations;
 import io.mintgate.authorizer.simulate.DecisionJson;
 import org.keycloak.representations.AccessToken;
 import org.keycloak.representations.RefreshToken;
+import org.keycloak.util.JsonSerialization;
 
 /**
  * The simulator's answer as JSON (docs/changing-policy.md, "The simulator"): {@link DecisionJson}'s decision members
@@ -34,8 +35,15 @@ final class SimulationJson {
         Map<String, Object> context = new LinkedHashMap<>();
         context.put("time", request.time().toString());
         context.put("event", request.event());
-        context.put("grant", Map.of("type", request.grant().type(), "scopes", request.grant().scopes(),
-                "audiences", request.grant().audiences(), "resources", request.grant().resources()));
+        Map<String, Object> grant = new LinkedHashMap<>();
+        grant.put("type", request.grant().type());
+        grant.put("scopes", request.grant().scopes());
+        grant.put("audiences", request.grant().audiences());
+        grant.put("resources", request.grant().resources());
+        if (!request.grant().authorizationDetails().isEmpty()) {
+            grant.put("authorizationDetails", request.grant().authorizationDetails());
+        }
+        context.put("grant", grant);
         context.put("subject", Map.of("id", request.subject().id(), "username", request.subject().username(),
                 "serviceAccount", request.subject().serviceAccount()));
         context.put("nhi", Map.of("owner", request.nhi().owner(), "ownerExists", request.nhi().ownerExists(),
@@ -63,6 +71,10 @@ final class SimulationJson {
         if (refresh != null) {
             m.put("refreshTokenType", refresh.getType());
             m.put("refreshTokenLifetime", ExampleRefreshTokens.lifetime(refresh));
+        }
+        if (t.getAuthorizationDetails() != null) {
+            // RFC 9396 section 9.1: the cells granted, as the token's authorization_details claim carries them
+            m.put("authorizationDetails", JsonSerialization.mapper.convertValue(t.getAuthorizationDetails(), List.class));
         }
         m.put("claims", new TreeMap<>(t.getOtherClaims()));
         return m;

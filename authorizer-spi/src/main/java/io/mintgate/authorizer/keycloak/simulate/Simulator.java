@@ -11,9 +11,11 @@ import java.util.function.UnaryOperator;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mintgate.authorizer.keycloak.context.IssuanceRequests;
 import io.mintgate.authorizer.keycloak.enforce.DecisionPlaces;
+import io.mintgate.authorizer.keycloak.enforce.GrantedAuthorizationDetails;
 import io.mintgate.authorizer.keycloak.enforce.IssuanceAuthorizerConfiguration;
 import io.mintgate.authorizer.keycloak.enforce.IssuancePostProcessor;
 import io.mintgate.authorizer.keycloak.enforce.Narrowing;
+import io.mintgate.authorizer.keycloak.handoff.RequestLedger;
 import io.mintgate.authorizer.keycloak.policies.RealmIssuancePolicies;
 import io.mintgate.authorizer.keycloak.services.KeycloakDecisionServices;
 import io.mintgate.authorizer.keycloak.surface.ClientSurfaceReader;
@@ -154,6 +156,7 @@ public final class Simulator {
         UserModel subject = subject(client, grant, body.get("subject"));
         IssuanceRequest stated = stated(body.get("context"));
         String scope = text(body, "scope");
+        String authorizationDetails = authorizationDetails(body.get("authorizationDetails"));
         List<ClientModel> audience = grant.path() == GrantPath.UMA ? List.of() : audience(grant, body.get("audience"));
         CredentialScopeModel credential = credential(grant, text(body, "credentialConfigurationId"));
         String requestedTokenType = requestedTokenType(client, grant, text(body, "requestedTokenType"));
@@ -170,6 +173,9 @@ public final class Simulator {
                 params.putSingle(OAuth2Constants.SCOPE, scope);
             }
             body.path("resource").forEach(r -> params.add("resource", r.asText()));
+            if (authorizationDetails != null) {
+                params.putSingle(OAuth2Constants.AUTHORIZATION_DETAILS, authorizationDetails);
+            }
             audience.forEach(a -> params.add(OAuth2Constants.AUDIENCE, a.getClientId()));
             if (resourceServer != null) {
                 params.putSingle(OAuth2Constants.AUDIENCE, resourceServer.getClientId());
@@ -182,8 +188,8 @@ public final class Simulator {
             RefreshToken refresh = refreshToken(client, grant.path(), subject, requestedTokenType)
                     ? ExampleRefreshTokens.of(token, clientSessionCtx) : null;
             offlineAllowed(refresh, clientSessionCtx);
-            IssuanceRequest request = request(IssuanceRequests.build(session, mint(grant, grantType, client, subject,
-                    token, params, stated)), stated, assumed);
+            IssuanceRequest request = request(live(mint(grant, grantType, client, subject, token, params, stated)),
+                    stated, assumed);
 
             List<Map<String, Object>> evaluated = new ArrayList<>();
             Decision deciding = null;
@@ -203,10 +209,18 @@ public final class Simulator {
                 }
             }
             AccessToken before = copy(token, AccessToken.class);
+            if (!request.grant().authorizationDetails().isEmpty()) {
+                before.setAuthorizationDetails(GrantedAuthorizationDetails.representations(request.grant().authorizationDetails()));
+            }
             RefreshToken refreshBefore = refresh == null ? null : copy(refresh, RefreshToken.class);
             String narrowed = "";
             if (deciding == null) {
-                narrowed = Narrowing.apply(session, obligations, token, refresh, clientSessionCtx);
+                // in the order of the live path's token-response events: the cells granted, then the rest narrowed
+                String granted = GrantedAuthorizationDetails.apply(session, request, obligations, token, refresh,
+                        clientSessionCtx);
+                // the cells are left for the token response on the live path; nothing is left for the admin's
+                RequestLedger.of(session).takeGrantedAuthorizationDetails();
+                narrowed = join(Narrowing.apply(session, obligations, token, refresh, clientSessionCtx), granted);
             }
             boolean issued = deciding == null && refresh != null && obligations.refreshTokenAllowed();
             if (deciding == null && refresh != null && !issued) {
@@ -215,6 +229,35 @@ public final class Simulator {
             return SimulationJson.answer(request, deciding, evaluated, obligations, deciding == null ? token : null,
                     before, narrowed, issued ? refresh : null, refreshBefore, callPdps, draft != null);
         });
+    }
+
+    /**
+     * The request as the live path builds it; an {@code authorization_details} parameter it cannot read (its
+     * parser, {@link io.mintgate.authorizer.policy.AuthorizationDetails#parse}) is a 400 naming every cell and
+     * member at fault, where the live path refuses with {@code invalid_authorization_details}.
+     */
+    private IssuanceRequest live(IssuanceRequests.Mint mint) {
+        try {
+            return IssuanceRequests.build(session, mint);
+        } catch (IssuanceRequests.InvalidAuthorizationDetails e) {
+            throw new BadRequestException("authorizationDetails: Keycloak would refuse the request ("
+                    + IssuanceRequests.InvalidAuthorizationDetails.ERROR + "): " + e.getMessage());
+        }
+    }
+
+    /**
+     * The token request's {@code authorization_details} parameter (RFC 9396): the JSON array itself, or the
+     * parameter's text as a string (sent as is, so that text that is no JSON is refused as the live path refuses it).
+     */
+    private static String authorizationDetails(JsonNode details) {
+        if (details == null || details.isNull()) {
+            return null;
+        }
+        return details.isTextual() ? details.asText() : details.toString();
+    }
+
+    private static String join(String a, String b) {
+        return a.isEmpty() ? b : b.isEmpty() ? a : a + ";" + b;
     }
 
     /**
