@@ -132,6 +132,40 @@ public final class AuthorizationDetails {
     }
 
     /**
+     * What {@link #narrow} removed, in the words of {@code mintgate_narrowed}: one {@code authorization_details:-<type>}
+     * per dropped cell, {@code authorization_details:~<type>} per restricted one; empty when nothing was.
+     */
+    public static String removed(List<Map<String, Object>> before, List<Map<String, Object>> after) {
+        List<String> removed = new ArrayList<>();
+        int j = 0;
+        for (Map<String, Object> cell : before) {
+            Map<String, Object> kept = j < after.size() ? after.get(j) : null;
+            boolean same = kept != null && kept.get("type") != null && kept.get("type").equals(cell.get("type"))
+                    && sameIdentity(cell, kept);
+            if (same) {
+                if (!kept.equals(cell)) {
+                    removed.add("authorization_details:~" + cell.get("type"));
+                }
+                j++;
+            } else {
+                removed.add("authorization_details:-" + cell.get("type"));
+            }
+        }
+        return String.join(";", removed);
+    }
+
+    /** A restricted cell keeps every member but {@code actions} and {@code locations}. */
+    private static boolean sameIdentity(Map<String, Object> cell, Map<String, Object> kept) {
+        for (Map.Entry<String, Object> member : cell.entrySet()) {
+            String name = member.getKey();
+            if (!"actions".equals(name) && !"locations".equals(name) && !member.getValue().equals(kept.get(name))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * The cell as policies read it: every member, and the common members of RFC 9396 section 2.2 always present
      * ({@code ''} or an empty list when absent), so that {@code d.actions} never fails on a cell without actions.
      */

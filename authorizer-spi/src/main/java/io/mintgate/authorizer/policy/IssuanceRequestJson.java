@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.deser.std.FromStringDeserializer;
 
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 
 /**
  * A hypothetical {@link IssuanceRequest} written as JSON, for policy tests (and tools that decide without a
@@ -39,8 +41,10 @@ public final class IssuanceRequestJson {
         if (!copy.hasNonNull("time")) {
             copy.put("time", defaultTime.toString());
         }
+        List<Map<String, Object>> cells = authorizationDetails(copy);
         try {
-            return MAPPER.treeToValue(copy, IssuanceRequest.class);
+            IssuanceRequest read = MAPPER.treeToValue(copy, IssuanceRequest.class);
+            return cells == null ? read : withCells(read, cells);
         } catch (UnrecognizedPropertyException e) {
             throw new IllegalArgumentException("unknown member '" + path(e) + "'; known here: "
                     + e.getKnownPropertyIds());
@@ -50,6 +54,31 @@ public final class IssuanceRequestJson {
             throw new IllegalArgumentException((at.isEmpty() ? "" : "'" + at + "': ")
                     + message.lines().findFirst().orElse(message));
         }
+    }
+
+    /**
+     * {@code grant.authorizationDetails}, read by the token path's own parser ({@link AuthorizationDetails#parse}),
+     * so a cell the live path would refuse is refused here too, naming the cell and member; taken out of
+     * {@code json}, which is then read without it. Null when absent.
+     */
+    private static List<Map<String, Object>> authorizationDetails(ObjectNode json) {
+        if (!(json.get("grant") instanceof ObjectNode grant) || !grant.hasNonNull("authorizationDetails")) {
+            return null;
+        }
+        try {
+            List<Map<String, Object>> cells = AuthorizationDetails.parse(grant.get("authorizationDetails").toString());
+            grant.remove("authorizationDetails");
+            return cells;
+        } catch (AuthorizationDetails.Malformed e) {
+            throw new IllegalArgumentException("'grant.authorizationDetails': " + e.getMessage());
+        }
+    }
+
+    private static IssuanceRequest withCells(IssuanceRequest r, List<Map<String, Object>> cells) {
+        Grant g = r.grant();
+        return new IssuanceRequest(r.realm(), r.time(), r.event(), new Grant(g.type(), g.scopes(), g.audiences(),
+                g.resources(), g.requestedTokenType(), cells), r.client(), r.subject(), r.actor(), r.network(),
+                r.workload(), r.organization(), r.nhi());
     }
 
     private static String path(com.fasterxml.jackson.databind.JsonMappingException e) {

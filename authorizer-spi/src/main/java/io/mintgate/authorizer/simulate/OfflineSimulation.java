@@ -1,5 +1,6 @@
 package io.mintgate.authorizer.simulate;
 
+import io.mintgate.authorizer.policy.AuthorizationDetails;
 import io.mintgate.authorizer.policy.Decision;
 import io.mintgate.authorizer.policy.DecisionServices;
 import io.mintgate.authorizer.policy.DecisionTrace;
@@ -64,6 +65,16 @@ public final class OfflineSimulation {
             Map<String, Object> kept = new LinkedHashMap<>();
             kept.put("scopes", kept(request.grant().scopes(), o.keepScopes(), true, "scope:-", removed));
             kept.put("audiences", kept(request.grant().audiences(), o.keepAudiences(), false, "aud:-", removed));
+            List<Map<String, Object>> cells = request.grant().authorizationDetails();
+            if (!cells.isEmpty()) {
+                // the token path's narrowing of RFC 9396 cells (GrantedAuthorizationDetails), without a token
+                List<Map<String, Object>> granted = AuthorizationDetails.narrow(cells, o.authorizationDetails());
+                kept.put("authorizationDetails", granted);
+                String dropped = AuthorizationDetails.removed(cells, granted);
+                if (!dropped.isEmpty()) {
+                    removed.addAll(List.of(dropped.split(";")));
+                }
+            }
             out.put("kept", kept);
             out.put("narrowed", removed);
         }
@@ -83,6 +94,9 @@ public final class OfflineSimulation {
         grant.put("scopes", request.grant().scopes());
         grant.put("audiences", request.grant().audiences());
         grant.put("resources", request.grant().resources());
+        if (!request.grant().authorizationDetails().isEmpty()) {
+            grant.put("authorizationDetails", request.grant().authorizationDetails());
+        }
         context.put("grant", grant);
         context.put("client", request.client().clientId());
         out.put("context", context);

@@ -189,6 +189,40 @@ class SimulateCommandTest {
     }
 
     @Test
+    void rfc9396CellsAreDecidedAndNarrowedAsTheTokenPathNarrowsThem() throws Exception {
+        String policy = file("rar.json", """
+                {"rules": [
+                  {"name": "payments-cap", "reason": "amount_too_high",
+                   "deny": "grant.authorizationDetails.exists(d, d.type == 'payment_initiation' && double(d.instructedAmount.amount) > 1000.0)"},
+                  {"name": "payments-only", "reason": "x", "deny": "false",
+                   "obligations": {"keepAuthorizationDetailTypes": "['payment_initiation']",
+                                   "keepAuthorizationDetailActions": "['initiate', 'status']"}}]}""");
+        Run allowed = simulate("--policy", policy, "--request", file("small.json", """
+                {"grant": {"type": "client_credentials", "authorizationDetails": [
+                   {"type": "payment_initiation", "actions": ["initiate", "cancel"], "instructedAmount": {"amount": "5"}},
+                   {"type": "account_information", "actions": ["read_balances"]}]}}"""));
+        assertThat(allowed.exit()).as(allowed.err()).isZero();
+        JsonNode answer = allowed.json();
+        assertThat(answer.path("outcome").asText()).isEqualTo("allow");
+        assertThat(answer.at("/kept/authorizationDetails")).isEqualTo(new ObjectMapper().readTree("""
+                [{"type": "payment_initiation", "actions": ["initiate"], "instructedAmount": {"amount": "5"}}]"""));
+        assertThat(texts(answer.path("narrowed"))).containsExactly("authorization_details:~payment_initiation",
+                "authorization_details:-account_information");
+        assertThat(answer.at("/context/grant/authorizationDetails").size()).isEqualTo(2);
+
+        Run refused = simulate("--policy", policy, "--request", file("large.json", """
+                {"grant": {"authorizationDetails": [{"type": "payment_initiation", "instructedAmount": {"amount": "5000"}}]}}"""));
+        assertThat(refused.json().path("reason").asText()).isEqualTo("amount_too_high");
+        assertThat(refused.json().path("rule").asText()).isEqualTo("payments-cap");
+
+        Run malformed = simulate("--policy", policy, "--request", file("bad-cells.json", """
+                {"grant": {"authorizationDetails": [{"type": "payment_initiation"}, {"actions": "initiate"}]}}"""));
+        assertThat(malformed.exit()).isEqualTo(2);
+        assertThat(malformed.err()).contains("bad-cells.json: 'grant.authorizationDetails': authorization_details[1].type "
+                + "must be a non-empty string; authorization_details[1].actions must be an array of strings");
+    }
+
+    @Test
     void badInputExitsWithTwoNamingTheFileFieldAndPosition() throws Exception {
         String policy = file("p.json", POLICY);
         String request = file("r.json", CI_REQUEST);

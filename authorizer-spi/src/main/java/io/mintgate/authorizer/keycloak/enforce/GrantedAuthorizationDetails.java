@@ -61,7 +61,7 @@ public final class GrantedAuthorizationDetails {
             List<Map<String, Object>> granted = AuthorizationDetails.narrow(within(requested, ledger), limits);
             access.setAuthorizationDetails(representations(granted));
             ledger.grantAuthorizationDetails(granted);
-            return removed(requested, granted);
+            return AuthorizationDetails.removed(requested, granted);
         }
         if (limits == null) {
             return "";
@@ -77,7 +77,7 @@ public final class GrantedAuthorizationDetails {
         } else {
             keycloaksOwnFollow(session, granted, refresh, clientSessionCtx);
         }
-        return removed(before, granted);
+        return AuthorizationDetails.removed(before, granted);
     }
 
     /** The requested cells that a cell of the exchanged subject token covers, when it carries any. */
@@ -106,37 +106,6 @@ public final class GrantedAuthorizationDetails {
         if (context != null && context.getAttribute(Constants.AUTHORIZATION_DETAILS_RESPONSE, List.class) != null) {
             context.setAttribute(Constants.AUTHORIZATION_DETAILS_RESPONSE, representations(granted));
         }
-    }
-
-    /** One {@code authorization_details:-<type>} per dropped cell, {@code authorization_details:~<type>} per restricted one. */
-    private static String removed(List<Map<String, Object>> before, List<Map<String, Object>> after) {
-        List<String> removed = new ArrayList<>();
-        int j = 0;
-        for (Map<String, Object> cell : before) {
-            Map<String, Object> kept = j < after.size() ? after.get(j) : null;
-            boolean same = kept != null && kept.get("type") != null && kept.get("type").equals(cell.get("type"))
-                    && sameIdentity(cell, kept);
-            if (same) {
-                if (!kept.equals(cell)) {
-                    removed.add("authorization_details:~" + cell.get("type"));
-                }
-                j++;
-            } else {
-                removed.add("authorization_details:-" + cell.get("type"));
-            }
-        }
-        return String.join(";", removed);
-    }
-
-    /** A restricted cell keeps every member but {@code actions} and {@code locations}. */
-    private static boolean sameIdentity(Map<String, Object> cell, Map<String, Object> kept) {
-        for (Map.Entry<String, Object> member : cell.entrySet()) {
-            String name = member.getKey();
-            if (!"actions".equals(name) && !"locations".equals(name) && !member.getValue().equals(kept.get(name))) {
-                return false;
-            }
-        }
-        return true;
     }
 
     public static List<AuthorizationDetailsJSONRepresentation> representations(List<Map<String, Object>> cells) {
