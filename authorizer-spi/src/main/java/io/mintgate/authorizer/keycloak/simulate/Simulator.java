@@ -64,7 +64,8 @@ import jakarta.ws.rs.core.MultivaluedHashMap;
  * {@link IssuanceRequests#build} (client, subject, owner looked up live), the client policies whose
  * {@code issuance-authorizer} executors apply (conditions judged as the inventory does, {@code issuance-context}
  * evaluated on the request), every policy evaluated by the engine with budgets read but not taken, and the
- * combined obligations applied to the token by {@link Narrowing}. Nothing is minted, counted or recorded.
+ * combined obligations applied to the token by {@link Narrowing}, its RFC 9396 cells granted by
+ * {@link GrantedAuthorizationDetails}. Nothing is minted, counted or recorded.
  */
 public final class Simulator {
 
