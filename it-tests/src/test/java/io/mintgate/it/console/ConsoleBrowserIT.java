@@ -246,6 +246,7 @@ class ConsoleBrowserIT {
                 .isEqualTo("denied");
         assertThat(browser.await(By.id("simulation-json")).getAttribute("textContent"))
                 .contains("Full answer").contains("\"outcome\": \"deny\"");
+        scrollTo(outcome);
         browser.screenshot("05-simulator-refusal");
     }
 
