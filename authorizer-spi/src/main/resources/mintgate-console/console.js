@@ -467,7 +467,7 @@ function simulationAnswer(a) {
   if (a.token || a.before) {
     parts.push(h('h3', {}, a.token ? 'Token' : 'Token (not minted: refused)'), tokenTable(a.token, a.before));
   }
-  if (a.narrowed) {
+  if (a.narrowed && a.outcome === 'allow') {
     const n = Array.isArray(a.narrowed) ? a.narrowed : [a.narrowed];
     parts.push(h('p', {id: 'simulation-narrowed'}, 'Narrowing removed: ', n.length ? n.map(x => [h('code', {}, x), ' ']) : 'nothing'));
   }
