@@ -23,7 +23,7 @@ function h(tag, attrs, ...children) {
     else if (k === 'class') el.className = v;
     else el.setAttribute(k, v === true ? '' : v);
   }
-  for (const c of children.flat()) {
+  for (const c of children.flat(Infinity)) {
     if (c === undefined || c === null || c === false) continue;
     el.append(c instanceof Node ? c : document.createTextNode(String(c)));
   }
@@ -307,49 +307,254 @@ function table(rows, columns) {
     rows.map(r => h('tr', {}, columns.map(c => h('td', {}, typeof r[c] === 'object' && r[c] !== null ? JSON.stringify(r[c]) : (r[c] ?? ''))))));
 }
 
+// Every grant POST .../mintgate/simulate answers (docs/changing-policy.md, "The simulator"), as the client sends it,
+// with the request members that apply to it. The server is the judge of every member: its 400 names the member.
+const SIM_GRANTS = [
+  ['client_credentials', 'Client credentials', ['serviceAccount']],
+  ['password', 'Password', ['subject']],
+  ['authorization_code', 'Authorization code', ['subject']],
+  ['refresh_token', 'Refresh token', ['subject']],
+  ['urn:ietf:params:oauth:grant-type:device_code', 'Device authorization', ['subject']],
+  ['urn:openid:params:grant-type:ciba', 'CIBA', ['subject']],
+  ['urn:ietf:params:oauth:grant-type:token-exchange', 'Token exchange', ['subject', 'audience', 'requestedTokenType', 'actor']],
+  ['urn:ietf:params:oauth:grant-type:jwt-bearer', 'JWT authorization grant', ['subject', 'federated']],
+  ['urn:ietf:params:oauth:grant-type:uma-ticket', 'UMA', ['subject', 'umaAudience']],
+  ['urn:ietf:params:oauth:grant-type:pre-authorized_code', 'OID4VCI pre-authorized code', ['subject', 'credentialConfigurationId', 'noScope']]];
+
+const words = text => text.split(/[\s,]+/).filter(Boolean);
+
+// A form field: a label, its input, and the place where the endpoint's refusal of that member is shown.
+function simField(field, label, input, help) {
+  return h('div', {class: 'sim-field', 'data-field': field}, h('label', {}, label + ' ', input),
+    help ? h('span', {class: 'note'}, help) : null);
+}
+
+function simulationRequest(f, draft) {
+  const grant = SIM_GRANTS.find(g => g[0] === f.grantType.value);
+  const has = k => grant[2].includes(k);
+  const v = name => f[name].value.trim();
+  const body = {clientId: v('clientId'), grantType: grant[0]};
+  if (!has('noScope') && v('scope')) body.scope = v('scope');
+  if (v('resource')) body.resource = words(v('resource'));
+  if (has('subject')) {
+    if (has('federated') && f.subjectBy.value === 'federated') {
+      body.subject = {identityProvider: v('identityProvider'), federatedSubject: v('federatedSubject')};
+    } else if (v('subject')) {
+      body.subject = {[f.subjectBy.value === 'id' ? 'id' : 'username']: v('subject')};
+    }
+  }
+  if (has('audience') && v('audience')) { const a = words(v('audience')); body.audience = a.length === 1 ? a[0] : a; }
+  if (has('umaAudience') && v('umaAudience')) body.audience = v('umaAudience');
+  if (has('requestedTokenType') && f.requestedTokenType.value) body.requestedTokenType = f.requestedTokenType.value;
+  if (has('credentialConfigurationId') && v('credentialConfigurationId')) body.credentialConfigurationId = v('credentialConfigurationId');
+  // context: the facts a call cannot carry, as a policy test's request states them
+  const context = {};
+  const put = (path, value) => {
+    if (value === '' || value === undefined) return;
+    const keys = path.split('.');
+    let at = context;
+    for (const k of keys.slice(0, -1)) at = at[k] = at[k] || {};
+    at[keys[keys.length - 1]] = value;
+  };
+  const json = (name, field) => {
+    if (!v(name)) return undefined;
+    try { return JSON.parse(v(name)); } catch (x) { throw {field, message: field + ': not JSON: ' + x.message}; }
+  };
+  const extra = json('moreContext', 'context');
+  if (extra !== undefined && (typeof extra !== 'object' || Array.isArray(extra))) {
+    throw {field: 'context', message: 'context: a JSON object'};
+  }
+  Object.assign(context, extra || {});
+  put('time', v('time'));
+  put('network.sourceAddress', v('sourceAddress'));
+  put('network.tlsClientCertThumbprint', v('tlsClientCertThumbprint'));
+  put('network.dpopThumbprint', v('dpopThumbprint'));
+  if (has('actor')) { put('actor.clientId', v('actorClientId')); put('actor.subject', v('actorSubject')); }
+  put('workload.issuer', v('workloadIssuer'));
+  put('workload.subject', v('workloadSubject'));
+  put('workload.claims', json('workloadClaims', 'context.workload.claims'));
+  put('organization.alias', v('organizationAlias'));
+  put('organization.id', v('organizationId'));
+  if (Object.keys(context).length) body.context = context;
+  if (f.useDraft.checked && draft) body.policy = draft;
+  body.callPdps = f.callPdps.checked;
+  return body;
+}
+
+// The field a refusal names: the endpoint's messages start with the member ("audience: ...", "context: 'network.x': ...").
+function simulationErrorField(form, message) {
+  const member = (message.match(/^([A-Za-z]+):/) || [])[1];
+  if (!member) return null;
+  if (member === 'context') {
+    const path = (message.match(/^context: '([^']+)'/) || message.match(/member '([^']+)'/) || [])[1];
+    const byPath = path && form.querySelector('.sim-field[data-context="' + path.replace(/\.claims\..*/, '.claims') + '"]');
+    return byPath || form.querySelector('.sim-field[data-field="context"]');
+  }
+  if (member === 'audience') {
+    return form.querySelector('.sim-field[data-field="' + (form.grantType.value.endsWith('uma-ticket') ? 'umaAudience' : 'audience') + '"]');
+  }
+  return form.querySelector('.sim-field[data-field="' + member + '"]');
+}
+
+function showSimulationError(form, answer, field, message, status) {
+  for (const e of form.querySelectorAll('.field-error')) e.remove();
+  const at = field ? form.querySelector('.sim-field[data-field="' + field + '"]') : simulationErrorField(form, message);
+  if (at) at.append(h('span', {class: 'field-error', role: 'alert'}, message));
+  answer.replaceChildren(h('div', {class: 'panel problems', role: 'alert', id: 'simulation-error',
+    'data-field': at ? at.dataset.field : ''},
+    h('strong', {}, 'Not simulated' + (status ? ' (HTTP ' + status + ')' : '')),
+    h('pre', {class: 'message'}, message)));
+}
+
+const list = v => Array.isArray(v) ? v.join(' ') : (v ?? '');
+const TOKEN_MEMBERS = [
+  ['scopes', 'Scopes', list], ['audiences', 'Audiences', list], ['realmRoles', 'Realm roles', list],
+  ['clientRoles', 'Client roles', v => Object.entries(v || {}).map(([c, r]) => c + ': ' + r.join(' ')).join('; ')],
+  ['accessTokenLifetime', 'Access token lifetime (s)', v => v ?? ''],
+  ['refreshToken', 'Refresh token', v => v === undefined ? '' : (v ? 'yes' : 'no')],
+  ['refreshTokenType', 'Refresh token type', v => v ?? ''],
+  ['refreshTokenLifetime', 'Refresh token lifetime (s)', v => v ?? ''],
+  ['claims', 'Other claims', v => Object.keys(v || {}).length ? JSON.stringify(v) : '']];
+
+function tokenTable(after, before) {
+  return h('table', {id: 'simulation-token'},
+    h('tr', {}, ['', 'Before narrowing', 'After narrowing'].map(t => h('th', {}, t))),
+    TOKEN_MEMBERS.map(([member, label, text]) => {
+      const a = after ? text(after[member]) : '';
+      const b = before ? text(before[member]) : '';
+      // not claims: the answer's `before.claims` leaves out standard claims (email, name...) that `token.claims` lists
+      return h('tr', {'data-member': member, class: after && member !== 'claims' && a !== b ? 'changed' : null},
+        h('th', {}, label), h('td', {class: 'before mono'}, b), h('td', {class: 'after mono'}, after ? a : '—'));
+    }));
+}
+
+function traceTable(trace) {
+  return h('table', {class: 'trace'},
+    h('tr', {}, ['Rule', 'Mode', 'Result', 'Reason', 'Message', 'Failed at', 'Detail'].map(t => h('th', {}, t))),
+    trace.map(t => h('tr', {'data-rule': t.rule, 'data-result': t.result, 'data-reason': t.reason || '',
+      class: t.result === 'denied' || (t.result === 'error' && t.refused) ? 'flag' : null},
+      h('td', {class: 'mono'}, t.rule), h('td', {}, t.mode || ''),
+      h('td', {class: t.result === 'denied' ? 'deny' : t.result === 'allowed' ? 'allow' : t.result === 'shadow_denied' ? 'conditional' : ''}, t.result),
+      h('td', {class: 'mono'}, t.reason || ''), h('td', {}, t.message || ''),
+      h('td', {}, t.failed ? [h('code', {}, t.failed.field), t.failed.expression ? [' ', h('code', {class: 'expr'}, t.failed.expression)] : ''] : ''),
+      h('td', {}, t.detail || '', t.result === 'error' ? (t.refused ? ' (refused)' : ' (skipped)') : ''))));
+}
+
+function simulationAnswer(a) {
+  const parts = [h('div', {class: 'panel ' + (a.outcome === 'deny' ? 'problems' : 'ok'), id: 'simulation-outcome',
+    'data-outcome': a.outcome, 'data-rule': a.rule || '', 'data-reason': a.reason || ''},
+    h('span', {class: a.outcome}, a.outcome === 'deny' ? 'Refused' : 'Allowed'),
+    a.reason ? [' · reason ', h('code', {}, a.reason)] : '', a.rule ? [' · rule ', h('code', {}, a.rule)] : '',
+    a.message ? ' · ' + a.message : '', a.policyVersion ? [' · version ', h('code', {}, a.policyVersion)] : '',
+    ' · policy source ' + (a.policySource || ''))];
+  const policies = a.policies || [];
+  parts.push(h('h3', {}, 'Policies that decided'));
+  if (!policies.length) parts.push(h('p', {class: 'note', id: 'simulation-no-policy'}, 'No Mintgate policy applies to this client on this grant: the live path mints without a decision.'));
+  for (const p of policies) {
+    const name = p.name || p.clientPolicy || 'draft';
+    parts.push(h('div', {class: 'panel sim-policy', 'data-policy': name},
+      h('strong', {}, name), p.profile ? ' · profile ' + p.profile : '', p.storedPolicy ? [' · stored policy ', h('code', {}, p.storedPolicy)] : '',
+      p.policyVersion ? [' · version ', h('code', {}, p.policyVersion)] : '', ' · ',
+      h('span', {class: p.outcome}, p.outcome), p.reason ? [' · ', h('code', {}, p.reason)] : '', p.rule ? [' · rule ', h('code', {}, p.rule)] : '',
+      p.note ? h('div', {class: 'note'}, p.note) : null,
+      (p.findings || []).length ? h('ul', {class: 'findings'}, p.findings.map(x => h('li', {},
+        h('code', {}, x.rule), ' ' + (x.mode || '') + ' ' + (x.reason || '') + (x.error ? ' error: ' + x.error : '') + (x.detail ? ' — ' + x.detail : '')))) : null,
+      Array.isArray(p.trace) ? [h('div', {class: 'note'}, 'Rule trace'), traceTable(p.trace)] : null,
+      p.obligations && Object.keys(p.obligations).length ? [h('div', {class: 'note'}, 'Obligations'), json(p.obligations)] : null));
+  }
+  if (Array.isArray(a.trace)) parts.push(h('h3', {}, 'Rule trace'), traceTable(a.trace));
+  if (a.obligations && Object.keys(a.obligations).length) parts.push(h('h3', {}, 'Combined obligations'), json(a.obligations));
+  if (a.token || a.before) {
+    parts.push(h('h3', {}, a.token ? 'Token' : 'Token (not minted: refused)'), tokenTable(a.token, a.before));
+  }
+  if (a.narrowed && a.outcome === 'allow') {
+    const n = Array.isArray(a.narrowed) ? a.narrowed : [a.narrowed];
+    parts.push(h('p', {id: 'simulation-narrowed'}, 'Narrowing removed: ', n.length ? n.map(x => [h('code', {}, x), ' ']) : 'nothing'));
+  }
+  const c = a.context || {};
+  parts.push(h('h3', {}, 'Facts the decision used'), h('table', {id: 'simulation-facts'},
+    [['Time', c.time], ['Event', c.event], ['Grant', c.grant && [c.grant.type, 'scopes: ' + list(c.grant.scopes),
+      'audiences: ' + list(c.grant.audiences), 'resources: ' + list(c.grant.resources)].join(' · ')],
+     ['Subject', c.subject && [c.subject.username, c.subject.id, c.subject.serviceAccount ? '(service account)' : ''].filter(Boolean).join(' ')],
+     ['Identity (NHI)', c.nhi && (c.nhi.owner ? 'owner ' + c.nhi.owner + (c.nhi.ownerExists ? '' : ' (no such user)')
+       + (c.nhi.ownerEnabled ? '' : ' (disabled)') : 'no owner') + (c.nhi && c.nhi.expiresAt ? ' · expires ' + c.nhi.expiresAt : '')],
+     ['Budgets', a.budgets], ['PDPs', a.pdps]].map(([k, val]) => h('tr', {}, h('th', {}, k), h('td', {}, val ?? '')))));
+  parts.push(h('details', {id: 'simulation-json'}, h('summary', {}, 'Full answer (JSON)'), json(a)));
+  return parts;
+}
+
 async function simulatorView() {
   const draft = sessionStorage.getItem('mintgate.draft');
   const answer = h('div', {id: 'simulation'});
-  const form = h('form', {id: 'simulate-form', onsubmit: async e => {
+  const input = (name, attrs) => h('input', Object.assign({type: 'text', name}, attrs || {}));
+  const form = h('form', {id: 'simulate-form', novalidate: true, onsubmit: async e => {
     e.preventDefault();
     const f = e.target;
-    const body = {clientId: f.clientId.value.trim(), grantType: f.grantType.value};
-    if (f.scope.value.trim()) body.scope = f.scope.value.trim();
-    if (f.subject.value.trim()) body.subject = {username: f.subject.value.trim()};
-    if (f.context.value.trim()) {
-      try { body.context = JSON.parse(f.context.value); } catch (x) { answer.replaceChildren(problemPanel('context is not JSON', [x.message])); return; }
-    }
-    if (f.useDraft.checked && draft) body.policy = draft;
-    body.callPdps = f.callPdps.checked;
+    for (const x of f.querySelectorAll('.field-error')) x.remove();
+    let body;
+    try { body = simulationRequest(f, draft); } catch (x) { showSimulationError(f, answer, null, x.message); return; }
+    if (!body.clientId) { showSimulationError(f, answer, 'clientId', 'clientId: required'); return; }
     const r = await api('POST', '/mintgate/simulate', body);
-    if (!r.ok) { answer.replaceChildren(problemPanel('Not simulated (HTTP ' + r.status + ')', [errorText(r)])); return; }
-    const a = r.body;
-    const parts = [h('div', {class: 'panel ' + (a.outcome === 'deny' ? 'problems' : 'ok'), id: 'simulation-outcome'},
-      h('span', {class: a.outcome}, a.outcome === 'deny' ? 'Refused' : 'Allowed'),
-      a.reason ? [' · reason ', h('code', {}, a.reason)] : '', a.rule ? [' · rule ', h('code', {}, a.rule)] : '',
-      a.message ? ' · ' + a.message : '', a.policyVersion ? [' · ', h('code', {}, a.policyVersion)] : '',
-      ' · policy source ' + (a.policySource || ''))];
-    if (a.policies) {
-      parts.push(h('h3', {}, 'Policies that decided'), table(a.policies, ['clientPolicy', 'profile', 'storedPolicy', 'policyVersion', 'outcome', 'reason', 'rule', 'findings', 'note']));
-    }
-    for (const p of a.policies || []) {
-      if (Array.isArray(p.trace)) parts.push(h('h3', {}, 'Rule trace: ' + (p.storedPolicy || p.clientPolicy || 'draft')), table(p.trace, Object.keys(p.trace[0] || {})));
-    }
-    if (Array.isArray(a.trace)) parts.push(h('h3', {}, 'Rule trace'), table(a.trace, Object.keys(a.trace[0] || {})));
-    if (a.token) parts.push(h('h3', {}, 'Token after narrowing'), json(a.token));
-    if (a.narrowed) parts.push(h('p', {}, 'Narrowed: ', h('code', {}, typeof a.narrowed === 'string' ? a.narrowed : JSON.stringify(a.narrowed))));
-    parts.push(h('h3', {}, 'Full answer'), json(a));
-    answer.replaceChildren(...parts);
+    if (!r.ok) { showSimulationError(f, answer, null, errorText(r), r.status); return; }
+    answer.replaceChildren(...simulationAnswer(r.body));
   }},
-    h('label', {}, 'Client ', h('input', {type: 'text', name: 'clientId', required: true})),
-    h('label', {}, 'Grant ', h('select', {name: 'grantType'}, ['client_credentials', 'password', 'authorization_code', 'refresh_token'].map(g => h('option', {}, g)))),
-    h('label', {}, 'Scope ', h('input', {type: 'text', name: 'scope'})),
-    h('label', {}, 'Subject (username) ', h('input', {type: 'text', name: 'subject'})), h('br'),
-    h('label', {}, 'Context (JSON: time, network, workload, actor, organization)', h('br'),
-      h('textarea', {name: 'context', rows: 3, cols: 80, class: 'mono'})), h('br'),
-    h('label', {}, h('input', {type: 'checkbox', name: 'useDraft', disabled: !draft}), ' decide with the editor\'s unsaved text (draft)'),
-    h('label', {}, h('input', {type: 'checkbox', name: 'callPdps'}), ' call AuthZEN PDPs'),
+    h('fieldset', {}, h('legend', {}, 'Request'),
+      simField('clientId', 'Client', input('clientId', {required: true})),
+      simField('grantType', 'Grant', h('select', {name: 'grantType'}, SIM_GRANTS.map(([g, label]) => h('option', {value: g}, label + ' (' + g + ')')))),
+      simField('scope', 'Scope', input('scope', {placeholder: 'read write'})),
+      simField('resource', 'Resource', input('resource', {class: 'wide', placeholder: 'https://api.example (space-separated)'})),
+      h('div', {class: 'sim-field', 'data-field': 'serviceAccount'}, h('span', {class: 'note'}, 'Subject: the client\'s service account.')),
+      simField('subject', 'Subject', [h('select', {name: 'subjectBy'},
+        h('option', {value: 'username'}, 'by username'), h('option', {value: 'id'}, 'by user id'),
+        h('option', {value: 'federated', class: 'federated-only'}, 'by identity provider link')), ' ', input('subject')]),
+      simField('federated', 'Identity provider', [input('identityProvider', {placeholder: 'alias'}),
+        ' federated subject ', input('federatedSubject', {placeholder: 'the assertion\'s sub'})]),
+      simField('audience', 'Audience', input('audience', {class: 'wide', placeholder: 'client ids, space-separated'}), 'the exchange\'s audience parameters'),
+      simField('umaAudience', 'Resource server', input('umaAudience'), 'client id of the resource server (required)'),
+      simField('requestedTokenType', 'Requested token type', h('select', {name: 'requestedTokenType'},
+        h('option', {value: ''}, 'not given (access token)'),
+        h('option', {value: 'urn:ietf:params:oauth:token-type:access_token'}, 'access token'),
+        h('option', {value: 'urn:ietf:params:oauth:token-type:refresh_token'}, 'refresh token'))),
+      simField('credentialConfigurationId', 'Credential configuration id', input('credentialConfigurationId'), 'the offer\'s credential (required)')),
+    h('fieldset', {}, h('legend', {}, 'Context: what the call cannot carry'),
+      h('div', {class: 'sim-field', 'data-field': 'context-time', 'data-context': 'time'}, h('label', {}, 'Time ', input('time', {placeholder: 'now, or e.g. 2026-03-01T12:00:00Z', size: 30}))),
+      h('div', {class: 'sim-field', 'data-field': 'context-network', 'data-context': 'network.sourceAddress'},
+        h('label', {}, 'Source address ', input('sourceAddress', {placeholder: 'e.g. 10.1.2.3'}))),
+      h('div', {class: 'sim-field', 'data-field': 'context-mtls', 'data-context': 'network.tlsClientCertThumbprint'},
+        h('label', {}, 'mTLS certificate thumbprint ', input('tlsClientCertThumbprint', {class: 'wide'}))),
+      h('div', {class: 'sim-field', 'data-field': 'context-dpop', 'data-context': 'network.dpopThumbprint'},
+        h('label', {}, 'DPoP key thumbprint ', input('dpopThumbprint', {class: 'wide'}))),
+      h('div', {class: 'sim-field', 'data-field': 'actor', 'data-context': 'actor'},
+        h('label', {}, 'Actor client ', input('actorClientId')), h('label', {}, ' actor subject ', input('actorSubject'))),
+      h('div', {class: 'sim-field', 'data-field': 'context-workload', 'data-context': 'workload'},
+        h('label', {}, 'Workload issuer ', input('workloadIssuer', {class: 'wide'})), h('label', {}, ' subject ', input('workloadSubject', {class: 'wide'}))),
+      h('div', {class: 'sim-field', 'data-field': 'context.workload.claims', 'data-context': 'workload.claims'},
+        h('label', {}, 'Workload claims (JSON object) ', h('textarea', {name: 'workloadClaims', rows: 2, cols: 60, class: 'mono', placeholder: '{"repository": "acme/app"}'}))),
+      h('div', {class: 'sim-field', 'data-field': 'context-organization', 'data-context': 'organization'},
+        h('label', {}, 'Organization alias ', input('organizationAlias')), h('label', {}, ' id ', input('organizationId'))),
+      h('div', {class: 'sim-field', 'data-field': 'context'},
+        h('label', {}, 'More context (JSON, the fields above win) ', h('textarea', {name: 'moreContext', rows: 2, cols: 60, class: 'mono', placeholder: '{"actor": {"prior": [...]}}'})))),
+    h('fieldset', {}, h('legend', {}, 'Policy'),
+      h('div', {class: 'sim-field', 'data-field': 'policy'},
+        h('label', {}, h('input', {type: 'checkbox', name: 'useDraft', disabled: !draft}), ' decide with the editor\'s unsaved text (draft)')),
+      h('label', {}, h('input', {type: 'checkbox', name: 'callPdps'}), ' call AuthZEN PDPs')),
     h('button', {class: 'primary', id: 'simulate'}, 'Simulate'));
+  const applies = () => {
+    const grant = SIM_GRANTS.find(g => g[0] === form.grantType.value);
+    const has = k => grant[2].includes(k);
+    const federated = has('federated') && form.subjectBy.value === 'federated';
+    const visible = {serviceAccount: has('serviceAccount'), subject: has('subject'), federated,
+      audience: has('audience'), umaAudience: has('umaAudience'), requestedTokenType: has('requestedTokenType'),
+      credentialConfigurationId: has('credentialConfigurationId'), scope: !has('noScope'), actor: has('actor')};
+    for (const [field, shown] of Object.entries(visible)) form.querySelector('.sim-field[data-field="' + field + '"]').hidden = !shown;
+    form.subject.hidden = federated;
+    form.querySelector('option.federated-only').hidden = !has('federated');
+    if (!has('federated') && form.subjectBy.value === 'federated') form.subjectBy.value = 'username';
+    for (const x of form.querySelectorAll('.field-error')) x.remove();
+  };
+  form.grantType.addEventListener('change', applies);
+  form.subjectBy.addEventListener('change', applies);
+  applies();
   const replay = h('div', {id: 'replay'});
   const replayButton = h('button', {type: 'button', disabled: !draft, onclick: async () => {
     const r = await api('POST', '/mintgate/replay', {policy: draft});
@@ -357,7 +562,8 @@ async function simulatorView() {
       ? h('p', {class: 'note'}, 'This server has no impact replay (POST .../mintgate/replay).')
       : (r.ok ? replayReport(r.body) : problemPanel('Replay failed', [errorText(r)])));
   }}, 'Replay recorded decisions against the draft');
-  show(h('h2', {}, 'Simulator'), h('p', {class: 'note'}, 'What the live token path would decide and mint; nothing is minted or recorded.'),
+  show(h('h2', {}, 'Simulator'), h('p', {class: 'note'}, 'What the live token path would decide and mint; nothing is minted or recorded. ',
+    'The form is POST /admin/realms/' + realm + '/mintgate/simulate; fields that do not apply to the grant are hidden and not sent.'),
     form, answer, h('h3', {}, 'Impact replay'), replayButton, replay);
 }
 

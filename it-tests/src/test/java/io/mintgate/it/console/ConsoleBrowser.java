@@ -67,7 +67,10 @@ final class ConsoleBrowser implements AutoCloseable {
     }
 
     <T> T until(Function<WebDriver, T> condition) {
-        return new WebDriverWait(driver, Duration.ofSeconds(30)).until(condition::apply);
+        // The page re-renders parts of itself (a table replaced after a save): an element found a moment ago may be
+        // gone when its state is read, which is "not yet", not a failure.
+        return new WebDriverWait(driver, Duration.ofSeconds(30))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(condition::apply);
     }
 
     /** Replaces a field's text as typing would end, firing the input event the page listens to. */

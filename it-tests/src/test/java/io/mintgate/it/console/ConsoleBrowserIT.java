@@ -241,7 +241,12 @@ class ConsoleBrowserIT {
         WebElement outcome = browser.await(By.id("simulation-outcome"));
         assertThat(outcome.getText()).contains("Refused").contains("agents_blocked").contains("no-agents")
                 .contains("AI agents get no tokens here");
-        assertThat(browser.await(By.id("simulation")).getText()).contains("Full answer").contains("\"outcome\": \"deny\"");
+        // the trace names the refusing rule; the full JSON answer is kept, folded
+        assertThat(browser.await(By.cssSelector("table.trace tr[data-rule='no-agents']")).getAttribute("data-result"))
+                .isEqualTo("denied");
+        assertThat(browser.await(By.id("simulation-json")).getAttribute("textContent"))
+                .contains("Full answer").contains("\"outcome\": \"deny\"");
+        scrollTo(outcome);
         browser.screenshot("05-simulator-refusal");
     }
 
@@ -570,6 +575,167 @@ class ConsoleBrowserIT {
             return !found.isEmpty() && found.get(0).isEnabled() ? found.get(0) : null;
         });
         ((org.openqa.selenium.JavascriptExecutor) browser.driver).executeScript("arguments[0].click()", input);
+    }
+
+    private static final String TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
+
+    private void chooseGrant(String grantType) {
+        new org.openqa.selenium.support.ui.Select(browser.await(By.name("grantType"))).selectByValue(grantType);
+    }
+
+    private boolean shown(String field) {
+        return browser.driver.findElement(By.cssSelector("#simulate-form .sim-field[data-field='" + field + "']")).isDisplayed();
+    }
+
+    private void scrollTo(WebElement element) {
+        ((org.openqa.selenium.JavascriptExecutor) browser.driver).executeScript("arguments[0].scrollIntoView(true)", element);
+    }
+
+    @Test
+    @Order(15)
+    void theSimulatorFormAsksForWhatEachGrantNeedsAndShowsTheEndpointsRefusalAtItsField() {
+        go("simulator");
+        // the form offers every grant the endpoint answers, each with the members that apply to it
+        List<String> grants = new org.openqa.selenium.support.ui.Select(browser.await(By.name("grantType"))).getOptions()
+                .stream().map(o -> o.getAttribute("value")).toList();
+        assertThat(grants).containsExactlyInAnyOrder("client_credentials", "password", "authorization_code",
+                "refresh_token", "urn:ietf:params:oauth:grant-type:device_code", "urn:openid:params:grant-type:ciba",
+                TOKEN_EXCHANGE, "urn:ietf:params:oauth:grant-type:jwt-bearer",
+                "urn:ietf:params:oauth:grant-type:uma-ticket", "urn:ietf:params:oauth:grant-type:pre-authorized_code");
+        // the endpoint's own list of grants (its 400 for an unknown one) is the same
+        String unknown = admin.post(realm.path() + "/mintgate/simulate", Map.of("clientId", "exchanger", "grantType", "nosuch"))
+                .expect(400).body();
+        grants.forEach(g -> assertThat(unknown).contains(g));
+        assertThat(shown("serviceAccount")).isTrue();
+        assertThat(shown("subject")).isFalse();
+        chooseGrant("urn:ietf:params:oauth:grant-type:pre-authorized_code");
+        assertThat(shown("credentialConfigurationId")).isTrue();
+        assertThat(shown("scope")).isFalse();
+        assertThat(shown("audience")).isFalse();
+        chooseGrant(TOKEN_EXCHANGE);
+        assertThat(shown("audience")).isTrue();
+        assertThat(shown("requestedTokenType")).isTrue();
+        assertThat(shown("actor")).isTrue();
+        assertThat(shown("credentialConfigurationId")).isFalse();
+
+        // UMA without its resource server: the endpoint's 400, shown at the field it names
+        chooseGrant("urn:ietf:params:oauth:grant-type:uma-ticket");
+        assertThat(shown("umaAudience")).isTrue();
+        assertThat(shown("audience")).isFalse();
+        browser.type(By.name("clientId"), "exchanger");
+        browser.type(By.name("subject"), "alice");
+        browser.await(By.id("simulate")).click();
+        WebElement error = browser.await(By.cssSelector("#simulate-form .sim-field[data-field='umaAudience'] .field-error"));
+        String expected = refusal(admin.post(realm.path() + "/mintgate/simulate", Map.of("clientId", "exchanger",
+                "grantType", "urn:ietf:params:oauth:grant-type:uma-ticket", "subject", Map.of("username", "alice")))
+                .expect(400).json());
+        assertThat(expected).startsWith("audience: the resource server's client id is required");
+        assertThat(error.getText()).isEqualTo(expected);
+        // and near the form, where it stays
+        WebElement panel = browser.await(By.id("simulation-error"));
+        assertThat(panel.getAttribute("data-field")).isEqualTo("umaAudience");
+        assertThat(panel.getText()).contains("HTTP 400").contains(expected);
+
+        // a token exchange for a refresh token the client does not allow: the endpoint's refusal at that field
+        chooseGrant(TOKEN_EXCHANGE);
+        browser.type(By.name("audience"), "orders-api");
+        new org.openqa.selenium.support.ui.Select(browser.await(By.name("requestedTokenType")))
+                .selectByValue("urn:ietf:params:oauth:token-type:refresh_token");
+        browser.await(By.id("simulate")).click();
+        WebElement typeError = browser.await(By.cssSelector(
+                "#simulate-form .sim-field[data-field='requestedTokenType'] .field-error"));
+        assertThat(typeError.getText()).startsWith("requestedTokenType: Keycloak would refuse the exchange")
+                .isEqualTo(refusal(admin.post(realm.path() + "/mintgate/simulate", Map.of("clientId", "exchanger",
+                        "grantType", TOKEN_EXCHANGE, "subject", Map.of("username", "alice"), "audience", "orders-api",
+                        "requestedTokenType", "urn:ietf:params:oauth:token-type:refresh_token"))
+                        .expect(400).json()));
+        browser.screenshot("17-simulator-field-error");
+    }
+
+    @Test
+    @Order(16)
+    void aTokenExchangeToARefusedAudienceShowsTheRuleAndReasonTheEndpointAnswers() {
+        go("simulator");
+        chooseGrant(TOKEN_EXCHANGE);
+        browser.type(By.name("clientId"), "exchanger");
+        browser.type(By.name("subject"), "alice");
+        browser.type(By.name("audience"), "billing-api");
+        browser.type(By.name("sourceAddress"), "10.1.2.3");
+        browser.screenshot("17-simulator-form");
+        browser.await(By.id("simulate")).click();
+        WebElement outcome = browser.await(By.id("simulation-outcome"));
+
+        JsonNode expected = admin.post(realm.path() + "/mintgate/simulate", Map.of("clientId", "exchanger",
+                "grantType", TOKEN_EXCHANGE, "subject", Map.of("username", "alice"), "audience", "billing-api",
+                "context", Map.of("network", Map.of("sourceAddress", "10.1.2.3")))).expect(200).json();
+        assertThat(expected.path("outcome").asText()).isEqualTo("deny");
+        assertThat(expected.path("rule").asText()).isEqualTo("no-billing-exchange");
+        assertThat(outcome.getAttribute("data-outcome")).isEqualTo("deny");
+        assertThat(outcome.getAttribute("data-rule")).isEqualTo(expected.path("rule").asText());
+        assertThat(outcome.getAttribute("data-reason")).isEqualTo(expected.path("reason").asText());
+        assertThat(outcome.getText()).contains("Refused").contains(expected.path("reason").asText())
+                .contains(expected.path("message").asText()).contains(expected.path("policyVersion").asText());
+        // the trace: the refusing rule with the condition that refused, the rules before it as they went
+        WebElement denied = browser.await(By.cssSelector("table.trace tr[data-rule='no-billing-exchange']"));
+        JsonNode trace = expected.at("/policies/0/trace");
+        JsonNode deniedEntry = null;
+        for (JsonNode t : trace) {
+            if (t.path("rule").asText().equals("no-billing-exchange")) {
+                deniedEntry = t;
+            }
+        }
+        assertThat(deniedEntry).isNotNull();
+        assertThat(denied.getAttribute("data-result")).isEqualTo(deniedEntry.path("result").asText()).isEqualTo("denied");
+        assertThat(denied.getText()).contains(deniedEntry.at("/failed/field").asText())
+                .contains(deniedEntry.at("/failed/expression").asText());
+        assertThat(browser.driver.findElements(By.cssSelector("table.trace tr[data-rule]"))).hasSize(trace.size());
+        // the facts the decision used: the grant with the exchange's audience, the stated source address
+        assertThat(browser.await(By.id("simulation-facts")).getText()).contains(TOKEN_EXCHANGE).contains("billing-api")
+                .contains(expected.at("/context/event").asText());
+        scrollTo(outcome);
+        browser.screenshot("18-simulator-token-exchange-refused");
+    }
+
+    @Test
+    @Order(17)
+    void aDeviceGrantShowsTheTokenTheEndpointSaysWouldBeMinted() {
+        go("simulator");
+        chooseGrant("urn:ietf:params:oauth:grant-type:device_code");
+        browser.type(By.name("clientId"), "tv-app");
+        browser.type(By.name("subject"), "alice");
+        browser.type(By.name("scope"), "openid");
+        browser.await(By.id("simulate")).click();
+        WebElement outcome = browser.await(By.id("simulation-outcome"));
+        JsonNode expected = admin.post(realm.path() + "/mintgate/simulate", Map.of("clientId", "tv-app",
+                "grantType", "urn:ietf:params:oauth:grant-type:device_code", "subject", Map.of("username", "alice"),
+                "scope", "openid")).expect(200).json();
+        assertThat(expected.path("outcome").asText()).isEqualTo("allow");
+        assertThat(outcome.getAttribute("data-outcome")).isEqualTo("allow");
+        JsonNode token = expected.path("token");
+        assertThat(token.path("refreshToken").asBoolean()).isTrue();
+        assertThat(cell("refreshTokenType")).isEqualTo(token.path("refreshTokenType").asText()).isEqualTo("Refresh");
+        assertThat(cell("refreshTokenLifetime")).isEqualTo(token.path("refreshTokenLifetime").asText());
+        assertThat(cell("accessTokenLifetime")).isEqualTo(token.path("accessTokenLifetime").asText());
+        assertThat(cell("refreshToken")).isEqualTo("yes");
+        assertThat(cell("scopes")).isEqualTo(String.join(" ", texts(token.path("scopes"))));
+        assertThat(cell("audiences")).isEqualTo(String.join(" ", texts(token.path("audiences"))));
+        assertThat(browser.await(By.id("simulation-facts")).getText()).contains("alice").contains("DEVICE_TOKEN_RESPONSE");
+        scrollTo(browser.await(By.id("simulation-token")));
+        browser.screenshot("19-simulator-device-token");
+    }
+
+    /** The message of the simulator's 400, in the member Keycloak's error handler puts it. */
+    private static String refusal(JsonNode body) {
+        for (String member : List.of("error_description", "errorMessage", "error")) {
+            if (body.hasNonNull(member)) {
+                return body.path(member).asText();
+            }
+        }
+        throw new AssertionError("no error message in " + body);
+    }
+
+    private String cell(String member) {
+        return browser.await(By.cssSelector("#simulation-token tr[data-member='" + member + "'] td.after")).getText();
     }
 
     @Test
