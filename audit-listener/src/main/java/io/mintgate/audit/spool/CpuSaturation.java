@@ -8,11 +8,15 @@ import java.util.function.LongSupplier;
  * Whether CPU is scarce for this JVM: its process used nearly all the CPUs it may use over the last sample period,
  * or the machine (the container, where the JVM sees one) was nearly fully busy then. The spool writer asks before each batch to choose its commit window: while the CPUs are the bottleneck,
  * fewer write-and-fsync cycles are CPU given back to token requests; otherwise the shorter window keeps latency low.
- * Sampled at most once per {@link #PERIOD_NANOS}, so asking costs a clock read. Writer thread only.
+ * The process's CPU is sampled at most once per {@link #PERIOD_NANOS}, the machine's at most once per
+ * {@link #MACHINE_PERIOD_NANOS} (in a container the JVM reads several cgroup files for it, ~0.2 ms of CPU per
+ * reading), so asking mostly costs a clock read. Writer thread only.
  */
 final class CpuSaturation {
     /** Long enough to span many batches, short enough to follow a burst within a fraction of a second. */
     static final long PERIOD_NANOS = 100_000_000L;
+    /** The machine's load changes the verdict at most this often: reading it is dearer than the process's CPU time. */
+    static final long MACHINE_PERIOD_NANOS = 1_000_000_000L;
     /** Share of the available CPUs above which the process counts as saturated. */
     static final double THRESHOLD = 0.85;
 
@@ -23,6 +27,8 @@ final class CpuSaturation {
     private long sampledAt;
     private long cpuAtSample;
     private boolean saturated;
+    private long machineSampledAt;
+    private boolean machineBusy;
 
     /**
      * @param machineLoad the machine's CPU use since its previous call, 0 to 1, negative when unknown
@@ -34,6 +40,7 @@ final class CpuSaturation {
         this.processors = Math.max(1, processors);
         this.sampledAt = clock.getAsLong();
         this.cpuAtSample = processCpuNanos.getAsLong();
+        this.machineSampledAt = sampledAt;
         machineLoad.getAsDouble();
     }
 
@@ -56,7 +63,11 @@ final class CpuSaturation {
         if (elapsed >= PERIOD_NANOS) {
             long cpu = processCpuNanos.getAsLong();
             double processShare = (double) (cpu - cpuAtSample) / ((double) elapsed * processors);
-            saturated = processShare >= THRESHOLD || machineLoad.getAsDouble() >= THRESHOLD;
+            if (now - machineSampledAt >= MACHINE_PERIOD_NANOS) {
+                machineBusy = machineLoad.getAsDouble() >= THRESHOLD;
+                machineSampledAt = now;
+            }
+            saturated = processShare >= THRESHOLD || machineBusy;
             sampledAt = now;
             cpuAtSample = cpu;
         }

@@ -2,6 +2,7 @@ package io.mintgate.audit.spool;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,8 +40,33 @@ class CpuSaturationTest {
     @Test
     void busyWhenOthersKeepTheMachineBusy() {
         machine = 0.95;
-        advance(CpuSaturation.PERIOD_NANOS, CpuSaturation.PERIOD_NANOS / 10);
+        advance(CpuSaturation.MACHINE_PERIOD_NANOS, CpuSaturation.PERIOD_NANOS / 10);
         assertThat(saturation.saturated()).isTrue();
+    }
+
+    @Test
+    void readsTheMachinesLoadAtMostOncePerMachinePeriod() {
+        AtomicInteger machineReadings = new AtomicInteger();
+        CpuSaturation counted = new CpuSaturation(cpu::get, () -> {
+            machineReadings.incrementAndGet();
+            return machine;
+        }, clock::get, 2);
+        machineReadings.set(0);
+        machine = 0.95;
+        for (int i = 0; i < 9; i++) {
+            advance(CpuSaturation.PERIOD_NANOS, CpuSaturation.PERIOD_NANOS / 10);
+            assertThat(counted.saturated()).as("sample %d, before the machine period", i).isFalse();
+        }
+        advance(CpuSaturation.PERIOD_NANOS, CpuSaturation.PERIOD_NANOS / 10);
+        assertThat(counted.saturated()).isTrue();
+        assertThat(machineReadings).hasValue(1);
+        // The machine's verdict holds for its period while the process's own share is sampled every period.
+        machine = 0.1;
+        advance(CpuSaturation.PERIOD_NANOS, CpuSaturation.PERIOD_NANOS / 10);
+        assertThat(counted.saturated()).isTrue();
+        advance(CpuSaturation.MACHINE_PERIOD_NANOS, CpuSaturation.PERIOD_NANOS / 10);
+        assertThat(counted.saturated()).isFalse();
+        assertThat(machineReadings).hasValue(2);
     }
 
     @Test
