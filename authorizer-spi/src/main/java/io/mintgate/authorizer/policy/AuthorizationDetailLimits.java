@@ -51,8 +51,8 @@ public record AuthorizationDetailLimits(Set<String> types, Set<String> actions, 
         if (b == null) {
             return a;
         }
-        return new AuthorizationDetailLimits(intersect(a.types, b.types), intersect(a.actions, b.actions),
-                intersect(a.locations, b.locations), intersectCells(a.cells, b.cells));
+        return new AuthorizationDetailLimits(Obligations.intersect(a.types, b.types),
+                Obligations.intersect(a.actions, b.actions), Obligations.intersect(a.locations, b.locations), intersectCells(a.cells, b.cells));
     }
 
     /** The cells of {@code a} that a cell of {@code b} covers. */
@@ -69,18 +69,6 @@ public record AuthorizationDetailLimits(Set<String> types, Set<String> actions, 
                 out.add(cell);
             }
         }
-        return out;
-    }
-
-    private static Set<String> intersect(Set<String> a, Set<String> b) {
-        if (a == null) {
-            return b;
-        }
-        if (b == null) {
-            return a;
-        }
-        Set<String> out = new LinkedHashSet<>(a);
-        out.retainAll(b);
         return out;
     }
 

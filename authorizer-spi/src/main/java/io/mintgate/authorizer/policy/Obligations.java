@@ -80,7 +80,8 @@ public record Obligations(Set<String> keepScopes, Set<String> keepAudiences, Set
         return Collections.unmodifiableSet(new LinkedHashSet<>(set));
     }
 
-    private static Set<String> intersect(Set<String> a, Set<String> b) {
+    /** Two optional limits as one: null is "no limit", so the other side stands; else the common values. */
+    static Set<String> intersect(Set<String> a, Set<String> b) {
         if (a == null) {
             return b;
         }

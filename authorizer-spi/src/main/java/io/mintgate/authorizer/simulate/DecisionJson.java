@@ -2,6 +2,7 @@ package io.mintgate.authorizer.simulate;
 
 import io.mintgate.authorizer.policy.Decision;
 import io.mintgate.authorizer.policy.DecisionTrace;
+import io.mintgate.authorizer.policy.Grant;
 import io.mintgate.authorizer.policy.Obligations;
 import io.mintgate.authorizer.policy.RuleFinding;
 import java.util.ArrayList;
@@ -101,6 +102,19 @@ public final class DecisionJson {
     }
 
     /** Obligations as the answer shows them: sets sorted, lifetimes in seconds, null = unrestricted. */
+    /** The request's grant as the answer's {@code context.grant} shows it; cells only when the request has some. */
+    public static Map<String, Object> grant(Grant grant) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("type", grant.type());
+        out.put("scopes", grant.scopes());
+        out.put("audiences", grant.audiences());
+        out.put("resources", grant.resources());
+        if (!grant.authorizationDetails().isEmpty()) {
+            out.put("authorizationDetails", grant.authorizationDetails());
+        }
+        return out;
+    }
+
     public static Map<String, Object> obligations(Obligations o) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("keepScopes", sorted(o.keepScopes()));

@@ -89,15 +89,7 @@ public final class OfflineSimulation {
         });
         Map<String, Object> context = new LinkedHashMap<>();
         context.put("time", request.time().toString());
-        Map<String, Object> grant = new LinkedHashMap<>();
-        grant.put("type", request.grant().type());
-        grant.put("scopes", request.grant().scopes());
-        grant.put("audiences", request.grant().audiences());
-        grant.put("resources", request.grant().resources());
-        if (!request.grant().authorizationDetails().isEmpty()) {
-            grant.put("authorizationDetails", request.grant().authorizationDetails());
-        }
-        context.put("grant", grant);
+        context.put("grant", DecisionJson.grant(request.grant()));
         context.put("client", request.client().clientId());
         out.put("context", context);
         out.put("offline", OFFLINE);

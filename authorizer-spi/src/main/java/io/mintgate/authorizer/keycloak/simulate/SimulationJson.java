@@ -35,15 +35,7 @@ final class SimulationJson {
         Map<String, Object> context = new LinkedHashMap<>();
         context.put("time", request.time().toString());
         context.put("event", request.event());
-        Map<String, Object> grant = new LinkedHashMap<>();
-        grant.put("type", request.grant().type());
-        grant.put("scopes", request.grant().scopes());
-        grant.put("audiences", request.grant().audiences());
-        grant.put("resources", request.grant().resources());
-        if (!request.grant().authorizationDetails().isEmpty()) {
-            grant.put("authorizationDetails", request.grant().authorizationDetails());
-        }
-        context.put("grant", grant);
+        context.put("grant", DecisionJson.grant(request.grant()));
         context.put("subject", Map.of("id", request.subject().id(), "username", request.subject().username(),
                 "serviceAccount", request.subject().serviceAccount()));
         context.put("nhi", Map.of("owner", request.nhi().owner(), "ownerExists", request.nhi().ownerExists(),
