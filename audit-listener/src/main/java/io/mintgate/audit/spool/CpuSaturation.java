@@ -6,8 +6,9 @@ import java.util.function.LongSupplier;
 
 /**
  * Whether CPU is scarce for this JVM: its process used nearly all the CPUs it may use over the last sample period,
- * or the machine (the container, where the JVM sees one) was nearly fully busy then. The spool writer asks before each batch to choose its commit window: while the CPUs are the bottleneck,
- * fewer write-and-fsync cycles are CPU given back to token requests; otherwise the shorter window keeps latency low.
+ * or the machine (the container, where the JVM sees one) was nearly fully busy over its last, longer one. The spool
+ * writer asks before each batch to choose its commit window: while the CPUs are the bottleneck, fewer
+ * write-and-fsync cycles are CPU given back to token requests; otherwise the shorter window keeps latency low.
  * The process's CPU is sampled at most once per {@link #PERIOD_NANOS}, the machine's at most once per
  * {@link #MACHINE_PERIOD_NANOS} (in a container the JVM reads several cgroup files for it, ~0.2 ms of CPU per
  * reading), so asking mostly costs a clock read. Writer thread only.

@@ -52,7 +52,8 @@ public record AuthorizationDetailLimits(Set<String> types, Set<String> actions, 
             return a;
         }
         return new AuthorizationDetailLimits(Obligations.intersect(a.types, b.types),
-                Obligations.intersect(a.actions, b.actions), Obligations.intersect(a.locations, b.locations), intersectCells(a.cells, b.cells));
+                Obligations.intersect(a.actions, b.actions), Obligations.intersect(a.locations, b.locations),
+                intersectCells(a.cells, b.cells));
     }
 
     /** The cells of {@code a} that a cell of {@code b} covers. */

@@ -101,7 +101,6 @@ public final class DecisionJson {
         return steps;
     }
 
-    /** Obligations as the answer shows them: sets sorted, lifetimes in seconds, null = unrestricted. */
     /** The request's grant as the answer's {@code context.grant} shows it; cells only when the request has some. */
     public static Map<String, Object> grant(Grant grant) {
         Map<String, Object> out = new LinkedHashMap<>();
@@ -115,6 +114,7 @@ public final class DecisionJson {
         return out;
     }
 
+    /** Obligations as the answer shows them: sets sorted, lifetimes in seconds, null = unrestricted. */
     public static Map<String, Object> obligations(Obligations o) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("keepScopes", sorted(o.keepScopes()));
